@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Runs the es command from the current sources, building them first when the build is missing or older.
+set -euo pipefail
+root=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")" && pwd)
+source "$root/tools/jdk.sh"
+es_find_jdk
+
+lib="$root/dist/target/lib"
+stamp="$lib/.built"
+stale() {
+  [[ ! -f "$stamp" ]] && return 0
+  [[ -n $(find "$root" -path "$root/.git" -prune -o -path '*/target' -prune -o \
+      \( -name '*.java' -o -name 'pom.xml' -o -path '*/src/main/resources/*' \) -newer "$stamp" -print -quit) ]]
+}
+if stale; then
+  echo "es: building from sources (first run or sources changed)…" >&2
+  log=$(mktemp)
+  if ! "$root/tools/mvn" -q -B -DskipTests package -pl dist -am >"$log" 2>&1; then
+    cat "$log" >&2
+    rm -f "$log"
+    echo "es: the build failed (output above)" >&2
+    exit 1
+  fi
+  rm -f "$log"
+  touch "$stamp"
+fi
+exec "$JAVA_HOME/bin/java" ${ES_JAVA_OPTS:-} -cp "$lib/*" dev.es.cli.Main "$@"

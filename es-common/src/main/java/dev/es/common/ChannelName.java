@@ -1,0 +1,19 @@
+package dev.es.common;
+
+import java.util.regex.Pattern;
+
+/** The rule for channel names, shared by the server's routes and the client's arguments. */
+public final class ChannelName {
+
+    /** One path segment of lower-case letters, digits, '-' and '_', as the seed server routes it. */
+    public static final Pattern PATTERN = Pattern.compile("[a-z0-9_-]+");
+
+    /** The reserved name: publishing to it reaches every channel, subscribing to it is refused. */
+    public static final String ALL = "all";
+
+    private ChannelName() {}
+
+    public static boolean isValid(String name) {
+        return name != null && PATTERN.matcher(name).matches();
+    }
+}

@@ -1,0 +1,27 @@
+package dev.es.common;
+
+/** A failure to report to the user as one line, with the process exit code it maps to. */
+public class EsException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    /** Exit code of a failure that has no more specific one. */
+    public static final int FAILURE = 1;
+    /** Exit code of bad usage: a wrong option or argument. */
+    public static final int USAGE = 2;
+
+    private final int exitCode;
+
+    public EsException(int exitCode, String message) {
+        super(message);
+        this.exitCode = exitCode;
+    }
+
+    public EsException(int exitCode, String message, Throwable cause) {
+        super(message, cause);
+        this.exitCode = exitCode;
+    }
+
+    public int exitCode() {
+        return exitCode;
+    }
+}

@@ -1,0 +1,41 @@
+package dev.es.common;
+
+import java.util.Objects;
+
+/**
+ * One Server-Sent Event as published and delivered: the fields of the WHATWG event stream format.
+ *
+ * @param id the event id, or null; a hub gives every stored event one
+ * @param event the event type, or null for the default type {@code message}
+ * @param data the payload, possibly several lines
+ * @param retry the reconnection time in milliseconds to suggest to clients, or null
+ */
+public record Event(String id, String event, String data, Long retry) {
+
+    public Event {
+        Objects.requireNonNull(data, "data");
+        // CWE-93: a CR or LF in a single-line field would let a publisher inject fields or whole events into
+        // every subscriber's stream; NUL makes WHATWG clients ignore the id.
+        requireSingleLine("id", id);
+        requireSingleLine("event", event);
+        if (retry != null && retry < 0) {
+            throw new IllegalArgumentException("retry must be a non-negative number of milliseconds");
+        }
+    }
+
+    /** An event with data only. */
+    public static Event of(String data) {
+        return new Event(null, null, data, null);
+    }
+
+    /** This event with the given id. */
+    public Event withId(String newId) {
+        return new Event(newId, event, data, retry);
+    }
+
+    private static void requireSingleLine(String field, String value) {
+        if (value != null && (value.indexOf('\r') >= 0 || value.indexOf('\n') >= 0 || value.indexOf('\0') >= 0)) {
+            throw new IllegalArgumentException(field + " must not contain CR, LF or NUL");
+        }
+    }
+}

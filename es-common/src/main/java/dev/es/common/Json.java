@@ -1,0 +1,33 @@
+package dev.es.common;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+
+/** The one configured Jackson mapper of the project. */
+public final class Json {
+
+    /**
+     * Strict on input: a duplicate key is an error rather than "last one wins" (two readers of one body must
+     * not disagree on it), and trailing tokens after the document are refused.
+     */
+    public static final ObjectMapper MAPPER = JsonMapper.builder()
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .disable(JsonParser.Feature.AUTO_CLOSE_SOURCE)
+            .build();
+
+    private Json() {}
+
+    /** The value as one line of JSON, for values made of strings, numbers and collections of them. */
+    public static String write(Object value) {
+        try {
+            return MAPPER.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("not serializable as JSON: " + value.getClass().getName(), e);
+        }
+    }
+}

@@ -1,0 +1,29 @@
+package dev.es.common;
+
+/** Header, query and path names of the HTTP API, in one place for server and client. */
+public final class Protocol {
+
+    /** The publisher's token, as the seed server names it. */
+    public static final String AUTH_TOKEN = "Auth-Token";
+
+    public static final String CONSUMER_COUNT = "X-Consumer-Count";
+    public static final String CHANNEL_EXISTS = "X-Channel-Exists";
+    /** Written {@code [a,b]}: sorted, no spaces, no quotes — clients of the seed parse exactly that. */
+    public static final String AVAILABLE_CHANNELS = "X-Available-Channels";
+
+    /** The header a reconnecting EventSource sends (WHATWG HTML §9.2.4). */
+    public static final String LAST_EVENT_ID = "Last-Event-ID";
+    /** The same as a query parameter, for clients that cannot set headers. */
+    public static final String LAST_EVENT_ID_PARAM = "lastEventId";
+
+    public static final String EVENT_STREAM = "text/event-stream";
+    public static final String JSON = "application/json";
+
+    /**
+     * Everything the server offers besides channels lives under this two-segment prefix: a channel route is
+     * one segment, so no channel name is ever taken away.
+     */
+    public static final String RESERVED_PREFIX = "/_es/v1";
+
+    private Protocol() {}
+}

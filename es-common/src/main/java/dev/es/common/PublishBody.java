@@ -1,0 +1,92 @@
+package dev.es.common;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeType;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+
+/**
+ * The JSON body of a publish, {@code {"id": …, "event": …, "data": …, "retry": …}}, read strictly: the seed
+ * server answers 201 to a body it cannot read and drops the event, we name what is wrong.
+ */
+public final class PublishBody {
+
+    private PublishBody() {}
+
+    /**
+     * Reads a publish body.
+     *
+     * @throws IllegalArgumentException with a message for the publisher when the body is not valid JSON, not an
+     *     object, lacks a string {@code data}, has fields of the wrong type, or CR/LF in {@code id}/{@code event}
+     */
+    public static Event read(byte[] json) {
+        JsonNode root;
+        try {
+            root = Json.MAPPER.readTree(json);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("malformed JSON: " + e.getOriginalMessage());
+        } catch (IOException e) {
+            throw new IllegalArgumentException("unreadable body: " + e.getMessage());
+        }
+        if (root == null || !root.isObject()) {
+            throw new IllegalArgumentException("the body must be a JSON object with a string \"data\"");
+        }
+        JsonNode data = root.get("data");
+        if (data == null || !data.isTextual()) {
+            throw new IllegalArgumentException("\"data\" is required and must be a string");
+        }
+        return new Event(id(root.get("id")), optionalText(root, "event"), data.textValue(), retry(root.get("retry")));
+    }
+
+    /** Writes the body that {@link #read} reads back as the same event. */
+    public static String write(Event event) {
+        ObjectNode body = Json.MAPPER.createObjectNode();
+        if (event.id() != null) {
+            body.put("id", event.id());
+        }
+        if (event.event() != null) {
+            body.put("event", event.event());
+        }
+        body.put("data", event.data());
+        if (event.retry() != null) {
+            body.put("retry", event.retry());
+        }
+        return Json.write(body);
+    }
+
+    /** The seed takes a number; clients of other hubs send strings. Both are kept as their text. */
+    private static String id(JsonNode id) {
+        if (id == null || id.isNull()) {
+            return null;
+        }
+        if (id.getNodeType() == JsonNodeType.NUMBER) {
+            return id.asText();
+        }
+        if (id.isTextual()) {
+            return id.textValue().isEmpty() ? null : id.textValue();
+        }
+        throw new IllegalArgumentException("\"id\" must be a string or a number");
+    }
+
+    private static String optionalText(JsonNode root, String field) {
+        JsonNode node = root.get(field);
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        if (!node.isTextual()) {
+            throw new IllegalArgumentException("\"" + field + "\" must be a string");
+        }
+        return node.textValue().isEmpty() ? null : node.textValue();
+    }
+
+    private static Long retry(JsonNode retry) {
+        if (retry == null || retry.isNull()) {
+            return null;
+        }
+        if (!retry.canConvertToLong() || !retry.isIntegralNumber() || retry.longValue() < 0) {
+            throw new IllegalArgumentException("\"retry\" must be a non-negative integer of milliseconds");
+        }
+        return retry.longValue();
+    }
+}

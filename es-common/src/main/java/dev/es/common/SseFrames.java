@@ -1,0 +1,50 @@
+package dev.es.common;
+
+import java.nio.charset.StandardCharsets;
+
+/** Encodes events and control lines to the bytes of the event stream format (WHATWG HTML §9.2.5). */
+public final class SseFrames {
+
+    private SseFrames() {}
+
+    /**
+     * The frame of one event: {@code id}, {@code event}, {@code retry} when present, one {@code data} line per
+     * line of data (split on LF, CR and CRLF, as the parser will join them again with LF), then a blank line.
+     */
+    public static byte[] encode(Event e) {
+        StringBuilder frame = new StringBuilder(e.data().length() + 32);
+        if (e.id() != null) {
+            frame.append("id: ").append(e.id()).append('\n');
+        }
+        if (e.event() != null) {
+            frame.append("event: ").append(e.event()).append('\n');
+        }
+        if (e.retry() != null) {
+            frame.append("retry: ").append(e.retry()).append('\n');
+        }
+        String data = e.data();
+        int start = 0;
+        for (int i = 0; i < data.length(); i++) {
+            char c = data.charAt(i);
+            if (c == '\n' || c == '\r') {
+                frame.append("data: ").append(data, start, i).append('\n');
+                if (c == '\r' && i + 1 < data.length() && data.charAt(i + 1) == '\n') {
+                    i++;
+                }
+                start = i + 1;
+            }
+        }
+        frame.append("data: ").append(data, start, data.length()).append("\n\n");
+        return frame.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** A comment line, which clients ignore; keeps idle connections and the proxies on their way open. */
+    public static byte[] comment(String text) {
+        return (":" + (text.isEmpty() ? "" : " " + text) + "\n\n").getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** A reconnection-time hint on its own. */
+    public static byte[] retry(long millis) {
+        return ("retry: " + millis + "\n\n").getBytes(StandardCharsets.UTF_8);
+    }
+}

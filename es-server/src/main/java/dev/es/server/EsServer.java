@@ -1,0 +1,115 @@
+package dev.es.server;
+
+import dev.es.common.ChannelName;
+import dev.es.common.Event;
+import dev.es.server.broker.Broker;
+import dev.es.server.http.HttpApi;
+import dev.es.server.hub.Hub;
+import io.javalin.Javalin;
+import java.net.URI;
+import java.util.List;
+
+/**
+ * An EventSource hub with its HTTP API, to embed in a Java program. It mirrors the interface of the Go package
+ * {@code railsmechanic/eventsource}: publish, channel exists, consumer counts, channels, close, close all,
+ * start and stop.
+ *
+ * <pre>{@code
+ * try (EsServer server = EsServer.start(ServerSettings.builder().port(8080).token("secret").build())) {
+ *     server.publish("updates", new Event("1", "greeting", "hello", null));
+ * }
+ * }</pre>
+ */
+public final class EsServer implements AutoCloseable {
+
+    private final ServerSettings settings;
+    private final Broker broker;
+    private final Hub hub;
+    private final Javalin http;
+
+    private EsServer(ServerSettings settings) {
+        this.settings = settings;
+        this.broker = Broker.inProcess();
+        this.hub = new Hub(broker, settings.history(), settings.queueCapacity());
+        this.http = HttpApi.create(hub, settings);
+    }
+
+    /**
+     * Starts a hub listening on the settings' host and port.
+     *
+     * @throws io.javalin.util.JavalinBindException when the port cannot be bound
+     */
+    public static EsServer start(ServerSettings settings) {
+        EsServer server = new EsServer(settings);
+        server.http.start(settings.host(), settings.port());
+        return server;
+    }
+
+    /** The port listened on: the configured one, or the one chosen for port 0. */
+    public int port() {
+        return http.port();
+    }
+
+    /** The base URL clients use. */
+    public URI url() {
+        String host = settings.host().contains(":") ? "[" + settings.host() + "]" : settings.host();
+        return URI.create("http://" + host + ":" + port());
+    }
+
+    public ServerSettings settings() {
+        return settings;
+    }
+
+    /** The hub behind the HTTP API, for programs that subscribe in-process. */
+    public Hub hub() {
+        return hub;
+    }
+
+    /**
+     * Publishes an event to a channel, or to every channel through {@code all}.
+     *
+     * @return the event as subscribers see it, with its id
+     */
+    public Event publish(String channel, Event event) {
+        return hub.publish(channel, event);
+    }
+
+    public boolean channelExists(String channel) {
+        return hub.channelExists(channel);
+    }
+
+    public int consumerCount(String channel) {
+        return hub.consumerCount(channel);
+    }
+
+    public int consumerCountAll() {
+        return hub.consumerCountAll();
+    }
+
+    /** The existing channels, sorted. */
+    public List<String> channels() {
+        return hub.channels();
+    }
+
+    /** Closes a channel: its subscribers are disconnected and its history dropped. */
+    public void close(String channel) {
+        hub.close(channel);
+    }
+
+    /** Closes every channel. */
+    public void closeAll() {
+        hub.close(ChannelName.ALL);
+    }
+
+    /** Ends every stream, then stops listening. */
+    public void stop() {
+        hub.shutdown();
+        http.stop();
+        broker.close();
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+}

@@ -1,0 +1,176 @@
+package dev.es.server;
+
+import dev.es.common.EsException;
+import io.javalin.util.JavalinBindException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code es serve}: runs a hub until Ctrl-C or SIGTERM. */
+@Command(
+        name = "serve",
+        sortOptions = false,
+        description = {
+            "Run an EventSource hub: GET /CHANNEL streams events, POST /CHANNEL publishes JSON "
+                    + "{\"id\",\"event\",\"data\"}, DELETE /CHANNEL closes, HEAD /CHANNEL tells counts.",
+            ""
+        },
+        footer = {
+            "",
+            "Examples:",
+            "  es serve                         # http://127.0.0.1:8080, no token",
+            "  es serve --port 9000 --token s3cret",
+            "  ES_TOKEN=s3cret es serve --host 0.0.0.0 --cors-origin '*'",
+            "  es serve --history 0 --keepalive 30s",
+            "",
+            "Ctrl-C or SIGTERM ends every stream and exits."
+        })
+public final class ServeCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--host", paramLabel = "ADDRESS", description = "Address to listen on (default: ${DEFAULT-VALUE}).")
+    String host = ServerSettings.DEFAULT_HOST;
+
+    @Option(names = "--port", paramLabel = "PORT", description = "Port to listen on, 0 for any free one (default: ${DEFAULT-VALUE}).")
+    int port = ServerSettings.DEFAULT_PORT;
+
+    @Option(
+            names = "--token",
+            paramLabel = "TOKEN",
+            description = "Token that POST, DELETE and HEAD must send in Auth-Token (default: $ES_TOKEN).")
+    String token;
+
+    @Option(names = "--token-file", paramLabel = "FILE", description = "Read the token from the first line of FILE ('-' for stdin).")
+    String tokenFile;
+
+    @Option(names = "--no-auth", description = "Allow listening beyond loopback with no token.")
+    boolean noAuth;
+
+    @Option(
+            names = "--timeout",
+            paramLabel = "DURATION",
+            description = "Drop a subscriber whose writes make no progress this long (default: 10s).")
+    Duration timeout = ServerSettings.DEFAULT_TIMEOUT;
+
+    @Option(names = "--cors-origin", paramLabel = "ORIGIN", description = "Access-Control-Allow-Origin to send, e.g. '*' (default: none).")
+    String corsOrigin;
+
+    @Option(
+            names = "--cors-methods",
+            paramLabel = "METHOD",
+            split = ",",
+            description = "Methods cross-origin pages may use (default: GET,POST,DELETE,HEAD).")
+    List<String> corsMethods = ServerSettings.DEFAULT_CORS_METHODS;
+
+    @Option(names = "--history", paramLabel = "N", description = "Events kept per channel for replay (default: ${DEFAULT-VALUE}).")
+    int history = ServerSettings.DEFAULT_HISTORY;
+
+    @Option(names = "--keepalive", paramLabel = "DURATION", description = "Comment interval on idle streams (default: 15s).")
+    Duration keepalive = ServerSettings.DEFAULT_KEEPALIVE;
+
+    @Option(names = "--max-event-bytes", paramLabel = "BYTES", description = "Largest publish body accepted (default: ${DEFAULT-VALUE}).")
+    long maxEventBytes = ServerSettings.DEFAULT_MAX_EVENT_BYTES;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        ServerSettings settings = settings();
+        EsServer server;
+        try {
+            server = EsServer.start(settings);
+        } catch (JavalinBindException e) {
+            throw new EsException(EsException.FAILURE, "cannot listen on " + host + ":" + port + ": "
+                    + (e.getCause() != null ? e.getCause().getMessage() : e.getMessage()), e);
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            server.stop();
+            stopped.countDown();
+        }, "es-serve-shutdown"));
+        spec.commandLine().getOut().printf(
+                "es serve: listening on %s, auth %s, history %d events per channel%n",
+                server.url(),
+                settings.authRequired() ? "on (Auth-Token)" : "off",
+                settings.history());
+        spec.commandLine().getOut().flush();
+        stopped.await();
+        return 0;
+    }
+
+    private ServerSettings settings() {
+        String resolvedToken = token();
+        if (resolvedToken == null && !noAuth && !isLoopback(host)) {
+            throw new EsException(EsException.USAGE, "refusing to listen on " + host
+                    + " with no token: anyone could publish; set --token (or ES_TOKEN) or pass --no-auth");
+        }
+        try {
+            return ServerSettings.builder()
+                    .host(host)
+                    .port(port)
+                    .token(resolvedToken)
+                    .timeout(timeout)
+                    .corsOrigin(corsOrigin)
+                    .corsMethods(corsMethods)
+                    .history(history)
+                    .keepalive(keepalive)
+                    .maxEventBytes(maxEventBytes)
+                    .build();
+        } catch (IllegalArgumentException e) {
+            throw new EsException(EsException.USAGE, e.getMessage());
+        }
+    }
+
+    private String token() {
+        if (token != null && tokenFile != null) {
+            throw new EsException(EsException.USAGE, "--token and --token-file both given: choose one");
+        }
+        if (tokenFile != null) {
+            return readTokenFile(tokenFile);
+        }
+        if (token != null) {
+            return token;
+        }
+        String fromEnv = System.getenv("ES_TOKEN");
+        return fromEnv == null || fromEnv.isBlank() ? null : fromEnv;
+    }
+
+    private String readTokenFile(String file) {
+        try {
+            String content = file.equals("-")
+                    ? readAll(System.in)
+                    : Files.readString(Path.of(file), StandardCharsets.UTF_8);
+            String first = content.lines().findFirst().orElse("").strip();
+            if (first.isEmpty()) {
+                throw new EsException(EsException.USAGE, "the token file " + file + " is empty");
+            }
+            return first;
+        } catch (IOException e) {
+            throw new EsException(EsException.USAGE, "cannot read the token file " + file + ": " + e.getMessage());
+        }
+    }
+
+    private static String readAll(InputStream in) throws IOException {
+        return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+
+    private static boolean isLoopback(String address) {
+        try {
+            return InetAddress.getByName(address).isLoopbackAddress();
+        } catch (UnknownHostException e) {
+            throw new EsException(EsException.USAGE, "unknown host '" + address + "'");
+        }
+    }
+}

@@ -1,0 +1,159 @@
+package dev.es.server;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Everything {@link EsServer} can be told, with the defaults in one place.
+ *
+ * @param host the address to bind
+ * @param port the port to bind, 0 for any free one
+ * @param token the token publishers, closers and HEAD callers must send in {@code Auth-Token}, or null for none
+ * @param timeout how long a write to a subscriber may make no progress before that subscriber is dropped
+ * @param corsOrigin the {@code Access-Control-Allow-Origin} to send, or null to send none (same origin only)
+ * @param corsMethods the methods a cross-origin page may use
+ * @param history events kept per channel for replay
+ * @param keepalive how often an idle stream gets a comment
+ * @param maxEventBytes the largest publish body accepted
+ * @param queueCapacity frames a subscriber may fall behind before it is dropped as too slow
+ */
+public record ServerSettings(
+        String host,
+        int port,
+        String token,
+        Duration timeout,
+        String corsOrigin,
+        List<String> corsMethods,
+        int history,
+        Duration keepalive,
+        long maxEventBytes,
+        int queueCapacity) {
+
+    /** Loopback: a hub reachable from elsewhere is a decision (with a token, or --no-auth). */
+    public static final String DEFAULT_HOST = "127.0.0.1";
+    /** The seed server's port, so its clients need no change. */
+    public static final int DEFAULT_PORT = 8080;
+    /**
+     * A write stalled this long means the subscriber is gone or cannot keep up. The seed uses 2 s, which
+     * drops clients on slow mobile links during a burst; 10 s still frees a stuck connection promptly.
+     */
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
+    /** Every method of the API, so a page allowed by origin can use all of it (the token still guards). */
+    public static final List<String> DEFAULT_CORS_METHODS = List.of("GET", "POST", "DELETE", "HEAD");
+    /** Enough to ride out a reconnect at hundreds of events per second; frames are shared, not copied. */
+    public static final int DEFAULT_HISTORY = 1000;
+    /** Under the 30–60 s idle cut-off of common proxies and load balancers. */
+    public static final Duration DEFAULT_KEEPALIVE = Duration.ofSeconds(15);
+    /** 1 MiB: far above any notification, far below what would let one request hurt the heap. */
+    public static final long DEFAULT_MAX_EVENT_BYTES = 1024 * 1024;
+    /**
+     * A subscriber this many events behind is dropped (it may reconnect and replay): bounds what a reader
+     * that never reads can hold, at 8 bytes a queued reference since frames are shared.
+     */
+    public static final int DEFAULT_QUEUE_CAPACITY = 4096;
+
+    public ServerSettings {
+        Objects.requireNonNull(host, "host");
+        Objects.requireNonNull(timeout, "timeout");
+        Objects.requireNonNull(keepalive, "keepalive");
+        corsMethods = List.copyOf(corsMethods);
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("port must be between 0 and 65535");
+        }
+        if (token != null && token.isBlank()) {
+            throw new IllegalArgumentException("token must not be blank");
+        }
+        if (timeout.isNegative() || timeout.isZero() || keepalive.isNegative() || keepalive.isZero()) {
+            throw new IllegalArgumentException("timeout and keepalive must be positive");
+        }
+        if (history < 0 || maxEventBytes < 1 || queueCapacity < 1) {
+            throw new IllegalArgumentException("history must be >= 0, max event bytes and queue capacity >= 1");
+        }
+    }
+
+    /** The defaults: loopback on port 8080, no token. */
+    public static ServerSettings defaults() {
+        return builder().build();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Settings starting from the defaults. */
+    public static final class Builder {
+        private String host = DEFAULT_HOST;
+        private int port = DEFAULT_PORT;
+        private String token;
+        private Duration timeout = DEFAULT_TIMEOUT;
+        private String corsOrigin;
+        private List<String> corsMethods = DEFAULT_CORS_METHODS;
+        private int history = DEFAULT_HISTORY;
+        private Duration keepalive = DEFAULT_KEEPALIVE;
+        private long maxEventBytes = DEFAULT_MAX_EVENT_BYTES;
+        private int queueCapacity = DEFAULT_QUEUE_CAPACITY;
+
+        private Builder() {}
+
+        public Builder host(String value) {
+            host = value;
+            return this;
+        }
+
+        public Builder port(int value) {
+            port = value;
+            return this;
+        }
+
+        public Builder token(String value) {
+            token = value;
+            return this;
+        }
+
+        public Builder timeout(Duration value) {
+            timeout = value;
+            return this;
+        }
+
+        public Builder corsOrigin(String value) {
+            corsOrigin = value;
+            return this;
+        }
+
+        public Builder corsMethods(List<String> value) {
+            corsMethods = value;
+            return this;
+        }
+
+        public Builder history(int value) {
+            history = value;
+            return this;
+        }
+
+        public Builder keepalive(Duration value) {
+            keepalive = value;
+            return this;
+        }
+
+        public Builder maxEventBytes(long value) {
+            maxEventBytes = value;
+            return this;
+        }
+
+        public Builder queueCapacity(int value) {
+            queueCapacity = value;
+            return this;
+        }
+
+        public ServerSettings build() {
+            return new ServerSettings(
+                    host, port, token, timeout, corsOrigin, corsMethods, history, keepalive, maxEventBytes,
+                    queueCapacity);
+        }
+    }
+
+    public boolean authRequired() {
+        return token != null;
+    }
+}

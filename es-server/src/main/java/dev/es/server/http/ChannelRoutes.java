@@ -1,0 +1,101 @@
+package dev.es.server.http;
+
+import dev.es.common.ChannelName;
+import dev.es.common.Event;
+import dev.es.common.Json;
+import dev.es.common.Protocol;
+import dev.es.common.PublishBody;
+import dev.es.server.hub.Hub;
+import io.javalin.http.Context;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * POST, DELETE, HEAD and OPTIONS on {@code /{channel}}: parse, check, call the hub, answer. GET, the stream,
+ * is {@link StreamRoute}.
+ */
+final class ChannelRoutes {
+
+    static final String ALLOWED_METHODS = "GET, POST, DELETE, HEAD, OPTIONS";
+
+    private final Hub hub;
+    private final TokenCheck tokens;
+    private final long maxEventBytes;
+
+    ChannelRoutes(Hub hub, TokenCheck tokens, long maxEventBytes) {
+        this.hub = hub;
+        this.tokens = tokens;
+        this.maxEventBytes = maxEventBytes;
+    }
+
+    /** The channel named by the path; any other segment is not a route of ours (404). */
+    static String channel(Context ctx) {
+        String channel = ctx.pathParam("channel");
+        if (!ChannelName.isValid(channel)) {
+            throw new ApiError(404, "no channel '" + channel + "': channel names use a-z, 0-9, '-' and '_'");
+        }
+        return channel;
+    }
+
+    void publish(Context ctx) throws IOException {
+        String channel = channel(ctx);
+        requireToken(ctx, "publishing");
+        String contentType = ctx.contentType();
+        if (contentType == null || !contentType.toLowerCase(Locale.ROOT).contains(Protocol.JSON)) {
+            throw new ApiError(400, "Content-Type must be application/json");
+        }
+        Event stored = hub.publish(channel, PublishBody.read(readBody(ctx)));
+        ctx.status(201).contentType(Protocol.JSON);
+        ctx.result(Json.write(stored.id() == null ? Map.of() : Map.of("id", stored.id())));
+    }
+
+    void close(Context ctx) {
+        String channel = channel(ctx);
+        requireToken(ctx, "closing a channel");
+        hub.close(channel);
+        ctx.status(200);
+    }
+
+    void info(Context ctx) {
+        String channel = channel(ctx);
+        requireToken(ctx, "channel information");
+        if (channel.equals(ChannelName.ALL)) {
+            ctx.header(Protocol.CONSUMER_COUNT, Integer.toString(hub.consumerCountAll()));
+            ctx.header(Protocol.AVAILABLE_CHANNELS, "[" + String.join(",", hub.channels()) + "]");
+        } else {
+            ctx.header(Protocol.CONSUMER_COUNT, Integer.toString(hub.consumerCount(channel)));
+            ctx.header(Protocol.CHANNEL_EXISTS, Boolean.toString(hub.channelExists(channel)));
+        }
+        ctx.status(200);
+    }
+
+    private void requireToken(Context ctx, String what) {
+        if (!tokens.accepts(ctx.header(Protocol.AUTH_TOKEN))) {
+            throw new ApiError(403, what + " needs a valid " + Protocol.AUTH_TOKEN + " header");
+        }
+    }
+
+    /**
+     * Reads at most the limit: a larger body is refused as soon as its declared length or its first byte past
+     * the limit shows it, and the connection is closed rather than drained.
+     */
+    private byte[] readBody(Context ctx) throws IOException {
+        if (ctx.req().getContentLengthLong() > maxEventBytes) {
+            throw tooLarge(ctx);
+        }
+        try (InputStream in = ctx.bodyInputStream()) {
+            byte[] body = in.readNBytes((int) Math.min(maxEventBytes + 1, Integer.MAX_VALUE - 8));
+            if (body.length > maxEventBytes) {
+                throw tooLarge(ctx);
+            }
+            return body;
+        }
+    }
+
+    private ApiError tooLarge(Context ctx) {
+        ctx.header("Connection", "close");
+        return new ApiError(413, "the body exceeds the limit of " + maxEventBytes + " bytes");
+    }
+}

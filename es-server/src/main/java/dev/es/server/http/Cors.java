@@ -1,0 +1,47 @@
+package dev.es.server.http;
+
+import dev.es.common.Protocol;
+import io.javalin.http.Context;
+import java.time.Duration;
+import java.util.List;
+
+/** Cross-origin headers (the Fetch standard's CORS protocol) for every response and the preflight answer. */
+final class Cors {
+
+    /** How long a browser may cache a preflight answer: saves a round trip per publish from a page. */
+    private static final Duration PREFLIGHT_MAX_AGE = Duration.ofMinutes(10);
+
+    private final String origin;
+    private final String methods;
+
+    /** @param origin the allowed origin, or null to allow none (no header: same-origin pages only) */
+    Cors(String origin, List<String> methods) {
+        this.origin = origin;
+        this.methods = String.join(", ", methods);
+    }
+
+    /** Headers every response carries. */
+    void decorate(Context ctx) {
+        if (origin == null) {
+            return;
+        }
+        ctx.header("Access-Control-Allow-Origin", origin);
+        ctx.header("Access-Control-Allow-Methods", methods);
+        // Without this a page cannot read the counts HEAD answers with.
+        ctx.header(
+                "Access-Control-Expose-Headers",
+                String.join(", ", Protocol.CONSUMER_COUNT, Protocol.CHANNEL_EXISTS, Protocol.AVAILABLE_CHANNELS));
+    }
+
+    /** Answers an OPTIONS preflight: which methods and request headers a page may use. */
+    void preflight(Context ctx) {
+        if (origin != null) {
+            ctx.header(
+                    "Access-Control-Allow-Headers",
+                    String.join(", ", "Content-Type", Protocol.AUTH_TOKEN, Protocol.LAST_EVENT_ID));
+            ctx.header("Access-Control-Max-Age", Long.toString(PREFLIGHT_MAX_AGE.toSeconds()));
+        }
+        ctx.header("Allow", ChannelRoutes.ALLOWED_METHODS);
+        ctx.status(204);
+    }
+}

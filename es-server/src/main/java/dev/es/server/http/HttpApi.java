@@ -1,0 +1,70 @@
+package dev.es.server.http;
+
+import dev.es.common.ErrorBody;
+import dev.es.common.Json;
+import dev.es.common.Protocol;
+import dev.es.server.ServerSettings;
+import dev.es.server.hub.Hub;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+
+/** The HTTP face of a hub: Javalin routes declared in one place, errors mapped to JSON in one place. */
+public final class HttpApi {
+
+    private static final String CHANNEL_PATH = "/{channel}";
+    /**
+     * What a stop waits for requests in flight. Streams are ended before the stop, so only a write stuck on a
+     * client that stopped reading is still running; it is not worth holding Ctrl-C for.
+     */
+    private static final long STOP_GRACE_MILLIS = 1000;
+
+    private HttpApi() {}
+
+    /** A Javalin app serving the hub, not yet started. */
+    public static Javalin create(Hub hub, ServerSettings settings) {
+        ChannelRoutes channels = new ChannelRoutes(hub, new TokenCheck(settings.token()), settings.maxEventBytes());
+        StreamRoute stream = new StreamRoute(hub, settings.keepalive());
+        Cors cors = new Cors(settings.corsOrigin(), settings.corsMethods());
+        return Javalin.create(cfg -> {
+            cfg.startup.showJavalinBanner = false;
+            cfg.startup.showOldJavalinVersionWarning = false;
+            // Its watcher is a non-daemon thread that would hold the JVM for 5 s after a quick stop.
+            cfg.startup.startupWatcherEnabled = false;
+            // A blocked virtual thread per stream: without them ~250 streams exhaust the pool.
+            cfg.concurrency.useVirtualThreads = true;
+            cfg.http.prefer405over404 = true;
+            cfg.http.maxRequestSize = settings.maxEventBytes();
+            // A pending read or write with no progress for this long fails: stalled subscribers and
+            // trickling requests are cut, idle streams are not (they have no pending I/O).
+            cfg.jetty.modifyServer(server -> server.setStopTimeout(STOP_GRACE_MILLIS));
+            cfg.jetty.modifyHttpConfiguration(http -> http.setIdleTimeout(settings.timeout().toMillis()));
+
+            cfg.routes.before(cors::decorate);
+            cfg.routes.get(CHANNEL_PATH, stream::stream);
+            cfg.routes.post(CHANNEL_PATH, channels::publish);
+            cfg.routes.delete(CHANNEL_PATH, channels::close);
+            cfg.routes.head(CHANNEL_PATH, channels::info);
+            cfg.routes.options(CHANNEL_PATH, cors::preflight);
+
+            cfg.routes.exception(ApiError.class, (e, ctx) -> error(ctx, e.status(), e.getMessage()));
+            cfg.routes.exception(IllegalArgumentException.class, (e, ctx) -> error(ctx, 400, e.getMessage()));
+            cfg.routes.error(404, ctx -> replaceError(ctx, "not found: a channel is one path segment of a-z, 0-9, '-' and '_'"));
+            cfg.routes.error(405, ctx -> {
+                ctx.header("Allow", ChannelRoutes.ALLOWED_METHODS);
+                replaceError(ctx, "method " + ctx.method() + " is not allowed; use " + ChannelRoutes.ALLOWED_METHODS);
+            });
+            cfg.routes.error(413, ctx -> replaceError(ctx, "the body exceeds the limit of " + settings.maxEventBytes() + " bytes"));
+        });
+    }
+
+    /** Javalin's own errors (no route, wrong method) get our JSON body unless a route already wrote one. */
+    private static void replaceError(Context ctx, String message) {
+        if (ctx.result() == null || !ctx.result().startsWith("{")) {
+            error(ctx, ctx.statusCode(), message);
+        }
+    }
+
+    private static void error(Context ctx, int status, String message) {
+        ctx.status(status).contentType(Protocol.JSON).result(Json.write(new ErrorBody(message)));
+    }
+}

@@ -1,0 +1,129 @@
+package dev.es.server.hub;
+
+import dev.es.common.Event;
+import dev.es.common.SseFrames;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * A channel: its subscribers, its history and its id sequence. Publishing appends to the history and offers
+ * the frame to every subscriber under one lock, and joining reads the history and adds the subscriber under
+ * the same lock, so a joiner's replay and live frames meet with no gap and no duplicate. Offers never block,
+ * so the lock is never held across I/O.
+ */
+final class Channel {
+
+    private static final Subscription[] NONE = new Subscription[0];
+
+    private final String name;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final History history;
+    /** Copy-on-write: fan-out iterates a snapshot while joins and leaves replace the array. */
+    private volatile Subscription[] subscribers = NONE;
+    private long nextId = 1;
+
+    Channel(String name, int historySize) {
+        this.name = name;
+        this.history = new History(historySize);
+    }
+
+    String name() {
+        return name;
+    }
+
+    /**
+     * Stores and delivers an event, giving it the channel's next id when it has none.
+     *
+     * @return the event as subscribers see it
+     */
+    Event publish(Event event) {
+        lock.lock();
+        try {
+            Event stored = event.id() == null ? event.withId(Long.toString(nextId)) : event;
+            advanceIds(stored.id());
+            byte[] frame = SseFrames.encode(stored);
+            history.add(stored.id(), frame);
+            List<Subscription> overflowed = null;
+            for (Subscription subscriber : subscribers) {
+                if (!subscriber.offer(frame)) {
+                    overflowed = overflowed == null ? new ArrayList<>() : overflowed;
+                    overflowed.add(subscriber);
+                }
+            }
+            if (overflowed != null) {
+                removeAll(overflowed);
+            }
+            return stored;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Adds a subscriber, first queueing what it missed after {@code lastEventId} when that is given. */
+    void join(Subscription subscriber, String lastEventId) {
+        lock.lock();
+        try {
+            if (lastEventId != null) {
+                subscriber.replay(history.after(lastEventId));
+            }
+            Subscription[] grown = Arrays.copyOf(subscribers, subscribers.length + 1);
+            grown[subscribers.length] = subscriber;
+            subscribers = grown;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    void leave(Subscription subscriber) {
+        lock.lock();
+        try {
+            removeAll(List.of(subscriber));
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Ends every subscription and forgets them. */
+    void closeAll(CloseReason reason) {
+        Subscription[] ended;
+        lock.lock();
+        try {
+            ended = subscribers;
+            subscribers = NONE;
+        } finally {
+            lock.unlock();
+        }
+        for (Subscription subscriber : ended) {
+            subscriber.close(reason);
+        }
+    }
+
+    int subscriberCount() {
+        return subscribers.length;
+    }
+
+    /** A channel with neither subscribers nor history can be forgotten. */
+    boolean isIdle() {
+        lock.lock();
+        try {
+            return subscribers.length == 0 && history.isEmpty();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Hub ids keep increasing past numeric ids publishers chose, so an id never goes backwards. */
+    private void advanceIds(String id) {
+        try {
+            nextId = Math.max(nextId, Long.parseLong(id) + 1);
+        } catch (NumberFormatException notNumeric) {
+            nextId++;
+        }
+    }
+
+    private void removeAll(List<Subscription> gone) {
+        subscribers = Arrays.stream(subscribers).filter(s -> !gone.contains(s)).toArray(Subscription[]::new);
+    }
+}

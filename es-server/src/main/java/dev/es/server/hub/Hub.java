@@ -1,0 +1,153 @@
+package dev.es.server.hub;
+
+import dev.es.common.ChannelName;
+import dev.es.common.Event;
+import dev.es.server.broker.Broker;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+
+/**
+ * The hub: channels, their subscribers and history, and the fan-out of events. It knows nothing of HTTP;
+ * the server's routes and embedding programs call it alike.
+ *
+ * <p>A channel exists while it has subscribers or retained history. Publishing to {@code all} reaches every
+ * existing channel; closing {@code all} closes every channel.
+ */
+public final class Hub implements Broker.Sink {
+
+    private final ConcurrentMap<String, Channel> channels = new ConcurrentHashMap<>();
+    private final Broker broker;
+    private final int historySize;
+    private final int queueCapacity;
+
+    /**
+     * @param broker where publishes and closes go, to reach every server sharing the channels
+     * @param historySize events kept per channel for replay (0 keeps none)
+     * @param queueCapacity frames a subscriber may fall behind before it is dropped as too slow
+     */
+    public Hub(Broker broker, int historySize, int queueCapacity) {
+        if (historySize < 0 || queueCapacity < 1) {
+            throw new IllegalArgumentException("history must be >= 0 and queue capacity >= 1");
+        }
+        this.broker = Objects.requireNonNull(broker);
+        this.historySize = historySize;
+        this.queueCapacity = queueCapacity;
+        broker.connect(this);
+    }
+
+    /**
+     * Publishes an event to a channel, or to every channel through {@code all}. Never waits on a subscriber.
+     *
+     * @return the event as stored, with its id (for {@code all}, as given: each channel numbers it itself)
+     */
+    public Event publish(String channel, Event event) {
+        requireValid(channel);
+        return broker.publish(channel, event);
+    }
+
+    /**
+     * Subscribes to a channel.
+     *
+     * @param lastEventId the id of the last event the subscriber saw, or null; the retained events after it
+     *     are queued first
+     */
+    public Subscription subscribe(String channel, String lastEventId) {
+        requireValid(channel);
+        if (channel.equals(ChannelName.ALL)) {
+            throw new IllegalArgumentException("channel 'all' is reserved for publishing to every channel");
+        }
+        Subscription subscription = new Subscription(channel, queueCapacity);
+        // Joined inside compute so that a channel being forgotten as idle cannot swallow the join.
+        channels.compute(channel, (name, existing) -> {
+            Channel joined = existing != null ? existing : new Channel(name, historySize);
+            joined.join(subscription, lastEventId);
+            return joined;
+        });
+        return subscription;
+    }
+
+    /** Removes a subscription whose subscriber went away; forgets its channel when nothing is left in it. */
+    public void unsubscribe(Subscription subscription) {
+        channels.computeIfPresent(subscription.channel(), (name, channel) -> {
+            channel.leave(subscription);
+            return channel.isIdle() ? null : channel;
+        });
+    }
+
+    public boolean channelExists(String channel) {
+        return channels.containsKey(channel);
+    }
+
+    public int consumerCount(String channel) {
+        Channel found = channels.get(channel);
+        return found == null ? 0 : found.subscriberCount();
+    }
+
+    public int consumerCountAll() {
+        return channels.values().stream().mapToInt(Channel::subscriberCount).sum();
+    }
+
+    /** The existing channels, sorted. */
+    public List<String> channels() {
+        return channels.keySet().stream().sorted().toList();
+    }
+
+    /** Closes a channel ({@code all}: every channel): its subscribers are disconnected, its history dropped. */
+    public void close(String channel) {
+        requireValid(channel);
+        broker.closeChannel(channel);
+    }
+
+    /** Disconnects every subscriber of this server, as the server stops. */
+    public void shutdown() {
+        for (String name : channels.keySet()) {
+            Channel channel = channels.remove(name);
+            if (channel != null) {
+                channel.closeAll(CloseReason.SHUTDOWN);
+            }
+        }
+    }
+
+    @Override
+    public Event deliver(String channel, Event event) {
+        if (channel.equals(ChannelName.ALL)) {
+            channels.values().forEach(each -> each.publish(event));
+            return event;
+        }
+        // Published inside the map's compute, like joins, so a channel being forgotten as idle cannot take
+        // the event with it. A channel is created for history only: with none kept, there is nothing to hold.
+        Event[] stored = {event};
+        channels.compute(channel, (name, existing) -> {
+            Channel target = existing != null || historySize == 0 ? existing : new Channel(name, historySize);
+            if (target != null) {
+                stored[0] = target.publish(event);
+            }
+            return target;
+        });
+        return stored[0];
+    }
+
+    @Override
+    public void closeChannel(String channel) {
+        if (channel.equals(ChannelName.ALL)) {
+            channels.keySet().forEach(this::closeOne);
+        } else {
+            closeOne(channel);
+        }
+    }
+
+    private void closeOne(String name) {
+        Channel channel = channels.remove(name);
+        if (channel != null) {
+            channel.closeAll(CloseReason.CHANNEL_CLOSED);
+        }
+    }
+
+    private static void requireValid(String channel) {
+        if (!ChannelName.isValid(channel)) {
+            throw new IllegalArgumentException("invalid channel name '" + channel + "': use a-z, 0-9, '-' and '_'");
+        }
+    }
+}

@@ -1,0 +1,168 @@
+package dev.es.server.hub;
+
+import java.util.ArrayDeque;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * One subscriber's place in a channel: a bounded queue of encoded frames that publishers offer to without
+ * ever blocking, and that exactly one writer drains. The queue is allocated on the first frame and shrinks
+ * back when drained, so an idle subscriber costs a few objects only.
+ */
+public final class Subscription {
+
+    private static final byte[] NOTHING = new byte[0];
+    /** Small: most subscribers keep up, and the deque doubles when one falls behind. */
+    private static final int INITIAL_QUEUE = 8;
+
+    private final String channel;
+    private final int capacity;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition ready = lock.newCondition();
+    private ArrayDeque<byte[]> queue;
+    private int limit;
+    private CloseReason closeReason;
+    private Runnable onTooSlow = () -> {};
+
+    Subscription(String channel, int capacity) {
+        this.channel = channel;
+        this.capacity = capacity;
+        this.limit = capacity;
+    }
+
+    public String channel() {
+        return channel;
+    }
+
+    /**
+     * Runs when the subscription is dropped for overflowing, typically to abort the connection, since its
+     * writer is likely blocked in a write the client does not read.
+     */
+    public void onTooSlow(Runnable action) {
+        lock.lock();
+        try {
+            onTooSlow = action;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Queues the replayed history ahead of live frames; it does not count against the capacity, which bounds
+     * what a slow reader lets pile up, not what it asked to catch up on.
+     */
+    void replay(List<byte[]> frames) {
+        lock.lock();
+        try {
+            if (!frames.isEmpty() && closeReason == null) {
+                queue = new ArrayDeque<>(frames);
+                limit = capacity + frames.size();
+                ready.signal();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Queues a frame without blocking.
+     *
+     * @return false when the queue is full or closed; a full queue closes the subscription as too slow
+     */
+    boolean offer(byte[] frame) {
+        Runnable abort;
+        lock.lock();
+        try {
+            if (closeReason != null) {
+                return false;
+            }
+            if (queue == null) {
+                queue = new ArrayDeque<>(INITIAL_QUEUE);
+            }
+            if (queue.size() < limit) {
+                queue.add(frame);
+                ready.signal();
+                return true;
+            }
+            closeReason = CloseReason.TOO_SLOW;
+            queue = null;
+            ready.signal();
+            abort = onTooSlow;
+        } finally {
+            lock.unlock();
+        }
+        abort.run();
+        return false;
+    }
+
+    /**
+     * Waits up to the timeout for frames and takes everything queued as one array, for one write.
+     *
+     * @return the queued frames back to back; an empty array when the timeout passed with nothing queued;
+     *     null once the subscription is closed and drained
+     */
+    public byte[] take(long timeout, TimeUnit unit) throws InterruptedException {
+        lock.lock();
+        try {
+            long nanos = unit.toNanos(timeout);
+            while (isEmpty() && closeReason == null && nanos > 0) {
+                nanos = ready.awaitNanos(nanos);
+            }
+            if (isEmpty()) {
+                return closeReason == null ? NOTHING : null;
+            }
+            byte[] batch = drain();
+            queue = null;
+            limit = capacity;
+            return batch;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Why the subscription ended, or null while it is open. */
+    public CloseReason closeReason() {
+        lock.lock();
+        try {
+            return closeReason;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Ends the subscription; frames already queued are still taken, unless it ends for being too slow. */
+    void close(CloseReason reason) {
+        lock.lock();
+        try {
+            if (closeReason == null) {
+                closeReason = reason;
+                ready.signal();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private boolean isEmpty() {
+        return queue == null || queue.isEmpty();
+    }
+
+    private byte[] drain() {
+        if (queue.size() == 1) {
+            return queue.poll();
+        }
+        int length = 0;
+        for (byte[] frame : queue) {
+            length += frame.length;
+        }
+        byte[] batch = new byte[length];
+        int at = 0;
+        for (byte[] frame : queue) {
+            System.arraycopy(frame, 0, batch, at, frame.length);
+            at += frame.length;
+        }
+        return batch;
+    }
+}
