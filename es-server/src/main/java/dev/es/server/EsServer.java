@@ -30,7 +30,7 @@ public final class EsServer implements AutoCloseable {
     private EsServer(ServerSettings settings) {
         this.settings = settings;
         this.broker = Broker.inProcess();
-        this.hub = new Hub(broker, settings.history(), settings.queueCapacity());
+        this.hub = new Hub(broker, settings.history(), settings.queueBytes());
         this.http = HttpApi.create(hub, settings);
     }
 

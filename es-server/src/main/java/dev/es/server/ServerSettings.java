@@ -16,7 +16,7 @@ import java.util.Objects;
  * @param history events kept per channel for replay
  * @param keepalive how often an idle stream gets a comment
  * @param maxEventBytes the largest publish body accepted
- * @param queueCapacity frames a subscriber may fall behind before it is dropped as too slow
+ * @param queueBytes how far, in bytes of frames, a subscriber may fall behind before it is dropped as too slow
  */
 public record ServerSettings(
         String host,
@@ -28,7 +28,7 @@ public record ServerSettings(
         int history,
         Duration keepalive,
         long maxEventBytes,
-        int queueCapacity) {
+        long queueBytes) {
 
     /** Loopback: a hub reachable from elsewhere is a decision (with a token, or --no-auth). */
     public static final String DEFAULT_HOST = "127.0.0.1";
@@ -48,10 +48,10 @@ public record ServerSettings(
     /** 1 MiB: far above any notification, far below what would let one request hurt the heap. */
     public static final long DEFAULT_MAX_EVENT_BYTES = 1024 * 1024;
     /**
-     * A subscriber this many events behind is dropped (it may reconnect and replay): bounds what a reader
-     * that never reads can hold, at 8 bytes a queued reference since frames are shared.
+     * A subscriber this far behind is dropped (it may reconnect and replay): bounds what a reader that never
+     * reads can hold, while a burst of thousands of small events still fits.
      */
-    public static final int DEFAULT_QUEUE_CAPACITY = 4096;
+    public static final long DEFAULT_QUEUE_BYTES = 4 * 1024 * 1024;
 
     public ServerSettings {
         Objects.requireNonNull(host, "host");
@@ -67,8 +67,8 @@ public record ServerSettings(
         if (timeout.isNegative() || timeout.isZero() || keepalive.isNegative() || keepalive.isZero()) {
             throw new IllegalArgumentException("timeout and keepalive must be positive");
         }
-        if (history < 0 || maxEventBytes < 1 || queueCapacity < 1) {
-            throw new IllegalArgumentException("history must be >= 0, max event bytes and queue capacity >= 1");
+        if (history < 0 || maxEventBytes < 1 || queueBytes < 1) {
+            throw new IllegalArgumentException("history must be >= 0, max event bytes and queue bytes >= 1");
         }
     }
 
@@ -92,7 +92,7 @@ public record ServerSettings(
         private int history = DEFAULT_HISTORY;
         private Duration keepalive = DEFAULT_KEEPALIVE;
         private long maxEventBytes = DEFAULT_MAX_EVENT_BYTES;
-        private int queueCapacity = DEFAULT_QUEUE_CAPACITY;
+        private long queueBytes = DEFAULT_QUEUE_BYTES;
 
         private Builder() {}
 
@@ -141,15 +141,15 @@ public record ServerSettings(
             return this;
         }
 
-        public Builder queueCapacity(int value) {
-            queueCapacity = value;
+        public Builder queueBytes(long value) {
+            queueBytes = value;
             return this;
         }
 
         public ServerSettings build() {
             return new ServerSettings(
                     host, port, token, timeout, corsOrigin, corsMethods, history, keepalive, maxEventBytes,
-                    queueCapacity);
+                    queueBytes);
         }
     }
 

@@ -20,20 +20,20 @@ public final class Hub implements Broker.Sink {
     private final ConcurrentMap<String, Channel> channels = new ConcurrentHashMap<>();
     private final Broker broker;
     private final int historySize;
-    private final int queueCapacity;
+    private final long queueBytes;
 
     /**
      * @param broker where publishes and closes go, to reach every server sharing the channels
      * @param historySize events kept per channel for replay (0 keeps none)
-     * @param queueCapacity frames a subscriber may fall behind before it is dropped as too slow
+     * @param queueBytes how far, in bytes of frames, a subscriber may fall behind before it is dropped as too slow
      */
-    public Hub(Broker broker, int historySize, int queueCapacity) {
-        if (historySize < 0 || queueCapacity < 1) {
-            throw new IllegalArgumentException("history must be >= 0 and queue capacity >= 1");
+    public Hub(Broker broker, int historySize, long queueBytes) {
+        if (historySize < 0 || queueBytes < 1) {
+            throw new IllegalArgumentException("history must be >= 0 and queue bytes >= 1");
         }
         this.broker = Objects.requireNonNull(broker);
         this.historySize = historySize;
-        this.queueCapacity = queueCapacity;
+        this.queueBytes = queueBytes;
         broker.connect(this);
     }
 
@@ -58,7 +58,7 @@ public final class Hub implements Broker.Sink {
         if (channel.equals(ChannelName.ALL)) {
             throw new IllegalArgumentException("channel 'all' is reserved for publishing to every channel");
         }
-        Subscription subscription = new Subscription(channel, queueCapacity);
+        Subscription subscription = new Subscription(channel, queueBytes);
         // Joined inside compute so that a channel being forgotten as idle cannot swallow the join.
         channels.compute(channel, (name, existing) -> {
             Channel joined = existing != null ? existing : new Channel(name, historySize);

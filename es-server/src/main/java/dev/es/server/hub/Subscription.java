@@ -7,29 +7,32 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * One subscriber's place in a channel: a bounded queue of encoded frames that publishers offer to without
- * ever blocking, and that exactly one writer drains. The queue is allocated on the first frame and shrinks
+ * One subscriber's place in a channel: a queue of encoded frames, bounded in bytes, that publishers offer to
+ * without ever blocking, and that exactly one writer drains. The queue is allocated on the first frame and shrinks
  * back when drained, so an idle subscriber costs a few objects only.
  */
 public final class Subscription {
 
     private static final byte[] NOTHING = new byte[0];
+    /** One write's worth: big enough to coalesce a burst, small enough not to copy a whole replay at once. */
+    private static final int MAX_BATCH_BYTES = 256 * 1024;
     /** Small: most subscribers keep up, and the deque doubles when one falls behind. */
     private static final int INITIAL_QUEUE = 8;
 
     private final String channel;
-    private final int capacity;
+    private final long capacityBytes;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition ready = lock.newCondition();
     private ArrayDeque<byte[]> queue;
-    private int limit;
+    private long queuedBytes;
+    private long limitBytes;
     private CloseReason closeReason;
     private Runnable onTooSlow = () -> {};
 
-    Subscription(String channel, int capacity) {
+    Subscription(String channel, long capacityBytes) {
         this.channel = channel;
-        this.capacity = capacity;
-        this.limit = capacity;
+        this.capacityBytes = capacityBytes;
+        this.limitBytes = capacityBytes;
     }
 
     public String channel() {
@@ -58,7 +61,8 @@ public final class Subscription {
         try {
             if (!frames.isEmpty() && closeReason == null) {
                 queue = new ArrayDeque<>(frames);
-                limit = capacity + frames.size();
+                queuedBytes = frames.stream().mapToLong(frame -> frame.length).sum();
+                limitBytes = capacityBytes + queuedBytes;
                 ready.signal();
             }
         } finally {
@@ -69,7 +73,8 @@ public final class Subscription {
     /**
      * Queues a frame without blocking.
      *
-     * @return false when the queue is full or closed; a full queue closes the subscription as too slow
+     * @return false when the queue is full or closed; a full queue closes the subscription as too slow. A frame
+     *     always fits an empty queue, so an event larger than the capacity still reaches a reader that keeps up.
      */
     boolean offer(byte[] frame) {
         Runnable abort;
@@ -81,13 +86,15 @@ public final class Subscription {
             if (queue == null) {
                 queue = new ArrayDeque<>(INITIAL_QUEUE);
             }
-            if (queue.size() < limit) {
+            if (queue.isEmpty() || queuedBytes + frame.length <= limitBytes) {
                 queue.add(frame);
+                queuedBytes += frame.length;
                 ready.signal();
                 return true;
             }
             closeReason = CloseReason.TOO_SLOW;
             queue = null;
+            queuedBytes = 0;
             ready.signal();
             abort = onTooSlow;
         } finally {
@@ -98,9 +105,9 @@ public final class Subscription {
     }
 
     /**
-     * Waits up to the timeout for frames and takes everything queued as one array, for one write.
+     * Waits up to the timeout for frames and takes what is queued (up to a batch) as one array, for one write.
      *
-     * @return the queued frames back to back; an empty array when the timeout passed with nothing queued;
+     * @return queued frames back to back; an empty array when the timeout passed with nothing queued;
      *     null once the subscription is closed and drained
      */
     public byte[] take(long timeout, TimeUnit unit) throws InterruptedException {
@@ -114,8 +121,11 @@ public final class Subscription {
                 return closeReason == null ? NOTHING : null;
             }
             byte[] batch = drain();
-            queue = null;
-            limit = capacity;
+            queuedBytes -= batch.length;
+            if (queue.isEmpty()) {
+                queue = null;
+                limitBytes = capacityBytes;
+            }
             return batch;
         } finally {
             lock.unlock();
@@ -149,17 +159,24 @@ public final class Subscription {
         return queue == null || queue.isEmpty();
     }
 
+    /** Takes frames from the head, back to back, up to one batch (always at least one frame). */
     private byte[] drain() {
-        if (queue.size() == 1) {
+        if (queue.size() == 1 || queue.peek().length >= MAX_BATCH_BYTES) {
             return queue.poll();
         }
         int length = 0;
+        int count = 0;
         for (byte[] frame : queue) {
+            if (length + frame.length > MAX_BATCH_BYTES) {
+                break;
+            }
             length += frame.length;
+            count++;
         }
         byte[] batch = new byte[length];
         int at = 0;
-        for (byte[] frame : queue) {
+        for (int i = 0; i < count; i++) {
+            byte[] frame = queue.poll();
             System.arraycopy(frame, 0, batch, at, frame.length);
             at += frame.length;
         }
