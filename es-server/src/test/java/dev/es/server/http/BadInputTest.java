@@ -1,0 +1,122 @@
+package dev.es.server.http;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.es.common.Event;
+import dev.es.common.PublishBody;
+import dev.es.server.EsServer;
+import dev.es.server.ServerSettings;
+import dev.es.server.testing.ApiClient;
+import dev.es.server.testing.SseRecorder;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.api.Test;
+
+/** Input the seed accepts wrongly or not at all: each answers clearly and delivers nothing. */
+class BadInputTest {
+
+    private static EsServer server;
+    private static ApiClient api;
+    /** Follows the channel bad input is sent to, for the whole class: it must only ever see the markers. */
+    private static SseRecorder victim;
+
+    @BeforeAll
+    static void start() throws Exception {
+        server = EsServer.start(ServerSettings.builder().port(0).maxEventBytes(1024).build());
+        api = new ApiClient(server.url(), null);
+        victim = SseRecorder.open(api.url("/victim"));
+        api.awaitConsumers("victim", 1);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        victim.close();
+        api.close();
+        server.stop();
+    }
+
+    @ParameterizedTest(name = "{0} -> 400")
+    @CsvSource(delimiter = '|', textBlock = """
+            {"id": 11, "data":                          | malformed JSON
+            [1, 2]                                      | the body must be a JSON object
+            {"id": 1}                                   | "data" is required and must be a string
+            {"data": 5}                                 | "data" is required and must be a string
+            {"data": null}                              | "data" is required and must be a string
+            {"data": "x", "event": 3}                   | "event" must be a string
+            {"data": "x", "id": true}                   | "id" must be a string or a number
+            {"data": "x", "retry": -1}                  | "retry" must be a non-negative integer
+            {"data": "x", "data": "y"}                  | malformed JSON: Duplicate field 'data'
+            {"data": "x", "event": "a\\nevent: forged"} | event must not contain CR, LF or NUL
+            {"data": "x", "event": "a\\revil"}          | event must not contain CR, LF or NUL
+            {"data": "x", "id": "1\\r\\ndata: forged"}  | id must not contain CR, LF or NUL
+            {"data": "x", "id": "1\\u0000"}             | id must not contain CR, LF or NUL
+            """)
+    void badBodiesAnswer400WithAReasonAndReachNoSubscriber(String body, String reason) throws Exception {
+        HttpResponse<String> answer = api.publish("victim", body);
+        assertEquals(400, answer.statusCode(), answer.body());
+        assertEquals("application/json", answer.headers().firstValue("Content-Type").orElseThrow());
+        assertEquals(true, answer.body().startsWith("{\"error\":\"" + reason.replace("\"", "\\\"")), answer.body());
+        String marker = "after " + body;
+        api.publish("victim", PublishBody.write(Event.of(marker)));
+        assertEquals(marker, victim.nextEvent().data());
+        assertEquals(false, victim.raw().contains("\nevent: forged") || victim.raw().contains("\ndata: forged"));
+    }
+
+    @Test
+    void wrongContentTypeAnswers400() throws Exception {
+        HttpResponse<String> answer = api.send(api.request("/ch")
+                .header("Content-Type", "text/plain")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"data\":\"x\"}")));
+        assertEquals(400, answer.statusCode());
+        assertEquals("{\"error\":\"Content-Type must be application/json\"}", answer.body());
+    }
+
+    @Test
+    void aBodyOverTheLimitAnswers413FromItsDeclaredLength() throws Exception {
+        HttpResponse<String> answer = api.publish("ch", "{\"data\":\"" + "x".repeat(2000) + "\"}");
+        assertEquals(413, answer.statusCode());
+        assertEquals("{\"error\":\"the body exceeds the limit of 1024 bytes\"}", answer.body());
+    }
+
+    @Test
+    void aChunkedBodyOverTheLimitAnswers413WithoutReadingTheRest() throws Exception {
+        try (Socket socket = new Socket(server.url().getHost(), server.port())) {
+            OutputStream out = socket.getOutputStream();
+            out.write(("POST /ch HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                            + "Transfer-Encoding: chunked\r\n\r\n800\r\n" + "x".repeat(0x800) + "\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            // The rest of the body never comes: the answer must not wait for it.
+            InputStream in = socket.getInputStream();
+            String answer = new String(in.readAllBytes(), StandardCharsets.US_ASCII);
+            assertEquals(true, answer.startsWith("HTTP/1.1 413 "), answer);
+            assertEquals(true, answer.contains("Connection: close"), answer);
+        }
+    }
+
+    @ParameterizedTest(name = "GET {0} -> {1}")
+    @CsvSource({"/Updates, 404", "/up.dates, 404", "/a/b, 404", "/a%2Fb, 404", "/all, 400"})
+    void pathsThatAreNotChannelsAnswerWithoutSubscribing(String path, int status) throws Exception {
+        HttpResponse<String> answer = api.send(api.request(path).GET());
+        assertEquals(status, answer.statusCode(), answer.body());
+        assertEquals(true, answer.body().startsWith("{\"error\":"), answer.body());
+        assertEquals(1, server.consumerCountAll());
+    }
+
+    @ParameterizedTest(name = "{0} -> 405")
+    @CsvSource({"PUT", "PATCH"})
+    void otherMethodsAnswer405WithAllow(String method) throws Exception {
+        HttpResponse<String> answer =
+                api.send(api.request("/ch").method(method, HttpRequest.BodyPublishers.ofString("{}")));
+        assertEquals(405, answer.statusCode());
+        assertEquals("GET, POST, DELETE, HEAD, OPTIONS", answer.headers().firstValue("Allow").orElseThrow());
+    }
+}
