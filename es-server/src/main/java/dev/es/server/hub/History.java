@@ -16,6 +16,8 @@ final class History {
 
     private final int capacity;
     private final ArrayDeque<Entry> entries = new ArrayDeque<>();
+    /** The id of the newest event no longer retained: a subscriber that saw it missed exactly what is retained. */
+    private String evictedId;
 
     History(int capacity) {
         this.capacity = capacity;
@@ -26,7 +28,7 @@ final class History {
             return;
         }
         if (entries.size() == capacity) {
-            entries.pollFirst();
+            evictedId = entries.pollFirst().id();
         }
         entries.addLast(new Entry(id, frame));
     }
@@ -36,9 +38,9 @@ final class History {
     }
 
     /**
-     * The frames after the newest retained event with this id, oldest first. Empty when the id is the newest
-     * or is not retained: an unknown id (older than the history, or from before a restart) replays nothing
-     * rather than a guess.
+     * The frames after the newest retained event with this id, oldest first; all of them when the id is that
+     * of the event evicted last. Empty when the id is the newest or is unknown: an id older than the history,
+     * or from before a restart, replays nothing rather than a guess.
      */
     List<byte[]> after(String id) {
         List<byte[]> newerFirst = new ArrayList<>();
@@ -49,6 +51,6 @@ final class History {
             }
             newerFirst.add(entry.frame());
         }
-        return List.of();
+        return id.equals(evictedId) ? newerFirst.reversed() : List.of();
     }
 }

@@ -1,0 +1,109 @@
+package dev.es.server.http;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.es.server.EsServer;
+import dev.es.server.ServerSettings;
+import dev.es.server.testing.ApiClient;
+import dev.es.server.testing.SseRecorder;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class ReplayTest {
+
+    private EsServer server;
+    private ApiClient api;
+
+    @BeforeEach
+    void start() {
+        server = EsServer.start(ServerSettings.builder().port(0).history(100).build());
+        api = new ApiClient(server.url(), null);
+    }
+
+    @AfterEach
+    void stop() {
+        api.close();
+        server.stop();
+    }
+
+    @Test
+    void reconnectingWithLastEventIdGetsWhatWasMissedThenLiveEvents() throws Exception {
+        String lastSeen;
+        try (SseRecorder first = SseRecorder.open(api.url("/feed"))) {
+            api.awaitConsumers("feed", 1);
+            api.publish("feed", "{\"data\":\"one\"}");
+            lastSeen = first.nextEvent().id();
+        }
+        api.publish("feed", "{\"data\":\"two\"}");
+        api.publish("feed", "{\"data\":\"three\"}");
+        try (SseRecorder again = SseRecorder.open(api.url("/feed"), "Last-Event-ID", lastSeen)) {
+            again.assertData("two", "three");
+            api.publish("feed", "{\"data\":\"four\"}");
+            again.assertData("four");
+        }
+    }
+
+    @Test
+    void theLastEventIdQueryParameterWorksForClientsThatCannotSetHeaders() throws Exception {
+        api.publish("feed", "{\"id\":\"a\", \"data\":\"one\"}");
+        api.publish("feed", "{\"id\":\"b\", \"data\":\"two\"}");
+        try (SseRecorder again = SseRecorder.open(api.url("/feed?lastEventId=a"))) {
+            again.assertData("two");
+        }
+    }
+
+    @Test
+    void anUnknownLastEventIdReplaysNothing() throws Exception {
+        api.publish("feed", "{\"data\":\"old\"}");
+        try (SseRecorder again = SseRecorder.open(api.url("/feed"), "Last-Event-ID", "no-such-id")) {
+            api.awaitConsumers("feed", 1);
+            api.publish("feed", "{\"data\":\"new\"}");
+            again.assertData("new");
+        }
+    }
+
+    @Test
+    void reconnectsDuringAStreamOfPublishesSeeEveryEventOnceInOrder() throws Exception {
+        int total = 300;
+        AtomicBoolean failed = new AtomicBoolean();
+        AtomicInteger published = new AtomicInteger();
+        Thread publisher = Thread.ofVirtual().start(() -> {
+            try (ApiClient own = new ApiClient(server.url(), null)) {
+                for (int i = 1; i <= total; i++) {
+                    if (own.publish("busy", "{\"data\":\"" + i + "\"}").statusCode() != 201) {
+                        failed.set(true);
+                    }
+                    published.incrementAndGet();
+                }
+            } catch (Exception e) {
+                failed.set(true);
+            }
+        });
+        List<String> seen = new ArrayList<>();
+        String lastId = null;
+        // Reconnect after every 30 events, while the publisher keeps going.
+        while (seen.size() < total) {
+            try (SseRecorder sub = lastId == null
+                    ? SseRecorder.open(api.url("/busy"))
+                    : SseRecorder.open(api.url("/busy"), "Last-Event-ID", lastId)) {
+                for (int i = 0; i < 30 && seen.size() < total; i++) {
+                    SseRecorder.Item event = sub.nextEvent();
+                    seen.add(event.data());
+                    lastId = event.id();
+                }
+            }
+        }
+        publisher.join();
+        assertEquals(false, failed.get());
+        List<String> expected = new ArrayList<>();
+        for (int i = 1; i <= total; i++) {
+            expected.add(Integer.toString(i));
+        }
+        assertEquals(expected, seen);
+    }
+}

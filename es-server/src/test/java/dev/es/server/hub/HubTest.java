@@ -1,0 +1,74 @@
+package dev.es.server.hub;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.es.common.Event;
+import dev.es.server.broker.Broker;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** The hub on its own, as an embedding program sees it. */
+class HubTest {
+
+    private final Hub hub = new Hub(Broker.inProcess(), 3, 1024);
+
+    @Test
+    void aSubscriberThatFallsBehindByTheQueueBoundIsClosedAndHoldsNothing() throws Exception {
+        Subscription slow = hub.subscribe("ch", null);
+        Subscription fast = hub.subscribe("ch", null);
+        String data = "x".repeat(300);
+        for (int i = 0; i < 5; i++) {
+            hub.publish("ch", Event.of(data));
+            assertEquals(true, fast.take(1, TimeUnit.SECONDS).length > 300);
+        }
+        assertEquals(CloseReason.TOO_SLOW, slow.closeReason());
+        assertNull(slow.take(0, TimeUnit.SECONDS), "a dropped subscription hands out nothing more");
+        assertEquals(1, hub.consumerCount("ch"));
+    }
+
+    @Test
+    void queuedFramesAreTakenInOneBatch() throws Exception {
+        Subscription sub = hub.subscribe("ch", null);
+        hub.publish("ch", new Event("a", null, "1", null));
+        hub.publish("ch", new Event("b", "t", "2", null));
+        assertArrayEquals(
+                "id: a\ndata: 1\n\nid: b\nevent: t\ndata: 2\n\n".getBytes(StandardCharsets.UTF_8),
+                sub.take(1, TimeUnit.SECONDS));
+        assertEquals(0, sub.take(10, TimeUnit.MILLISECONDS).length, "nothing queued: an empty batch for a keepalive");
+    }
+
+    @Test
+    void historyKeepsTheLastEventsOnly() throws Exception {
+        for (String id : List.of("1", "2", "3", "4", "5")) {
+            hub.publish("ch", new Event(id, null, id, null));
+        }
+        Subscription fromTwo = hub.subscribe("ch", "2");
+        assertArrayEquals(
+                "id: 3\ndata: 3\n\nid: 4\ndata: 4\n\nid: 5\ndata: 5\n\n".getBytes(StandardCharsets.UTF_8),
+                fromTwo.take(1, TimeUnit.SECONDS));
+        Subscription fromOne = hub.subscribe("ch", "1");
+        assertEquals(0, fromOne.take(10, TimeUnit.MILLISECONDS).length, "id 1 is too old: what followed is lost");
+    }
+
+    @Test
+    void closingEndsSubscriptionsAfterWhatWasQueued() throws Exception {
+        Subscription sub = hub.subscribe("ch", null);
+        hub.publish("ch", Event.of("last words"));
+        hub.close("ch");
+        assertEquals(CloseReason.CHANNEL_CLOSED, sub.closeReason());
+        assertArrayEquals("id: 1\ndata: last words\n\n".getBytes(StandardCharsets.UTF_8), sub.take(1, TimeUnit.SECONDS));
+        assertNull(sub.take(1, TimeUnit.SECONDS));
+        assertEquals(List.of(), hub.channels());
+    }
+
+    @Test
+    void theReservedChannelCannotBeSubscribedAndNamesAreChecked() {
+        assertThrows(IllegalArgumentException.class, () -> hub.subscribe("all", null));
+        assertThrows(IllegalArgumentException.class, () -> hub.publish("Not Valid", Event.of("x")));
+    }
+}
