@@ -1,0 +1,42 @@
+package dev.es.common;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+class PublishBodyTest {
+
+    private static Event read(String json) {
+        return PublishBody.read(json.getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void theIdMayBeANumberOrAString() {
+        assertEquals(new Event("123", "my-event", "Hello", null), read("{\"id\":123, \"event\":\"my-event\", \"data\":\"Hello\"}"));
+        assertEquals(new Event("abc", null, "x", 100L), read("{\"id\":\"abc\", \"data\":\"x\", \"retry\": 100}"));
+    }
+
+    @Test
+    void emptyOrNullOptionalFieldsAreAbsentAndUnknownFieldsIgnored() {
+        assertEquals(Event.of("x"), read("{\"id\":\"\", \"event\":null, \"data\":\"x\", \"extra\": [1]}"));
+    }
+
+    @Test
+    void whatIsWrittenReadsBack() {
+        Event event = new Event("7", "t", "two\nlines", 1000L);
+        assertEquals(event, read(PublishBody.write(event)));
+    }
+
+    @Test
+    void badBodiesAreRefusedWithAReason() {
+        assertEquals("\"data\" is required and must be a string",
+                assertThrows(IllegalArgumentException.class, () -> read("{}")).getMessage());
+        assertEquals(true, assertThrows(IllegalArgumentException.class, () -> read("{\"data\":\"x\"} trailing"))
+                .getMessage().startsWith("malformed JSON"));
+        assertEquals(true, assertThrows(IllegalArgumentException.class, () -> read(""))
+                .getMessage().startsWith("the body must be a JSON object"));
+        assertThrows(IllegalArgumentException.class, () -> read("{\"data\":\"x\", \"retry\": 1.5}"));
+    }
+}
