@@ -55,9 +55,18 @@ public final class Main implements Runnable {
         CommandLine cmd = new CommandLine(new Main())
                 .setOut(out)
                 .setErr(err)
-                .registerConverter(Duration.class, Durations::parse)
+                .registerConverter(Duration.class, Main::duration)
                 .setExecutionExceptionHandler(errors)
                 .setParameterExceptionHandler(errors);
         return cmd.execute(args);
+    }
+
+    /** Picocli shows a conversion failure's own message, so the user reads our wording, not a Java class name. */
+    private static Duration duration(String text) {
+        try {
+            return Durations.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.TypeConversionException(e.getMessage());
+        }
     }
 }

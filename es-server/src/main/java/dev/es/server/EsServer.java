@@ -5,7 +5,6 @@ import dev.es.common.Event;
 import dev.es.server.broker.Broker;
 import dev.es.server.http.HttpApi;
 import dev.es.server.hub.Hub;
-import io.javalin.Javalin;
 import java.net.URI;
 import java.util.List;
 
@@ -25,13 +24,13 @@ public final class EsServer implements AutoCloseable {
     private final ServerSettings settings;
     private final Broker broker;
     private final Hub hub;
-    private final Javalin http;
+    private final HttpApi http;
 
     private EsServer(ServerSettings settings) {
         this.settings = settings;
         this.broker = Broker.inProcess();
         this.hub = new Hub(broker, settings.history(), settings.queueBytes());
-        this.http = HttpApi.create(hub, settings);
+        this.http = new HttpApi(hub, settings);
     }
 
     /**

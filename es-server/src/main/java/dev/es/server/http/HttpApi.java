@@ -7,25 +7,27 @@ import dev.es.server.ServerSettings;
 import dev.es.server.hub.Hub;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
+import java.time.Duration;
 
 /** The HTTP face of a hub: Javalin routes declared in one place, errors mapped to JSON in one place. */
 public final class HttpApi {
 
     private static final String CHANNEL_PATH = "/{channel}";
     /**
-     * What a stop waits for requests in flight. Streams are ended before the stop, so only a write stuck on a
-     * client that stopped reading is still running; it is not worth holding Ctrl-C for.
+     * What a stop waits for stream writers to finish their last write once their subscriptions are closed.
+     * Only a write stuck on a client that stopped reading takes that long; it is not worth holding Ctrl-C for.
      */
-    private static final long STOP_GRACE_MILLIS = 1000;
+    private static final Duration STOP_GRACE = Duration.ofSeconds(1);
 
-    private HttpApi() {}
+    private final StreamRoute stream;
+    private final Javalin javalin;
 
-    /** A Javalin app serving the hub, not yet started. */
-    public static Javalin create(Hub hub, ServerSettings settings) {
+    /** The API of the hub, not yet listening. */
+    public HttpApi(Hub hub, ServerSettings settings) {
         ChannelRoutes channels = new ChannelRoutes(hub, new TokenCheck(settings.token()), settings.maxEventBytes());
-        StreamRoute stream = new StreamRoute(hub, settings.keepalive());
         Cors cors = new Cors(settings.corsOrigin(), settings.corsMethods());
-        return Javalin.create(cfg -> {
+        stream = new StreamRoute(hub, settings.keepalive());
+        javalin = Javalin.create(cfg -> {
             cfg.startup.showJavalinBanner = false;
             cfg.startup.showOldJavalinVersionWarning = false;
             // Its watcher is a non-daemon thread that would hold the JVM for 5 s after a quick stop.
@@ -36,7 +38,9 @@ public final class HttpApi {
             cfg.http.maxRequestSize = settings.maxEventBytes();
             // A pending read or write with no progress for this long fails: stalled subscribers and
             // trickling requests are cut, idle streams are not (they have no pending I/O).
-            cfg.jetty.modifyServer(server -> server.setStopTimeout(STOP_GRACE_MILLIS));
+            // No graceful wait in Jetty: it would wait out idle keep-alive connections. Streams are ended and
+            // their writers awaited before the stop instead.
+            cfg.jetty.modifyServer(server -> server.setStopTimeout(0));
             cfg.jetty.modifyHttpConfiguration(http -> http.setIdleTimeout(settings.timeout().toMillis()));
 
             cfg.routes.before(cors::decorate);
@@ -55,6 +59,30 @@ public final class HttpApi {
             });
             cfg.routes.error(413, ctx -> replaceError(ctx, "the body exceeds the limit of " + settings.maxEventBytes() + " bytes"));
         });
+    }
+
+    /**
+     * Listens on the address.
+     *
+     * @throws io.javalin.util.JavalinBindException when the port cannot be bound
+     */
+    public void start(String host, int port) {
+        javalin.start(host, port);
+    }
+
+    /** The port listened on. */
+    public int port() {
+        return javalin.port();
+    }
+
+    /** Lets stream writers finish (their subscriptions must be closed already), then stops listening. */
+    public void stop() {
+        try {
+            stream.awaitWriters(STOP_GRACE);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        javalin.stop();
     }
 
     /** Javalin's own errors (no route, wrong method) get our JSON body unless a route already wrote one. */

@@ -9,6 +9,8 @@ import io.javalin.http.Context;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.ee10.servlet.HttpOutput;
 import org.eclipse.jetty.ee10.servlet.ServletContextRequest;
@@ -32,6 +34,8 @@ final class StreamRoute {
 
     private final Hub hub;
     private final long keepaliveNanos;
+    /** The writers now running, so that a stop can let them finish their last write. */
+    private final Set<Thread> writers = ConcurrentHashMap.newKeySet();
 
     StreamRoute(Hub hub, Duration keepalive) {
         this.hub = hub;
@@ -59,6 +63,7 @@ final class StreamRoute {
                 .getEndPoint();
         HttpOutput out = (HttpOutput) ctx.res().getOutputStream();
         Subscription subscription = hub.subscribe(channel, lastEventId);
+        writers.add(Thread.currentThread());
         // Closing the connection is what unblocks a writer stuck on a client that stopped reading.
         subscription.onTooSlow(endPoint::close);
         try {
@@ -72,6 +77,18 @@ final class StreamRoute {
             // The subscriber left or stopped reading; it may reconnect and replay from its Last-Event-ID.
         } finally {
             hub.unsubscribe(subscription);
+            writers.remove(Thread.currentThread());
+        }
+    }
+
+    /** Waits, at most until the deadline, for the writers to return once their subscriptions are closed. */
+    void awaitWriters(Duration grace) throws InterruptedException {
+        long deadline = System.nanoTime() + grace.toNanos();
+        for (Thread writer : writers) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0 || !writer.join(Duration.ofNanos(left))) {
+                return;
+            }
         }
     }
 }

@@ -1,0 +1,48 @@
+package dev.es.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import org.junit.jupiter.api.Test;
+
+/** The root command in-process, through the same entry tests use for every command. */
+class MainTest {
+
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+
+    private int run(String... args) {
+        return Main.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
+    }
+
+    @Test
+    void versionNamesTheProgramAndTheJava() {
+        assertEquals(0, run("--version"));
+        assertTrue(out.toString().startsWith("es "), out.toString());
+        assertTrue(out.toString().contains("Java " + Runtime.version().feature()), out.toString());
+    }
+
+    @Test
+    void helpListsServeWithExamples() {
+        assertEquals(0, run("--help"));
+        assertTrue(out.toString().contains("serve"), out.toString());
+        assertTrue(out.toString().contains("Examples:"), out.toString());
+        assertEquals(0, run("serve", "--help"));
+        assertTrue(out.toString().contains("--max-event-bytes"), out.toString());
+    }
+
+    @Test
+    void noCommandIsAUsageError() {
+        assertEquals(2, run());
+        assertEquals("es: a command is required", err.toString().lines().findFirst().orElseThrow());
+        assertTrue(err.toString().endsWith("Try 'es --help' for more information.\n"), err.toString());
+    }
+
+    @Test
+    void anUnknownCommandIsAUsageError() {
+        assertEquals(2, run("serv"));
+        assertTrue(err.toString().startsWith("es: Unmatched argument at index 0: 'serv'"), err.toString());
+    }
+}

@@ -1,0 +1,100 @@
+package dev.es.cli;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** A real {@code es serve} process, on the classpath this test runs with, as a user would start it. */
+final class ServeProcess implements AutoCloseable {
+
+    private static final Pattern LISTENING = Pattern.compile("listening on (http://\\S+),");
+
+    private final Process process;
+    private final Path stderr;
+    private final URI url;
+
+    private ServeProcess(Process process, Path stderr, URI url) {
+        this.process = process;
+        this.stderr = stderr;
+        this.url = url;
+    }
+
+    /** Starts {@code es serve ARGS} and returns once it says where it listens. */
+    static ServeProcess start(Map<String, String> env, String... args) throws IOException {
+        Path stderr = Files.createTempFile("es-serve", ".err");
+        Process process = builder(env, args).redirectError(stderr.toFile()).start();
+        BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+        String line = out.readLine();
+        if (line == null) {
+            throw new AssertionError("es serve exited before listening: " + Files.readString(stderr));
+        }
+        Matcher m = LISTENING.matcher(line);
+        assertTrue(m.find(), "unexpected first line: " + line);
+        return new ServeProcess(process, stderr, URI.create(m.group(1)));
+    }
+
+    /** Runs {@code es ARGS} to completion (bounded), returning its exit code and stderr. */
+    static Finished run(String... args) throws IOException, InterruptedException {
+        Path stderr = Files.createTempFile("es", ".err");
+        Process process = builder(Map.of(), args).redirectError(stderr.toFile()).start();
+        process.getOutputStream().close();
+        assertTrue(process.waitFor(30, TimeUnit.SECONDS), "es did not finish");
+        return new Finished(process.exitValue(), Files.readString(stderr));
+    }
+
+    record Finished(int exitCode, String stderr) {}
+
+    private static ProcessBuilder builder(Map<String, String> env, String... args) {
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                Main.class.getName()));
+        command.add("serve");
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command);
+        builder.environment().remove("ES_TOKEN");
+        builder.environment().putAll(env);
+        return builder;
+    }
+
+    URI url() {
+        return url;
+    }
+
+    int port() {
+        return url.getPort();
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
+    /** Waits (bounded) for the process to exit and returns its exit code. */
+    int awaitExit(long millis) throws InterruptedException {
+        assertTrue(process.waitFor(millis, TimeUnit.MILLISECONDS), "es serve still running after " + millis + " ms");
+        return process.exitValue();
+    }
+
+    String stderr() throws IOException {
+        return Files.readString(stderr);
+    }
+
+    @Override
+    public void close() throws IOException {
+        process.destroyForcibly();
+        Files.deleteIfExists(stderr);
+    }
+}
