@@ -40,7 +40,7 @@ public final class EsServer implements AutoCloseable {
      */
     public static EsServer start(ServerSettings settings) {
         EsServer server = new EsServer(settings);
-        server.http.start(settings.host(), settings.port());
+        server.http.start();
         return server;
     }
 

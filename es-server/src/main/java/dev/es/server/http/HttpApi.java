@@ -8,6 +8,8 @@ import dev.es.server.hub.Hub;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import java.time.Duration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.ServerConnector;
 
 /** The HTTP face of a hub: Javalin routes declared in one place, errors mapped to JSON in one place. */
 public final class HttpApi {
@@ -18,6 +20,11 @@ public final class HttpApi {
      * Only a write stuck on a client that stopped reading takes that long; it is not worth holding Ctrl-C for.
      */
     private static final Duration STOP_GRACE = Duration.ofSeconds(1);
+    /**
+     * Connections the kernel may hold before they are accepted. Java's default of 50 makes a burst of
+     * subscribers (a reconnect storm, a benchmark) wait out SYN retransmits of a second or more.
+     */
+    private static final int ACCEPT_QUEUE = 4096;
 
     private final StreamRoute stream;
     private final Javalin javalin;
@@ -42,6 +49,13 @@ public final class HttpApi {
             // their writers awaited before the stop instead.
             cfg.jetty.modifyServer(server -> server.setStopTimeout(0));
             cfg.jetty.modifyHttpConfiguration(http -> http.setIdleTimeout(settings.timeout().toMillis()));
+            cfg.jetty.addConnector((server, http) -> {
+                ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
+                connector.setHost(settings.host());
+                connector.setPort(settings.port());
+                connector.setAcceptQueueSize(ACCEPT_QUEUE);
+                return connector;
+            });
 
             cfg.routes.before(cors::decorate);
             cfg.routes.get(CHANNEL_PATH, stream::stream);
@@ -62,12 +76,12 @@ public final class HttpApi {
     }
 
     /**
-     * Listens on the address.
+     * Listens on the settings' address.
      *
      * @throws io.javalin.util.JavalinBindException when the port cannot be bound
      */
-    public void start(String host, int port) {
-        javalin.start(host, port);
+    public void start() {
+        javalin.start();
     }
 
     /** The port listened on. */
