@@ -1,5 +1,10 @@
 package dev.es.cli;
 
+import dev.es.client.cli.ChannelsCommand;
+import dev.es.client.cli.CloseCommand;
+import dev.es.client.cli.ConfigCommand;
+import dev.es.client.cli.PublishCommand;
+import dev.es.client.cli.SubscribeCommand;
 import dev.es.common.Durations;
 import dev.es.server.ServeCommand;
 import java.io.PrintWriter;
@@ -18,14 +23,22 @@ import picocli.CommandLine.ScopeType;
         versionProvider = VersionProvider.class,
         usageHelpAutoWidth = true,
         description = "An EventSource (Server-Sent Events) hub and its command line.",
-        subcommands = {ServeCommand.class, HelpCommand.class},
+        subcommands = {
+            ServeCommand.class,
+            PublishCommand.class,
+            SubscribeCommand.class,
+            ChannelsCommand.class,
+            CloseCommand.class,
+            ConfigCommand.class,
+            HelpCommand.class
+        },
         footer = {
             "",
             "Examples:",
-            "  es serve --token s3cret          # channels on http://127.0.0.1:8080",
-            "  curl -N http://127.0.0.1:8080/updates            # subscribe",
-            "  curl -H 'Auth-Token: s3cret' -H 'Content-Type: application/json' \\",
-            "       -d '{\"data\":\"hello\"}' http://127.0.0.1:8080/updates",
+            "  es serve --token s3cret &                 # channels on http://127.0.0.1:8080",
+            "  es subscribe updates --json | jq .data",
+            "  es publish --token s3cret updates 'Hello World!'",
+            "  es channels --token s3cret",
             "",
             "Run 'es COMMAND --help' for a command's options."
         })

@@ -8,6 +8,12 @@ public class EsException extends RuntimeException {
     public static final int FAILURE = 1;
     /** Exit code of bad usage: a wrong option or argument. */
     public static final int USAGE = 2;
+    /** Exit code when the server refused the token (403). */
+    public static final int AUTH_REFUSED = 4;
+    /** Exit code when the server could not be reached. */
+    public static final int UNREACHABLE = 5;
+    /** Exit code when a time limit passed with nothing done, as timeout(1) exits. */
+    public static final int TIMEOUT = 124;
 
     private final int exitCode;
 

@@ -1,14 +1,10 @@
 package dev.es.server;
 
 import dev.es.common.EsException;
+import dev.es.common.TokenFile;
 import io.javalin.util.JavalinBindException;
-import java.io.IOException;
-import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
@@ -143,32 +139,13 @@ public final class ServeCommand implements Callable<Integer> {
             throw new EsException(EsException.USAGE, "--token and --token-file both given: choose one");
         }
         if (tokenFile != null) {
-            return readTokenFile(tokenFile);
+            return TokenFile.read(tokenFile, System.in);
         }
         if (token != null) {
             return token;
         }
         String fromEnv = System.getenv("ES_TOKEN");
         return fromEnv == null || fromEnv.isBlank() ? null : fromEnv;
-    }
-
-    private String readTokenFile(String file) {
-        try {
-            String content = file.equals("-")
-                    ? readAll(System.in)
-                    : Files.readString(Path.of(file), StandardCharsets.UTF_8);
-            String first = content.lines().findFirst().orElse("").strip();
-            if (first.isEmpty()) {
-                throw new EsException(EsException.USAGE, "the token file " + file + " is empty");
-            }
-            return first;
-        } catch (IOException e) {
-            throw new EsException(EsException.USAGE, "cannot read the token file " + file + ": " + e.getMessage());
-        }
-    }
-
-    private static String readAll(InputStream in) throws IOException {
-        return new String(in.readAllBytes(), StandardCharsets.UTF_8);
     }
 
     private static boolean isLoopback(String address) {

@@ -1,0 +1,28 @@
+package dev.es.client;
+
+import java.net.URI;
+import java.util.Objects;
+
+/**
+ * Where a client command talks to, and with which token.
+ *
+ * @param url the hub's base URL
+ * @param token the token to send as Auth-Token, or null
+ * @param tokenSource where the token came from, for messages ("--token", "ES_TOKEN", a file), or null
+ */
+public record Endpoint(URI url, String token, String tokenSource) {
+
+    public Endpoint {
+        Objects.requireNonNull(url, "url");
+        String scheme = url.getScheme();
+        if (!"http".equals(scheme) && !"https".equals(scheme)) {
+            throw new IllegalArgumentException("the URL must start with http:// or https://: " + url);
+        }
+    }
+
+    /** The URL of a path on the hub. */
+    public URI resolve(String path) {
+        String base = url.toString();
+        return URI.create((base.endsWith("/") ? base.substring(0, base.length() - 1) : base) + path);
+    }
+}

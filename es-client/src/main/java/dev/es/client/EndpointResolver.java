@@ -1,0 +1,92 @@
+package dev.es.client;
+
+import dev.es.common.EsException;
+import dev.es.common.TokenFile;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.util.Map;
+
+/**
+ * The one place that decides where a client command goes and which token it sends. For each of the URL and
+ * the token, the first that is set wins: the command-line flag ({@code --url}; {@code --token} or
+ * {@code --token-file}), then the environment ({@code ES_URL}, {@code ES_TOKEN}), then the dotfile
+ * ({@link ClientConfig}), then the default ({@value #DEFAULT_URL}, no token).
+ */
+public final class EndpointResolver {
+
+    /** Where {@code es serve} listens by default. */
+    public static final String DEFAULT_URL = "http://127.0.0.1:8080";
+
+    private final Map<String, String> env;
+    private final ClientConfig config;
+    private final InputStream stdin;
+
+    public EndpointResolver(Map<String, String> env, ClientConfig config, InputStream stdin) {
+        this.env = env;
+        this.config = config;
+        this.stdin = stdin;
+    }
+
+    /** For this process: its environment, the user's dotfile and its standard input. */
+    public static EndpointResolver forProcess() {
+        return new EndpointResolver(System.getenv(), ClientConfig.forUser(System.getenv()), System.in);
+    }
+
+    /**
+     * @param urlFlag {@code --url}, or null
+     * @param tokenFlag {@code --token}, or null
+     * @param tokenFile {@code --token-file} ("-" for stdin), or null
+     */
+    public Endpoint resolve(String urlFlag, String tokenFlag, String tokenFile) {
+        if (tokenFlag != null && tokenFile != null) {
+            throw new EsException(EsException.USAGE, "--token and --token-file both given: choose one");
+        }
+        Map<String, String> file = readConfig();
+        String url = firstSet(urlFlag, env.get("ES_URL"), file.get("url"), DEFAULT_URL);
+        String token;
+        String source;
+        if (tokenFlag != null) {
+            token = tokenFlag;
+            source = "--token";
+        } else if (tokenFile != null) {
+            token = TokenFile.read(tokenFile, stdin);
+            source = "--token-file " + tokenFile;
+        } else if (isSet(env.get("ES_TOKEN"))) {
+            token = env.get("ES_TOKEN");
+            source = "ES_TOKEN";
+        } else if (isSet(file.get("token"))) {
+            token = file.get("token");
+            source = config.file().toString();
+        } else {
+            token = null;
+            source = null;
+        }
+        try {
+            return new Endpoint(URI.create(url), token, source);
+        } catch (IllegalArgumentException e) {
+            throw new EsException(EsException.USAGE, "bad URL '" + url + "': " + e.getMessage());
+        }
+    }
+
+    private Map<String, String> readConfig() {
+        try {
+            return config.read();
+        } catch (IOException e) {
+            throw new EsException(EsException.FAILURE, "cannot read " + config.file() + ": " + e.getMessage());
+        }
+    }
+
+    private static String firstSet(String... values) {
+        for (String value : values) {
+            if (isSet(value)) {
+                return value;
+            }
+        }
+        throw new IllegalStateException("the last value is a default");
+    }
+
+    private static boolean isSet(String value) {
+        return value != null && !value.isBlank();
+    }
+}

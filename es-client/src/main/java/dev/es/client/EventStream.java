@@ -1,0 +1,167 @@
+package dev.es.client;
+
+import dev.es.common.EsException;
+import dev.es.common.SseParser;
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * A channel's events, followed the way a browser's EventSource follows them: on a dropped connection it
+ * waits the hub's {@code retry:} time (doubling on repeated failures, with jitter), reconnects with
+ * {@code Last-Event-ID}, and the hub replays what was missed — so each event arrives once, in order.
+ * A refusal (an HTTP error) is never retried, nor is a hub that could not be reached at all the first time.
+ */
+public final class EventStream {
+
+    /** What a follower hears. */
+    public interface Listener {
+        void onEvent(String id, String type, String data);
+
+        /** A line about the connection ("connected", "reconnecting in 2 s"), for people, not for pipes. */
+        void onStatus(String line);
+    }
+
+    /** The wait before reconnecting until the hub says otherwise; the WHATWG standard leaves it to clients. */
+    static final Duration DEFAULT_RETRY = Duration.ofSeconds(2);
+    /** The longest wait between attempts, however often they failed. */
+    static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
+    /**
+     * A stream silent this long is taken for dead and reconnected: es serve sends a comment every 15 s by
+     * default, so four missed keepalives.
+     */
+    static final Duration IDLE_LIMIT = Duration.ofSeconds(60);
+
+    private final EsClient client;
+    private final String channel;
+    private final boolean reconnect;
+    private final long maxEventBytes;
+    private volatile boolean stopped;
+    private volatile InputStream current;
+    private volatile long lastActivity;
+
+    /**
+     * @param reconnect false to return when the hub ends the stream or the connection drops
+     * @param maxEventBytes the largest event accepted; a larger one fails the stream
+     */
+    public EventStream(EsClient client, String channel, boolean reconnect, long maxEventBytes) {
+        this.client = client;
+        this.channel = channel;
+        this.reconnect = reconnect;
+        this.maxEventBytes = maxEventBytes;
+    }
+
+    /**
+     * Follows the channel until {@link #stop()}, or until the stream ends and reconnecting is off.
+     *
+     * @param lastEventId where to resume, or null for live events only
+     * @throws EsException when the hub refuses the stream or cannot be reached at the first attempt
+     */
+    public void run(String lastEventId, Listener listener) throws InterruptedException {
+        String resumeFrom = lastEventId;
+        long retryMillis = DEFAULT_RETRY.toMillis();
+        boolean connectedOnce = false;
+        int failures = 0;
+        Thread watchdog = Thread.ofVirtual().name("es-stream-watchdog").start(this::watchIdleness);
+        try {
+            while (!stopped) {
+                long[] retry = {retryMillis};
+                SseParser parser = new SseParser(new SseParser.Listener() {
+                    @Override
+                    public void onEvent(String id, String type, String data) {
+                        listener.onEvent(id, type, data);
+                    }
+
+                    @Override
+                    public void onRetry(long millis) {
+                        retry[0] = millis;
+                    }
+                }, maxEventBytes);
+                try {
+                    InputStream in = client.openStream(channel, resumeFrom);
+                    current = in;
+                    connectedOnce = true;
+                    failures = 0;
+                    listener.onStatus("connected to " + client.endpoint().resolve("/" + channel));
+                    pump(in, parser);
+                } catch (EsException e) {
+                    if (!connectedOnce || e.exitCode() != EsException.UNREACHABLE || !reconnect) {
+                        throw e;
+                    }
+                } catch (IOException dropped) {
+                    // Reconnected below, like any end of the stream.
+                } finally {
+                    current = null;
+                }
+                retryMillis = retry[0];
+                if (!parser.lastEventId().isEmpty()) {
+                    resumeFrom = parser.lastEventId();
+                }
+                if (stopped || !reconnect) {
+                    return;
+                }
+                long wait = backoff(retryMillis, failures++);
+                listener.onStatus("reconnecting in " + formatSeconds(wait));
+                Thread.sleep(wait);
+            }
+        } finally {
+            watchdog.interrupt();
+        }
+    }
+
+    /** Ends {@link #run} from any thread, at once. */
+    public void stop() {
+        stopped = true;
+        closeCurrent();
+    }
+
+    private void pump(InputStream in, SseParser parser) throws IOException {
+        byte[] buffer = new byte[16 * 1024];
+        try (in) {
+            lastActivity = System.nanoTime();
+            for (int n = in.read(buffer); n >= 0 && !stopped; n = in.read(buffer)) {
+                lastActivity = System.nanoTime();
+                parser.feed(buffer, 0, n);
+            }
+        } catch (SseParser.EventTooLargeException e) {
+            throw new EsException(EsException.FAILURE, e.getMessage() + " (raise --max-event-bytes to accept it)");
+        }
+    }
+
+    /** Closes a connection that has been silent too long, so {@link #run} reconnects. */
+    private void watchIdleness() {
+        try {
+            while (!stopped) {
+                Thread.sleep(1000);
+                if (current != null && System.nanoTime() - lastActivity > IDLE_LIMIT.toNanos()) {
+                    closeCurrent();
+                }
+            }
+        } catch (InterruptedException done) {
+            // run() returned
+        }
+    }
+
+    private void closeCurrent() {
+        InputStream in = current;
+        if (in != null) {
+            try {
+                in.close();
+            } catch (IOException ignored) {
+                // Closing is all we wanted; a failure to close leaves nothing to do.
+            }
+        }
+    }
+
+    /** The retry time, doubled per consecutive failure up to a cap, with up to 20% jitter against herds. */
+    static long backoff(long retryMillis, int failures) {
+        long base = Math.min(MAX_BACKOFF.toMillis(), retryMillis << Math.min(failures, 5));
+        return base + ThreadLocalRandom.current().nextLong(base / 5 + 1);
+    }
+
+    private static String formatSeconds(long millis) {
+        return millis >= 10_000 ? Math.round(millis / 1000.0) + " s" : String.format(Locale.ROOT, "%.1f s", millis / 1000.0);
+    }
+}

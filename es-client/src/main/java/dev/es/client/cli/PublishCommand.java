@@ -1,0 +1,116 @@
+package dev.es.client.cli;
+
+import dev.es.client.EsClient;
+import dev.es.common.EsException;
+import dev.es.common.Event;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code es publish CHANNEL [DATA]}. */
+@Command(
+        name = "publish",
+        sortOptions = false,
+        description = "Publish an event to a channel ('all' reaches every channel). The data comes from DATA, "
+                + "else from -f FILE, else from standard input.",
+        footer = {
+            "",
+            "Examples:",
+            "  es publish updates 'Hello World!'",
+            "  es publish updates --id 7 --event greeting hello",
+            "  date | es publish updates                # the whole input is one event",
+            "  tail -f app.log | es publish -l logs     # one event per line, as lines come",
+            "  es publish all -f notice.txt"
+        })
+public final class PublishCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    EndpointOptions endpoint;
+
+    @Parameters(index = "0", paramLabel = "CHANNEL", description = "The channel, or 'all'.")
+    String channel;
+
+    @Parameters(index = "1", arity = "0..1", paramLabel = "DATA", description = "The event's data.")
+    String data;
+
+    @Option(names = {"-f", "--file"}, paramLabel = "FILE", description = "Read the data from FILE.")
+    Path file;
+
+    @Option(names = {"-l", "--lines"}, description = "Publish each line of standard input as its own event, as it arrives.")
+    boolean lines;
+
+    @Option(names = "--id", paramLabel = "ID", description = "The event id (default: the hub numbers it).")
+    String id;
+
+    @Option(names = "--event", paramLabel = "TYPE", description = "The event type (default: message).")
+    String event;
+
+    @Option(names = "--retry", paramLabel = "MILLIS", description = "Reconnection time to suggest to subscribers.")
+    Long retry;
+
+    @Override
+    public Integer call() throws IOException {
+        int sources = (data != null ? 1 : 0) + (file != null ? 1 : 0) + (lines ? 1 : 0);
+        if (sources > 1) {
+            throw new EsException(EsException.USAGE, "give the data one way: DATA, -f FILE or -l");
+        }
+        try (EsClient client = new EsClient(endpoint.endpoint())) {
+            if (lines) {
+                publishLines(client);
+            } else {
+                publish(client, singleData());
+            }
+        }
+        return 0;
+    }
+
+    private String singleData() throws IOException {
+        if (data != null) {
+            return data;
+        }
+        if (file != null) {
+            return Files.readString(file, StandardCharsets.UTF_8);
+        }
+        if (Terminals.stdinIsTerminal()) {
+            throw new EsException(EsException.USAGE, "no data: give DATA, -f FILE, or pipe it on standard input");
+        }
+        String input = new String(System.in.readAllBytes(), StandardCharsets.UTF_8);
+        // Like $(…) in a shell: the newline that ends the input is not part of the data.
+        return input.endsWith("\n") ? input.substring(0, input.length() - (input.endsWith("\r\n") ? 2 : 1)) : input;
+    }
+
+    private void publishLines(EsClient client) throws IOException {
+        BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        for (String line = in.readLine(); line != null; line = in.readLine()) {
+            publish(client, line);
+        }
+    }
+
+    private void publish(EsClient client, String payload) {
+        Event toSend;
+        try {
+            toSend = new Event(id, event, payload, retry);
+        } catch (IllegalArgumentException e) {
+            throw new EsException(EsException.USAGE, e.getMessage());
+        }
+        String stored = client.publish(channel, toSend);
+        // --verbose is the root's, inherited: it prints the id each event was stored with.
+        if (stored != null && spec.commandLine().getParseResult().hasMatchedOption("--verbose")) {
+            spec.commandLine().getOut().println(stored);
+            spec.commandLine().getOut().flush();
+        }
+    }
+}

@@ -1,0 +1,156 @@
+package dev.es.client.cli;
+
+import dev.es.client.EsClient;
+import dev.es.client.EventStream;
+import dev.es.common.EsException;
+import dev.es.common.Event;
+import dev.es.common.Json;
+import dev.es.common.SseFrames;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code es subscribe CHANNEL}: prints events as they arrive, reconnecting as a browser would. */
+@Command(
+        name = "subscribe",
+        sortOptions = false,
+        description = "Print a channel's events as they arrive, one flushed record per event. Reconnects like "
+                + "a browser's EventSource (honouring retry:, resuming with Last-Event-ID), so each event "
+                + "arrives once, in order.",
+        footer = {
+            "",
+            "Examples:",
+            "  es subscribe updates                     # each event's data",
+            "  es subscribe updates --json | jq .data   # one JSON object per line",
+            "  es subscribe updates -n 1 --timeout 30s  # wait for one event, at most 30 s",
+            "  es subscribe updates --last-event-id 41  # what came after event 41, then live",
+            "",
+            "Exit status: 0 after -n events or when the stream ends with --no-reconnect; 124 when --timeout",
+            "passed with no event; 4 token refused; 5 hub unreachable."
+        })
+public final class SubscribeCommand implements Callable<Integer> {
+
+    /** The largest event accepted by default: es serve's own default limit on a publish. */
+    static final long DEFAULT_MAX_EVENT_BYTES = 1024 * 1024;
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    EndpointOptions endpoint;
+
+    @Parameters(index = "0", paramLabel = "CHANNEL", description = "The channel to follow.")
+    String channel;
+
+    @ArgGroup(exclusive = true)
+    Format format = new Format();
+
+    static final class Format {
+        @Option(names = "--json", description = "One JSON object per event: {\"channel\",\"id\",\"event\",\"data\"}.")
+        boolean json;
+
+        @Option(names = "--sse", description = "The events as event-stream frames.")
+        boolean sse;
+    }
+
+    @Option(names = "-0", description = "End each record with NUL instead of a newline (for xargs -0).")
+    boolean nul;
+
+    @Option(names = {"-n", "--count"}, paramLabel = "N", description = "Exit after N events.")
+    Long count;
+
+    @Option(names = "--timeout", paramLabel = "DURATION", description = "Exit after this long (status 124 if no event came).")
+    Duration timeout;
+
+    @Option(names = "--last-event-id", paramLabel = "ID", description = "Resume after this event id.")
+    String lastEventId;
+
+    @Option(names = "--no-reconnect", description = "Exit when the hub ends the stream.")
+    boolean noReconnect;
+
+    @Option(names = "--max-event-bytes", paramLabel = "BYTES", description = "Largest event accepted (default: ${DEFAULT-VALUE}).")
+    long maxEventBytes = DEFAULT_MAX_EVENT_BYTES;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        if (count != null && count < 1) {
+            throw new EsException(EsException.USAGE, "--count must be at least 1");
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        boolean showStatus = Terminals.stderrIsTerminal() || spec.commandLine().getParseResult().hasMatchedOption("--verbose");
+        AtomicLong received = new AtomicLong();
+        AtomicBoolean timedOut = new AtomicBoolean();
+        try (EsClient client = new EsClient(endpoint.endpoint())) {
+            EventStream stream = new EventStream(client, channel, !noReconnect, maxEventBytes);
+            Thread timer = timeout == null ? null : Thread.ofVirtual().start(() -> {
+                try {
+                    Thread.sleep(timeout);
+                    timedOut.set(true);
+                    stream.stop();
+                } catch (InterruptedException cancelled) {
+                    // the stream ended first
+                }
+            });
+            try {
+                stream.run(lastEventId, new EventStream.Listener() {
+                    @Override
+                    public void onEvent(String id, String type, String data) {
+                        out.print(render(id, type, data));
+                        out.print(nul ? '\0' : '\n');
+                        out.flush();
+                        // A closed pipe (| head -1): nobody is reading any more, so stop quietly.
+                        long seen = received.incrementAndGet();
+                        if (out.checkError() || (count != null && seen >= count)) {
+                            stream.stop();
+                        }
+                    }
+
+                    @Override
+                    public void onStatus(String line) {
+                        if (showStatus) {
+                            err.println("es: " + line);
+                            err.flush();
+                        }
+                    }
+                });
+            } finally {
+                if (timer != null) {
+                    timer.interrupt();
+                }
+            }
+        }
+        return timedOut.get() && received.get() == 0 ? EsException.TIMEOUT : 0;
+    }
+
+    private String render(String id, String type, String data) {
+        String eventId = id.isEmpty() ? null : id;
+        if (format.json) {
+            Map<String, String> record = new LinkedHashMap<>();
+            record.put("channel", channel);
+            record.put("id", eventId);
+            record.put("event", type.equals("message") ? null : type);
+            record.put("data", data);
+            return Json.write(record);
+        }
+        if (format.sse) {
+            String frame = new String(SseFrames.encode(new Event(eventId, type.equals("message") ? null : type, data, null)),
+                    StandardCharsets.UTF_8);
+            // The frame's closing blank line is the record separator printed after it.
+            return frame.substring(0, frame.length() - 1);
+        }
+        return data;
+    }
+}
