@@ -20,8 +20,10 @@ import picocli.CommandLine.Spec;
         name = "serve",
         sortOptions = false,
         description = {
-            "Run an EventSource hub: GET /CHANNEL streams events, POST /CHANNEL publishes JSON "
-                    + "{\"id\",\"event\",\"data\"}, DELETE /CHANNEL closes, HEAD /CHANNEL tells counts.",
+            "Run an EventSource hub.",
+            "",
+            "GET /CHANNEL streams events, POST /CHANNEL publishes JSON {\"id\",\"event\",\"data\"},",
+            "DELETE /CHANNEL closes a channel, HEAD /CHANNEL tells its subscriber count.",
             ""
         },
         footer = {

@@ -21,7 +21,7 @@ import picocli.CommandLine.Spec;
 @Command(
         name = "channels",
         sortOptions = false,
-        description = "List the hub's channels with their subscribers, or show one channel.",
+        description = {"List the channels and their subscribers, or show one channel.", ""},
         footer = {
             "",
             "Examples:",

@@ -13,7 +13,7 @@ import picocli.CommandLine.Parameters;
 /** {@code es close CHANNEL... | --all}. */
 @Command(
         name = "close",
-        description = "Close channels: their subscribers are disconnected and their history dropped.",
+        description = {"Close channels: disconnect their subscribers, drop their history.", ""},
         footer = {"", "Examples:", "  es close updates", "  es close news sport weather", "  es close --all"})
 public final class CloseCommand implements Callable<Integer> {
 

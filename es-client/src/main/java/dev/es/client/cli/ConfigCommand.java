@@ -12,8 +12,12 @@ import picocli.CommandLine.Spec;
 /** {@code es config set url|token VALUE}: writes the client dotfile. */
 @Command(
         name = "config",
-        description = "Keep the hub's URL and token in ~/.config/es/config (mode 600), below --url/--token and "
-                + "ES_URL/ES_TOKEN in precedence.",
+        description = {
+            "Keep the hub's URL and token in a file.",
+            "",
+            "The file is ~/.config/es/config (mode 600). --url/--token and ES_URL/ES_TOKEN take precedence.",
+            ""
+        },
         subcommands = ConfigCommand.Set.class)
 public final class ConfigCommand {
 

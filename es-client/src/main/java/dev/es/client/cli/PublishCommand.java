@@ -21,8 +21,12 @@ import picocli.CommandLine.Spec;
 @Command(
         name = "publish",
         sortOptions = false,
-        description = "Publish an event to a channel ('all' reaches every channel). The data comes from DATA, "
-                + "else from -f FILE, else from standard input.",
+        description = {
+            "Publish an event to a channel.",
+            "",
+            "'all' reaches every channel. The data comes from DATA, else -f FILE, else standard input.",
+            ""
+        },
         footer = {
             "",
             "Examples:",

@@ -26,9 +26,13 @@ import picocli.CommandLine.Spec;
 @Command(
         name = "subscribe",
         sortOptions = false,
-        description = "Print a channel's events as they arrive, one flushed record per event. Reconnects like "
-                + "a browser's EventSource (honouring retry:, resuming with Last-Event-ID), so each event "
-                + "arrives once, in order.",
+        description = {
+            "Print a channel's events as they arrive.",
+            "",
+            "One flushed record per event. Reconnects like a browser's EventSource (honouring retry:, resuming",
+            "with Last-Event-ID), so each event arrives once, in order.",
+            ""
+        },
         footer = {
             "",
             "Examples:",

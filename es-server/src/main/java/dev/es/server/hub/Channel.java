@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.LongSupplier;
 
 /**
  * A channel: its subscribers, its history and its id sequence. Publishing appends to the history and offers
@@ -22,11 +23,15 @@ final class Channel {
     private final History history;
     /** Copy-on-write: fan-out iterates a snapshot while joins and leaves replace the array. */
     private volatile Subscription[] subscribers = NONE;
-    private long nextId = 1;
+    /** The hub's id source: unique across its channels and lives, and increasing. */
+    private final LongSupplier hubIds;
+    /** The lowest id this channel may give next: above every numeric id a publisher chose. */
+    private long minNextId;
 
-    Channel(String name, int historySize) {
+    Channel(String name, int historySize, LongSupplier hubIds) {
         this.name = name;
         this.history = new History(historySize);
+        this.hubIds = hubIds;
     }
 
     String name() {
@@ -41,7 +46,11 @@ final class Channel {
     Event publish(Event event) {
         lock.lock();
         try {
-            Event stored = event.id() == null ? event.withId(Long.toString(nextId)) : event;
+            Event stored = event;
+            if (event.id() == null) {
+                long id = Math.max(hubIds.getAsLong(), minNextId);
+                stored = event.withId(Long.toString(id));
+            }
             advanceIds(stored.id());
             byte[] frame = SseFrames.encode(stored);
             history.add(stored.id(), frame);
@@ -117,9 +126,9 @@ final class Channel {
     /** Hub ids keep increasing past numeric ids publishers chose, so an id never goes backwards. */
     private void advanceIds(String id) {
         try {
-            nextId = Math.max(nextId, Long.parseLong(id) + 1);
-        } catch (NumberFormatException notNumeric) {
-            nextId++;
+            minNextId = Math.max(minNextId, Math.addExact(Long.parseLong(id), 1));
+        } catch (NumberFormatException | ArithmeticException notAnIdWeCouldFollow) {
+            // Text ids (and the largest long) say nothing about order: the hub's sequence goes on as it was.
         }
     }
 

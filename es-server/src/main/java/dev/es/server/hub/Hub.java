@@ -3,10 +3,13 @@ package dev.es.server.hub;
 import dev.es.common.ChannelName;
 import dev.es.common.Event;
 import dev.es.server.broker.Broker;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The hub: channels, their subscribers and history, and the fan-out of events. It knows nothing of HTTP;
@@ -18,6 +21,12 @@ import java.util.concurrent.ConcurrentMap;
 public final class Hub implements Broker.Sink {
 
     private final ConcurrentMap<String, Channel> channels = new ConcurrentHashMap<>();
+    /**
+     * Ids the hub gives events published without one: microseconds since the epoch when the hub started, then
+     * counting up. A channel closed and created again, or a restarted server, so never hands out an id a
+     * client already saw — its Last-Event-ID would otherwise skip events.
+     */
+    private final AtomicLong ids = new AtomicLong(ChronoUnit.MICROS.between(Instant.EPOCH, Instant.now()));
     private final Broker broker;
     private final int historySize;
     private final long queueBytes;
@@ -61,7 +70,7 @@ public final class Hub implements Broker.Sink {
         Subscription subscription = new Subscription(channel, queueBytes);
         // Joined inside compute so that a channel being forgotten as idle cannot swallow the join.
         channels.compute(channel, (name, existing) -> {
-            Channel joined = existing != null ? existing : new Channel(name, historySize);
+            Channel joined = existing != null ? existing : new Channel(name, historySize, ids::getAndIncrement);
             joined.join(subscription, lastEventId);
             return joined;
         });
@@ -120,7 +129,7 @@ public final class Hub implements Broker.Sink {
         // the event with it. A channel is created for history only: with none kept, there is nothing to hold.
         Event[] stored = {event};
         channels.compute(channel, (name, existing) -> {
-            Channel target = existing != null || historySize == 0 ? existing : new Channel(name, historySize);
+            Channel target = existing != null || historySize == 0 ? existing : new Channel(name, historySize, ids::getAndIncrement);
             if (target != null) {
                 stored[0] = target.publish(event);
             }

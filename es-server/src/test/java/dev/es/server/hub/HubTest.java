@@ -61,7 +61,7 @@ class HubTest {
         hub.publish("ch", Event.of("last words"));
         hub.close("ch");
         assertEquals(CloseReason.CHANNEL_CLOSED, sub.closeReason());
-        assertArrayEquals("id: 1\ndata: last words\n\n".getBytes(StandardCharsets.UTF_8), sub.take(1, TimeUnit.SECONDS));
+        assertEquals(true, new String(sub.take(1, TimeUnit.SECONDS), StandardCharsets.UTF_8).endsWith("\ndata: last words\n\n"));
         assertNull(sub.take(1, TimeUnit.SECONDS));
         assertEquals(List.of(), hub.channels());
     }
@@ -70,5 +70,13 @@ class HubTest {
     void theReservedChannelCannotBeSubscribedAndNamesAreChecked() {
         assertThrows(IllegalArgumentException.class, () -> hub.subscribe("all", null));
         assertThrows(IllegalArgumentException.class, () -> hub.publish("Not Valid", Event.of("x")));
+    }
+
+    @Test
+    void aChannelClosedAndCreatedAgainNeverReusesAnId() {
+        long before = Long.parseLong(hub.publish("ch", Event.of("first life")).id());
+        hub.close("ch");
+        long after = Long.parseLong(hub.publish("ch", Event.of("second life")).id());
+        assertEquals(true, after > before, before + " then " + after);
     }
 }
