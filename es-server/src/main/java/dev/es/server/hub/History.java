@@ -38,9 +38,11 @@ final class History {
     }
 
     /**
-     * The frames after the newest retained event with this id, oldest first; all of them when the id is that
-     * of the event evicted last. Empty when the id is the newest or is unknown: an id older than the history,
-     * or from before a restart, replays nothing rather than a guess.
+     * The frames of the events that came after the given id, oldest first: those after the newest retained
+     * event with this id; else, for the id evicted last, all of them; else, for a numeric id (the hub's ids
+     * are numbers that only grow and are never reused), those with a larger numeric id — which is how a
+     * client whose channel was closed and created again, or whose id is older than the history, gets what
+     * is retained. Any other id replays nothing rather than a guess.
      */
     List<byte[]> after(String id) {
         List<byte[]> newerFirst = new ArrayList<>();
@@ -51,6 +53,32 @@ final class History {
             }
             newerFirst.add(entry.frame());
         }
-        return id.equals(evictedId) ? newerFirst.reversed() : List.of();
+        if (id.equals(evictedId)) {
+            return newerFirst.reversed();
+        }
+        return numericallyAfter(id);
+    }
+
+    private List<byte[]> numericallyAfter(String id) {
+        Long after = asLong(id);
+        if (after == null) {
+            return List.of();
+        }
+        List<byte[]> later = new ArrayList<>();
+        for (Entry entry : entries) {
+            Long entryId = asLong(entry.id());
+            if (entryId != null && entryId > after) {
+                later.add(entry.frame());
+            }
+        }
+        return later;
+    }
+
+    private static Long asLong(String id) {
+        try {
+            return Long.parseLong(id);
+        } catch (NumberFormatException notNumeric) {
+            return null;
+        }
     }
 }

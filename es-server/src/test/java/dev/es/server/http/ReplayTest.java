@@ -58,7 +58,7 @@ class ReplayTest {
     }
 
     @Test
-    void anUnknownLastEventIdReplaysNothing() throws Exception {
+    void anUnknownTextLastEventIdReplaysNothing() throws Exception {
         api.publish("feed", "{\"data\":\"old\"}");
         try (SseRecorder again = SseRecorder.open(api.url("/feed"), "Last-Event-ID", "no-such-id")) {
             api.awaitConsumers("feed", 1);

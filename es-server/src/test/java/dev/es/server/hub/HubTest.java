@@ -52,7 +52,12 @@ class HubTest {
                 "id: 3\ndata: 3\n\nid: 4\ndata: 4\n\nid: 5\ndata: 5\n\n".getBytes(StandardCharsets.UTF_8),
                 fromTwo.take(1, TimeUnit.SECONDS));
         Subscription fromOne = hub.subscribe("ch", "1");
-        assertEquals(0, fromOne.take(10, TimeUnit.MILLISECONDS).length, "id 1 is too old: what followed is lost");
+        assertArrayEquals(
+                "id: 3\ndata: 3\n\nid: 4\ndata: 4\n\nid: 5\ndata: 5\n\n".getBytes(StandardCharsets.UTF_8),
+                fromOne.take(1, TimeUnit.SECONDS),
+                "id 1 is too old: all that is retained");
+        Subscription unknown = hub.subscribe("ch", "no-such-id");
+        assertEquals(0, unknown.take(10, TimeUnit.MILLISECONDS).length, "an unknown text id replays nothing");
     }
 
     @Test
