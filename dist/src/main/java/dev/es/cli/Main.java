@@ -11,7 +11,6 @@ import java.io.PrintWriter;
 import java.time.Duration;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.HelpCommand;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
 
@@ -30,6 +29,7 @@ import picocli.CommandLine.ScopeType;
             ChannelsCommand.class,
             CloseCommand.class,
             ConfigCommand.class,
+            CompletionCommand.class,
             HelpCommand.class
         },
         footer = {

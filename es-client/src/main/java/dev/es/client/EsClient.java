@@ -13,6 +13,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
@@ -31,14 +32,24 @@ public final class EsClient implements AutoCloseable {
     static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
 
     private final Endpoint endpoint;
-    // HTTP/1.1 only: the default would try an h2c upgrade on every plain-http request.
-    private final HttpClient http = HttpClient.newBuilder()
-            .version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(CONNECT_TIMEOUT)
-            .build();
+    private final Duration connectTimeout;
+    private final Duration requestTimeout;
+    private final HttpClient http;
 
     public EsClient(Endpoint endpoint) {
+        this(endpoint, CONNECT_TIMEOUT, REQUEST_TIMEOUT);
+    }
+
+    /** A client whose requests give up sooner, for callers that must answer quickly (shell completion). */
+    public EsClient(Endpoint endpoint, Duration connectTimeout, Duration requestTimeout) {
         this.endpoint = endpoint;
+        this.connectTimeout = connectTimeout;
+        this.requestTimeout = requestTimeout;
+        // HTTP/1.1 only: the default would try an h2c upgrade on every plain-http request.
+        this.http = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(connectTimeout)
+                .build();
     }
 
     public Endpoint endpoint() {
@@ -110,7 +121,7 @@ public final class EsClient implements AutoCloseable {
     }
 
     private HttpRequest.Builder request(String channel) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(endpoint.resolve("/" + channel)).timeout(REQUEST_TIMEOUT);
+        HttpRequest.Builder request = HttpRequest.newBuilder(endpoint.resolve("/" + channel)).timeout(requestTimeout);
         if (endpoint.token() != null) {
             request.header(Protocol.AUTH_TOKEN, endpoint.token());
         }
@@ -131,7 +142,10 @@ public final class EsClient implements AutoCloseable {
         } catch (ConnectException | HttpConnectTimeoutException e) {
             throw new EsException(EsException.UNREACHABLE, "cannot reach " + endpoint.url()
                     + (e instanceof ConnectException ? " (connection refused)" : " (no answer within "
-                            + CONNECT_TIMEOUT.toSeconds() + " s)") + "; is 'es serve' running there?", e);
+                            + connectTimeout.toMillis() + " ms)") + "; is 'es serve' running there?", e);
+        } catch (HttpTimeoutException e) {
+            throw new EsException(EsException.UNREACHABLE, "no answer from " + endpoint.url() + " within "
+                    + requestTimeout.toMillis() + " ms", e);
         } catch (IOException e) {
             throw new EsException(EsException.UNREACHABLE, "lost the connection to " + endpoint.url() + ": " + e, e);
         } catch (InterruptedException e) {

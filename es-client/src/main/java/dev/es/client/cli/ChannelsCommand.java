@@ -5,6 +5,7 @@ import dev.es.client.EsClient;
 import dev.es.client.HubInfo;
 import dev.es.common.Json;
 import java.io.PrintWriter;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -43,9 +44,19 @@ public final class ChannelsCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print JSON: an array of {\"name\",\"consumers\"}, or one object for CHANNEL.")
     boolean json;
 
+    /** For shell completion: the names only, fast, and nothing at all when the hub is not there. */
+    @Option(names = "--names", hidden = true)
+    boolean names;
+
+    /** What completion may wait for the hub: a pause at TAB is tolerable, a hang is not. */
+    static final Duration COMPLETION_WAIT = Duration.ofMillis(300);
+
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
+        if (names) {
+            return printNamesQuietly(out);
+        }
         try (EsClient client = new EsClient(endpoint.endpoint())) {
             if (channel != null) {
                 ChannelInfo info = client.channel(channel);
@@ -56,6 +67,16 @@ public final class ChannelsCommand implements Callable<Integer> {
         }
         out.flush();
         return 0;
+    }
+
+    private int printNamesQuietly(PrintWriter out) {
+        try (EsClient client = new EsClient(endpoint.endpoint(), COMPLETION_WAIT, COMPLETION_WAIT)) {
+            client.hub().channels().forEach(out::println);
+            out.flush();
+            return 0;
+        } catch (RuntimeException hubAbsentOrRefusing) {
+            return 1;
+        }
     }
 
     private void list(EsClient client, PrintWriter out) {

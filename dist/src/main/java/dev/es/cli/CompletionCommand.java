@@ -1,0 +1,76 @@
+package dev.es.cli;
+
+import java.util.concurrent.Callable;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import picocli.AutoComplete;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.PositionalParamSpec;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code es completion bash|zsh}: the completion script, generated from the command model, so it always
+ * matches the commands. Arguments named CHANNEL complete live from the hub through the hidden
+ * {@code es channels --names}.
+ */
+@Command(
+        name = "completion",
+        description = {"Print the shell completion script.", ""},
+        footer = {
+            "",
+            "Examples:",
+            "  source <(es completion bash)             # in ~/.bashrc",
+            "  source <(es completion zsh)              # in ~/.zshrc (after compinit)"
+        })
+final class CompletionCommand implements Callable<Integer> {
+
+    /** The shells whose script this prints; zsh runs the bash one through bashcompinit. */
+    enum Shell { bash, zsh }
+
+    /** Asks the hub (bounded, silent on failure) for channel names; newline-separated, as picocli's script splits. */
+    private static final String CHANNEL_LOOKUP = "local positionals=$(es channels --names 2>/dev/null)";
+
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "SHELL", description = "bash or zsh.")
+    Shell shell;
+
+    @Override
+    public Integer call() {
+        CommandLine root = spec.root().commandLine();
+        String script = AutoComplete.bash(root.getCommandName(), root);
+        if (shell == Shell.zsh) {
+            script = "autoload -U +X compinit && compinit\nautoload -U +X bashcompinit && bashcompinit\n" + script;
+        }
+        spec.commandLine().getOut().print(withLiveChannels(script, root));
+        spec.commandLine().getOut().flush();
+        return 0;
+    }
+
+    /** In each command whose positional parameters are channels, completes them from the hub. */
+    static String withLiveChannels(String script, CommandLine root) {
+        String result = script;
+        for (CommandLine sub : root.getSubcommands().values()) {
+            boolean takesChannels = sub.getCommandSpec().positionalParameters().stream()
+                    .map(PositionalParamSpec::paramLabel)
+                    .anyMatch("CHANNEL"::equals);
+            if (!takesChannels) {
+                continue;
+            }
+            Pattern function = Pattern.compile(
+                    "(function _picocli_" + root.getCommandName() + "_" + sub.getCommandName()
+                            + "\\(\\) \\{(?:(?!\nfunction ).)*?)local positionals=\"\"",
+                    Pattern.DOTALL);
+            Matcher m = function.matcher(result);
+            if (!m.find()) {
+                throw new IllegalStateException("picocli's script changed shape: no positionals for " + sub.getCommandName());
+            }
+            result = m.replaceFirst(Matcher.quoteReplacement(m.group(1) + CHANNEL_LOOKUP));
+        }
+        return result;
+    }
+}

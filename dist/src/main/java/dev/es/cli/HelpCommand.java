@@ -1,0 +1,59 @@
+package dev.es.cli;
+
+import dev.es.common.EsException;
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Help;
+import picocli.CommandLine.IHelpCommandInitializable2;
+import picocli.CommandLine.Parameters;
+
+/** {@code es help [COMMAND | exit-codes]}: a command's help, or a topic that belongs to no one command. */
+@Command(
+        name = "help",
+        helpCommand = true,
+        description = {"Show help for a command, or the exit codes (es help exit-codes).", ""})
+final class HelpCommand implements IHelpCommandInitializable2, Runnable {
+
+    static final String EXIT_CODES_TOPIC = "exit-codes";
+
+    @Parameters(arity = "0..1", paramLabel = "COMMAND", description = "A command, or 'exit-codes'.")
+    String topic;
+
+    private CommandLine self;
+    private PrintWriter out;
+
+    @Override
+    public void init(CommandLine helpCommandLine, Help.ColorScheme colors, PrintWriter outWriter, PrintWriter errWriter) {
+        self = helpCommandLine;
+        out = outWriter;
+    }
+
+    @Override
+    public void run() {
+        CommandLine root = self.getParent();
+        if (topic == null) {
+            root.usage(out);
+        } else if (topic.equals(EXIT_CODES_TOPIC)) {
+            out.print(exitCodes());
+        } else if (root.getSubcommands().containsKey(topic)) {
+            root.getSubcommands().get(topic).usage(out);
+        } else {
+            throw new CommandLine.ParameterException(self, "no command or topic '" + topic + "': try 'es help'");
+        }
+        out.flush();
+    }
+
+    static String exitCodes() {
+        return String.join("\n",
+                "Exit codes of es commands:",
+                "  " + 0 + "    success",
+                "  " + EsException.FAILURE + "    failure: the hub refused the request (its message is shown) or a file could not be read",
+                "  " + EsException.USAGE + "    bad usage: an unknown option, a missing or malformed argument",
+                "  " + EsException.AUTH_REFUSED + "    the hub refused the token (403); the message says where the token came from",
+                "  " + EsException.UNREACHABLE + "    the hub could not be reached",
+                "  " + EsException.TIMEOUT + "  es subscribe --timeout passed with no event",
+                "  130  interrupted (Ctrl-C)",
+                "");
+    }
+}
