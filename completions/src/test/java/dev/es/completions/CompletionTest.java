@@ -1,0 +1,106 @@
+package dev.es.completions;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.es.cli.Main;
+import dev.es.common.Event;
+import dev.es.server.EsServer;
+import dev.es.server.ServerSettings;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** What TAB completes for a user, in a real bash and a real zsh, with es on the PATH and a hub running. */
+class CompletionTest {
+
+    private static EsServer hub;
+    private static Path home;
+
+    @BeforeAll
+    static void setUp() throws Exception {
+        hub = EsServer.start(ServerSettings.builder().port(0).build());
+        hub.publish("alpha", Event.of("kept in history, so the channel exists"));
+        hub.publish("beta", Event.of("so does this one"));
+        home = Files.createTempDirectory("es-completion");
+        Path bin = Files.createDirectories(home.resolve("bin"));
+        Path es = bin.resolve("es");
+        Files.writeString(es, "#!/bin/sh\nexec '" + Path.of(System.getProperty("java.home"), "bin", "java")
+                + "' -cp '" + System.getProperty("java.class.path") + "' " + Main.class.getName() + " \"$@\"\n");
+        Files.setPosixFilePermissions(es, PosixFilePermissions.fromString("rwxr-xr-x"));
+        for (String shell : new String[] {"bash", "zsh"}) {
+            StringWriter script = new StringWriter();
+            assertEquals(0, Main.run(new PrintWriter(script), new PrintWriter(new StringWriter()), "completion", shell));
+            Files.writeString(home.resolve("es." + shell), script.toString());
+        }
+    }
+
+    @AfterAll
+    static void tearDown() {
+        hub.stop();
+    }
+
+    private static ShellSession shell(String shell) throws Exception {
+        String command = shell.equals("bash") ? "bash --norc --noprofile" : "zsh -f";
+        ShellSession session = ShellSession.start(command, Map.of(
+                "PATH", home.resolve("bin") + ":/usr/local/bin:/usr/bin:/bin",
+                "HOME", home.toString(),
+                "ES_URL", hub.url().toString(),
+                "TERM", "xterm",
+                "PS1", "$ ",
+                "PROMPT", "$ "), home);
+        session.send("source " + home.resolve("es." + shell) + " && echo sourced", "Enter");
+        session.awaitScreen("\nsourced");
+        session.reset();
+        return session;
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"bash", "zsh"})
+    void commandsCompleteFromTheirFirstLetters(String shell) throws Exception {
+        try (ShellSession session = shell(shell)) {
+            session.send("es sub", "Tab");
+            session.awaitScreen("es subscribe");
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"bash", "zsh"})
+    void everyCommandIsOfferedAfterEs(String shell) throws Exception {
+        try (ShellSession session = shell(shell)) {
+            session.send("es ", "Tab", "Tab");
+            String screen = session.awaitScreen("subscribe");
+            for (String command : new String[] {"serve", "publish", "channels", "close", "completion", "config"}) {
+                assertTrue(screen.contains(command), command + " missing:\n" + screen);
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"bash", "zsh"})
+    void optionsCompleteAfterDashes(String shell) throws Exception {
+        try (ShellSession session = shell(shell)) {
+            session.send("es subscribe --", "Tab", "Tab");
+            String screen = session.awaitScreen("--json");
+            for (String option : new String[] {"--last-event-id", "--no-reconnect", "--timeout", "--url"}) {
+                assertTrue(screen.contains(option), option + " missing:\n" + screen);
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"bash", "zsh"})
+    void channelNamesCompleteLiveFromTheHub(String shell) throws Exception {
+        try (ShellSession session = shell(shell)) {
+            session.send("es subscribe al", "Tab");
+            session.awaitScreen("es subscribe alpha");
+        }
+    }
+}
