@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.es.cli.Main;
+import dev.es.cli.testing.EsScript;
 import dev.es.common.Event;
 import dev.es.server.EsServer;
 import dev.es.server.ServerSettings;
@@ -11,7 +12,6 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -31,10 +31,7 @@ class CompletionTest {
         hub.publish("beta", Event.of("so does this one"));
         home = Files.createTempDirectory("es-completion");
         Path bin = Files.createDirectories(home.resolve("bin"));
-        Path es = bin.resolve("es");
-        Files.writeString(es, "#!/bin/sh\nexec '" + Path.of(System.getProperty("java.home"), "bin", "java")
-                + "' -cp '" + System.getProperty("java.class.path") + "' " + Main.class.getName() + " \"$@\"\n");
-        Files.setPosixFilePermissions(es, PosixFilePermissions.fromString("rwxr-xr-x"));
+        EsScript.writeTo(bin);
         for (String shell : new String[] {"bash", "zsh"}) {
             StringWriter script = new StringWriter();
             assertEquals(0, Main.run(new PrintWriter(script), new PrintWriter(new StringWriter()), "completion", shell));

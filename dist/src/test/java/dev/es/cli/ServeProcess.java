@@ -2,6 +2,7 @@ package dev.es.cli;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.es.cli.testing.EsScript;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -9,8 +10,6 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -57,17 +56,10 @@ final class ServeProcess implements AutoCloseable {
     record Finished(int exitCode, String stderr) {}
 
     private static ProcessBuilder builder(Map<String, String> env, String... args) {
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp",
-                System.getProperty("java.class.path"),
-                Main.class.getName()));
-        command.add("serve");
-        command.addAll(List.of(args));
-        ProcessBuilder builder = new ProcessBuilder(command);
-        builder.environment().remove("ES_TOKEN");
-        builder.environment().putAll(env);
-        return builder;
+        String[] serve = new String[args.length + 1];
+        serve[0] = "serve";
+        System.arraycopy(args, 0, serve, 1, args.length);
+        return EsScript.process(env, serve);
     }
 
     URI url() {

@@ -1,0 +1,159 @@
+package dev.es.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.es.cli.testing.EsScript;
+import dev.es.common.Event;
+import dev.es.server.EsServer;
+import dev.es.server.ServerSettings;
+import dev.es.server.testing.ApiClient;
+import dev.es.server.testing.SseRecorder;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The client commands as processes: pipes, signals, standard input, the environment and the dotfile. */
+class ClientProcessTest {
+
+    private static final String TOKEN = "s3cret";
+
+    private EsServer server;
+    private ApiClient api;
+    private Path home;
+
+    @BeforeEach
+    void start() throws Exception {
+        server = EsServer.start(ServerSettings.builder().port(0).token(TOKEN).build());
+        api = new ApiClient(server.url(), TOKEN);
+        home = Files.createTempDirectory("es-home");
+    }
+
+    @AfterEach
+    void stop() {
+        api.close();
+        server.stop();
+    }
+
+    /** The environment of a user whose ES_URL points at the test hub and whose home is empty. */
+    private Map<String, String> env(String... more) {
+        Map<String, String> env = new java.util.HashMap<>(Map.of("ES_URL", server.url().toString(), "HOME", home.toString()));
+        for (int i = 0; i + 1 < more.length; i += 2) {
+            env.put(more[i], more[i + 1]);
+        }
+        return env;
+    }
+
+    private static String read(Process p, boolean stderr) throws Exception {
+        return new String((stderr ? p.getErrorStream() : p.getInputStream()).readAllBytes(), StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void aClosedPipeEndsSubscribeQuietly() throws Exception {
+        Path bin = Files.createDirectories(home.resolve("bin"));
+        EsScript.writeTo(bin);
+        ProcessBuilder shell = new ProcessBuilder("bash", "-c",
+                "PATH=" + bin + ":$PATH; es subscribe updates | head -1; echo \"es exited ${PIPESTATUS[0]}\"");
+        shell.environment().putAll(env());
+        Process p = shell.start();
+        api.awaitConsumers("updates", 1);
+        // head exits after the first line; the second event meets the closed pipe and ends es quietly.
+        for (int i = 1; i <= 50 && p.isAlive(); i++) {
+            server.publish("updates", Event.of("event " + i));
+            p.waitFor(100, TimeUnit.MILLISECONDS);
+        }
+        assertTrue(p.waitFor(10, TimeUnit.SECONDS));
+        assertEquals("event 1\nes exited 0\n", read(p, false));
+        assertEquals("", read(p, true));
+    }
+
+    @Test
+    void ctrlCExits130WithNoStackTrace() throws Exception {
+        Process p = EsScript.process(env(), "subscribe", "updates").start();
+        api.awaitConsumers("updates", 1);
+        new ProcessBuilder("kill", "-INT", Long.toString(p.pid())).start().waitFor();
+        assertTrue(p.waitFor(5, TimeUnit.SECONDS));
+        assertEquals(130, p.exitValue());
+        assertEquals("", read(p, true));
+    }
+
+    @Test
+    void standardInputIsOneEventAndLinesStreamOneEventEach() throws Exception {
+        try (SseRecorder sub = SseRecorder.open(api.url("/logs"))) {
+            api.awaitConsumers("logs", 1);
+            Process whole = EsScript.process(env("ES_TOKEN", TOKEN), "publish", "logs").start();
+            try (OutputStream in = whole.getOutputStream()) {
+                in.write("first line\nsecond line\n".getBytes(StandardCharsets.UTF_8));
+            }
+            assertTrue(whole.waitFor(10, TimeUnit.SECONDS));
+            assertEquals(0, whole.exitValue(), read(whole, true));
+            sub.assertData("first line\nsecond line");
+
+            // -l publishes each line as it comes: the subscriber sees it while the input is still open.
+            Process lines = EsScript.process(env("ES_TOKEN", TOKEN), "publish", "-l", "logs").start();
+            OutputStream in = lines.getOutputStream();
+            in.write("tail one\n".getBytes(StandardCharsets.UTF_8));
+            in.flush();
+            sub.assertData("tail one");
+            in.write("tail two\n".getBytes(StandardCharsets.UTF_8));
+            in.flush();
+            sub.assertData("tail two");
+            in.close();
+            assertTrue(lines.waitFor(10, TimeUnit.SECONDS));
+            assertEquals(0, lines.exitValue());
+        }
+    }
+
+    @Test
+    void statusLinesGoToStderrOnlyWithVerbose() throws Exception {
+        Process quiet = EsScript.process(env(), "subscribe", "news", "-n", "1").start();
+        Process verbose = EsScript.process(env(), "subscribe", "--verbose", "news", "-n", "1").start();
+        api.awaitConsumers("news", 2);
+        server.publish("news", Event.of("hello"));
+        assertTrue(quiet.waitFor(10, TimeUnit.SECONDS) && verbose.waitFor(10, TimeUnit.SECONDS));
+        assertEquals("hello\n", read(quiet, false));
+        assertEquals("", read(quiet, true));
+        assertEquals("hello\n", read(verbose, false));
+        assertEquals("es: connected to " + server.url() + "/news\n", read(verbose, true));
+    }
+
+    @Test
+    void theTokenComesFromTheFlagThenTheEnvironmentThenTheDotfile() throws Exception {
+        Process set = EsScript.process(env(), "config", "set", "token", "from-file").start();
+        assertTrue(set.waitFor(10, TimeUnit.SECONDS));
+        assertEquals(0, set.exitValue(), read(set, true));
+        Path dotfile = home.resolve(".config/es/config");
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(dotfile)));
+
+        Process fromFile = EsScript.process(env(), "publish", "ch", "x").start();
+        assertTrue(fromFile.waitFor(10, TimeUnit.SECONDS));
+        assertEquals(4, fromFile.exitValue());
+        assertEquals("es: token from " + dotfile + " was refused\n", read(fromFile, true));
+
+        Process fromEnv = EsScript.process(env("ES_TOKEN", "from-env"), "publish", "ch", "x").start();
+        assertTrue(fromEnv.waitFor(10, TimeUnit.SECONDS));
+        assertEquals("es: token from ES_TOKEN was refused\n", read(fromEnv, true));
+
+        Process fromFlag = EsScript.process(env("ES_TOKEN", "from-env"), "publish", "--token", TOKEN, "ch", "x").start();
+        assertTrue(fromFlag.waitFor(10, TimeUnit.SECONDS));
+        assertEquals(0, fromFlag.exitValue(), read(fromFlag, true));
+    }
+
+    @Test
+    void theUrlComesFromTheDotfileWhenNeitherFlagNorEnvironmentSetsIt() throws Exception {
+        Map<String, String> noUrl = env();
+        noUrl.remove("ES_URL");
+        Process set = EsScript.process(noUrl, "config", "set", "url", server.url().toString()).start();
+        assertTrue(set.waitFor(10, TimeUnit.SECONDS));
+        Process publish = EsScript.process(noUrl, "publish", "--token", TOKEN, "--verbose", "--id", "9", "ch", "x").start();
+        assertTrue(publish.waitFor(10, TimeUnit.SECONDS));
+        assertEquals("9\n", read(publish, false));
+    }
+}
