@@ -4,6 +4,7 @@ import dev.es.common.EsException;
 import dev.es.common.SseParser;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.HttpURLConnection;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.ThreadLocalRandom;
@@ -29,8 +30,8 @@ public final class EventStream {
     /** The longest wait between attempts, however often they failed. */
     static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
     /**
-     * A stream silent this long is taken for dead and reconnected: es serve sends a comment every 15 s by
-     * default, so four missed keepalives.
+     * A stream silent this long is taken for dead and reconnected (the read times out): es serve sends a
+     * comment every 15 s by default, so four missed keepalives.
      */
     static final Duration IDLE_LIMIT = Duration.ofSeconds(60);
 
@@ -39,8 +40,7 @@ public final class EventStream {
     private final boolean reconnect;
     private final long maxEventBytes;
     private volatile boolean stopped;
-    private volatile InputStream current;
-    private volatile long lastActivity;
+    private volatile Thread reader;
 
     /**
      * @param reconnect false to return when the hub ends the stream or the connection drops
@@ -60,98 +60,100 @@ public final class EventStream {
      * @throws EsException when the hub refuses the stream or cannot be reached at the first attempt
      */
     public void run(String lastEventId, Listener listener) throws InterruptedException {
+        // On a virtual thread, a blocked socket read ends at once when the thread is interrupted: that is how
+        // stop() ends a stream that is waiting for the next event (closing the connection does not).
+        RuntimeException[] failure = {null};
+        Thread reader = Thread.ofVirtual().name("es-stream-" + channel).unstarted(() -> {
+            try {
+                follow(lastEventId, listener);
+            } catch (RuntimeException e) {
+                failure[0] = e;
+            } catch (InterruptedException stoppedWhileWaiting) {
+                // stop() during the wait before a reconnect
+            }
+        });
+        this.reader = reader;
+        reader.start();
+        try {
+            reader.join();
+        } catch (InterruptedException e) {
+            stop();
+            throw e;
+        }
+        if (failure[0] != null) {
+            throw failure[0];
+        }
+    }
+
+    private void follow(String lastEventId, Listener listener) throws InterruptedException {
         String resumeFrom = lastEventId;
         long retryMillis = DEFAULT_RETRY.toMillis();
         boolean connectedOnce = false;
         int failures = 0;
-        Thread watchdog = Thread.ofVirtual().name("es-stream-watchdog").start(this::watchIdleness);
-        try {
-            while (!stopped) {
-                long[] retry = {retryMillis};
-                SseParser parser = new SseParser(new SseParser.Listener() {
-                    @Override
-                    public void onEvent(String id, String type, String data) {
-                        listener.onEvent(id, type, data);
-                    }
+        while (!stopped) {
+            long[] retry = {retryMillis};
+            SseParser parser = new SseParser(new SseParser.Listener() {
+                @Override
+                public void onEvent(String id, String type, String data) {
+                    listener.onEvent(id, type, data);
+                }
 
-                    @Override
-                    public void onRetry(long millis) {
-                        retry[0] = millis;
-                    }
-                }, maxEventBytes);
-                try {
-                    InputStream in = client.openStream(channel, resumeFrom);
-                    current = in;
-                    connectedOnce = true;
-                    failures = 0;
-                    listener.onStatus("connected to " + client.endpoint().resolve("/" + channel));
-                    pump(in, parser);
-                } catch (EsException e) {
-                    if (!connectedOnce || e.exitCode() != EsException.UNREACHABLE || !reconnect) {
-                        throw e;
-                    }
-                } catch (IOException dropped) {
-                    // Reconnected below, like any end of the stream.
-                } finally {
-                    current = null;
+                @Override
+                public void onRetry(long millis) {
+                    retry[0] = millis;
                 }
-                retryMillis = retry[0];
-                if (!parser.lastEventId().isEmpty()) {
-                    resumeFrom = parser.lastEventId();
+            }, maxEventBytes);
+            HttpURLConnection connection = null;
+            try {
+                connection = client.openStream(channel, resumeFrom, IDLE_LIMIT);
+                connectedOnce = true;
+                failures = 0;
+                listener.onStatus("connected to " + client.endpoint().resolve("/" + channel));
+                // A stop() that came before the connection was published could not close it.
+                if (!stopped) {
+                    pump(connection.getInputStream(), parser);
                 }
-                if (stopped || !reconnect) {
-                    return;
+            } catch (EsException e) {
+                if (!connectedOnce || e.exitCode() != EsException.UNREACHABLE || !reconnect) {
+                    throw e;
                 }
-                long wait = backoff(retryMillis, failures++);
-                listener.onStatus("reconnecting in " + formatSeconds(wait));
-                Thread.sleep(wait);
+            } catch (IOException droppedSilentOrStopped) {
+                // Reconnected below, like any end of the stream, unless stopped.
+            } finally {
+                if (connection != null) {
+                    connection.disconnect();
+                }
             }
-        } finally {
-            watchdog.interrupt();
+            retryMillis = retry[0];
+            if (!parser.lastEventId().isEmpty()) {
+                resumeFrom = parser.lastEventId();
+            }
+            if (stopped || !reconnect) {
+                return;
+            }
+            long wait = backoff(retryMillis, failures++);
+            listener.onStatus("reconnecting in " + formatSeconds(wait));
+            Thread.sleep(wait);
         }
     }
 
     /** Ends {@link #run} from any thread, at once. */
     public void stop() {
         stopped = true;
-        closeCurrent();
+        Thread running = reader;
+        if (running != null) {
+            running.interrupt();
+        }
     }
 
     private void pump(InputStream in, SseParser parser) throws IOException {
         byte[] buffer = new byte[16 * 1024];
         try (in) {
-            lastActivity = System.nanoTime();
             for (int n = in.read(buffer); n >= 0 && !stopped; n = in.read(buffer)) {
-                lastActivity = System.nanoTime();
                 parser.feed(buffer, 0, n);
             }
         } catch (SseParser.EventTooLargeException e) {
             throw new EsException(EsException.FAILURE, e.getMessage() + " (raise --max-event-bytes to accept it)");
-        }
-    }
-
-    /** Closes a connection that has been silent too long, so {@link #run} reconnects. */
-    private void watchIdleness() {
-        try {
-            while (!stopped) {
-                Thread.sleep(1000);
-                if (current != null && System.nanoTime() - lastActivity > IDLE_LIMIT.toNanos()) {
-                    closeCurrent();
-                }
-            }
-        } catch (InterruptedException done) {
-            // run() returned
-        }
-    }
-
-    private void closeCurrent() {
-        InputStream in = current;
-        if (in != null) {
-            try {
-                in.close();
-            } catch (IOException ignored) {
-                // Closing is all we wanted; a failure to close leaves nothing to do.
-            }
         }
     }
 

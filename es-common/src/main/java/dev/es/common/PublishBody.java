@@ -1,10 +1,12 @@
 package dev.es.common;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeType;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
 
 /**
  * The JSON body of a publish, {@code {"id": …, "event": …, "data": …, "retry": …}}, read strictly: the seed
@@ -41,18 +43,24 @@ public final class PublishBody {
 
     /** Writes the body that {@link #read} reads back as the same event. */
     public static String write(Event event) {
-        ObjectNode body = Json.MAPPER.createObjectNode();
-        if (event.id() != null) {
-            body.put("id", event.id());
+        StringWriter text = new StringWriter();
+        try (JsonGenerator json = JsonStreaming.FACTORY.createGenerator(text)) {
+            json.writeStartObject();
+            if (event.id() != null) {
+                json.writeStringField("id", event.id());
+            }
+            if (event.event() != null) {
+                json.writeStringField("event", event.event());
+            }
+            json.writeStringField("data", event.data());
+            if (event.retry() != null) {
+                json.writeNumberField("retry", event.retry());
+            }
+            json.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException("writing to a string cannot fail", e);
         }
-        if (event.event() != null) {
-            body.put("event", event.event());
-        }
-        body.put("data", event.data());
-        if (event.retry() != null) {
-            body.put("retry", event.retry());
-        }
-        return Json.write(body);
+        return text.toString();
     }
 
     /** The seed takes a number; clients of other hubs send strings. Both are kept as their text. */
