@@ -9,6 +9,9 @@ import dev.es.common.Durations;
 import dev.es.server.ServeCommand;
 import java.io.PrintWriter;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Supplier;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -22,16 +25,6 @@ import picocli.CommandLine.ScopeType;
         versionProvider = VersionProvider.class,
         usageHelpAutoWidth = true,
         description = "An EventSource (Server-Sent Events) hub and its command line.",
-        subcommands = {
-            ServeCommand.class,
-            PublishCommand.class,
-            SubscribeCommand.class,
-            ChannelsCommand.class,
-            CloseCommand.class,
-            ConfigCommand.class,
-            CompletionCommand.class,
-            HelpCommand.class
-        },
         footer = {
             "",
             "Examples:",
@@ -43,6 +36,25 @@ import picocli.CommandLine.ScopeType;
             "Run 'es COMMAND --help' for a command's options."
         })
 public final class Main implements Runnable {
+
+    /**
+     * The subcommands, in the order help lists them. Built on demand: picocli reflects over every command it
+     * is given, and a one-request command should not pay for the others (nor load the server's classes).
+     */
+    private static final Map<String, Supplier<Object>> COMMANDS = commands();
+
+    private static Map<String, Supplier<Object>> commands() {
+        Map<String, Supplier<Object>> commands = new LinkedHashMap<>();
+        commands.put("serve", ServeCommand::new);
+        commands.put("publish", PublishCommand::new);
+        commands.put("subscribe", SubscribeCommand::new);
+        commands.put("channels", ChannelsCommand::new);
+        commands.put("close", CloseCommand::new);
+        commands.put("config", ConfigCommand::new);
+        commands.put("completion", CompletionCommand::new);
+        commands.put("help", HelpCommand::new);
+        return commands;
+    }
 
     @Option(names = "--verbose", scope = ScopeType.INHERIT, description = "Show details: stack traces on errors.")
     boolean verbose;
@@ -65,13 +77,31 @@ public final class Main implements Runnable {
     /** Runs the command line with the given output streams and returns its exit code; tests drive the CLI here. */
     public static int run(PrintWriter out, PrintWriter err, String... args) {
         ErrorHandlers errors = new ErrorHandlers();
-        CommandLine cmd = new CommandLine(new Main())
-                .setOut(out)
+        CommandLine cmd = new CommandLine(new Main());
+        String wanted = subcommandName(args);
+        // help and completion describe every command; anything unrecognised needs them all for its message.
+        boolean onlyOne = COMMANDS.containsKey(wanted) && !wanted.equals("help") && !wanted.equals("completion");
+        COMMANDS.forEach((name, command) -> {
+            if (!onlyOne || name.equals(wanted)) {
+                cmd.addSubcommand(name, command.get());
+            }
+        });
+        cmd.setOut(out)
                 .setErr(err)
                 .registerConverter(Duration.class, Main::duration)
                 .setExecutionExceptionHandler(errors)
                 .setParameterExceptionHandler(errors);
         return cmd.execute(args);
+    }
+
+    /** The first argument that is not an option: the subcommand, when there is one. */
+    private static String subcommandName(String[] args) {
+        for (String arg : args) {
+            if (!arg.startsWith("-")) {
+                return arg;
+            }
+        }
+        return "";
     }
 
     /** Picocli shows a conversion failure's own message, so the user reads our wording, not a Java class name. */
