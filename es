@@ -2,7 +2,7 @@
 # Runs the es command from the current sources, building them first when the build is missing or older.
 set -euo pipefail
 root=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")" && pwd)
-source "$root/tools/jdk.sh"
+source "$root/dist/src/main/dist/libexec/jdk.sh"
 es_find_jdk
 
 lib="$root/dist/target/lib"
@@ -24,19 +24,4 @@ if stale; then
   rm -f "$log"
   touch "$stamp"
 fi
-
-# The subcommand is the first argument that is not an option.
-command=""
-for arg in "$@"; do
-  [[ $arg == -* ]] || { command=$arg; break; }
-done
-# A class-data archive per kind of run, made by the JVM on first use and again whenever the jars change:
-# it halves the start of a one-request command. Client commands also skip the optimizing compiler and use
-# the serial collector, which only slow a short run down; the server keeps the JVM's defaults.
-if [[ $command == serve ]]; then
-  kind=serve tuning=()
-else
-  kind=client tuning=(-XX:TieredStopAtLevel=1 -XX:+UseSerialGC)
-fi
-exec "$JAVA_HOME/bin/java" -XX:-UsePerfData -XX:+AutoCreateSharedArchive -XX:SharedArchiveFile="$lib/es-$kind.jsa" \
-  -Xlog:cds=off,cds+dynamic=off "${tuning[@]}" ${ES_JAVA_OPTS:-} -cp "$lib/*" dev.es.cli.Main "$@"
+ES_LIB=$lib exec "$root/dist/src/main/dist/bin/es" "$@"

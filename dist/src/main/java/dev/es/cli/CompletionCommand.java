@@ -41,14 +41,18 @@ final class CompletionCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        CommandLine root = spec.root().commandLine();
+        spec.commandLine().getOut().print(script(shell, spec.root().commandLine()));
+        spec.commandLine().getOut().flush();
+        return 0;
+    }
+
+    /** The completion script of the command tree for the shell. */
+    static String script(Shell shell, CommandLine root) {
         String script = AutoComplete.bash(root.getCommandName(), root);
         if (shell == Shell.zsh) {
             script = "autoload -U +X compinit && compinit\nautoload -U +X bashcompinit && bashcompinit\n" + script;
         }
-        spec.commandLine().getOut().print(withLiveChannels(script, root));
-        spec.commandLine().getOut().flush();
-        return 0;
+        return withLiveChannels(script, root);
     }
 
     /** In each command whose positional parameters are channels, completes them from the hub. */

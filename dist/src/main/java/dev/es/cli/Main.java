@@ -76,22 +76,32 @@ public final class Main implements Runnable {
 
     /** Runs the command line with the given output streams and returns its exit code; tests drive the CLI here. */
     public static int run(PrintWriter out, PrintWriter err, String... args) {
-        ErrorHandlers errors = new ErrorHandlers();
-        CommandLine cmd = new CommandLine(new Main());
         String wanted = subcommandName(args);
         // help and completion describe every command; anything unrecognised needs them all for its message.
         boolean onlyOne = COMMANDS.containsKey(wanted) && !wanted.equals("help") && !wanted.equals("completion");
+        ErrorHandlers errors = new ErrorHandlers();
+        return commandLine(onlyOne ? wanted : null)
+                .setOut(out)
+                .setErr(err)
+                .setExecutionExceptionHandler(errors)
+                .setParameterExceptionHandler(errors)
+                .execute(args);
+    }
+
+    /** The whole command tree, as help, completion and man pages describe it. */
+    static CommandLine commandLine() {
+        return commandLine(null);
+    }
+
+    /** The root with one subcommand, or all of them when {@code only} is null. */
+    private static CommandLine commandLine(String only) {
+        CommandLine cmd = new CommandLine(new Main());
         COMMANDS.forEach((name, command) -> {
-            if (!onlyOne || name.equals(wanted)) {
+            if (only == null || name.equals(only)) {
                 cmd.addSubcommand(name, command.get());
             }
         });
-        cmd.setOut(out)
-                .setErr(err)
-                .registerConverter(Duration.class, Main::duration)
-                .setExecutionExceptionHandler(errors)
-                .setParameterExceptionHandler(errors);
-        return cmd.execute(args);
+        return cmd.registerConverter(Duration.class, Main::duration);
     }
 
     /** The first argument that is not an option: the subcommand, when there is one. */
