@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.es.cli.Main;
 import dev.es.cli.testing.EsScript;
+import dev.es.cli.testing.TerminalSession;
 import dev.es.common.Event;
 import dev.es.server.EsServer;
 import dev.es.server.ServerSettings;
@@ -44,9 +45,9 @@ class CompletionTest {
         hub.stop();
     }
 
-    private static ShellSession shell(String shell) throws Exception {
+    private static TerminalSession shell(String shell) throws Exception {
         String command = shell.equals("bash") ? "bash --norc --noprofile" : "zsh -f";
-        ShellSession session = ShellSession.start(command, Map.of(
+        TerminalSession session = TerminalSession.start(command, Map.of(
                 "PATH", home.resolve("bin") + ":/usr/local/bin:/usr/bin:/bin",
                 "HOME", home.toString(),
                 "ES_URL", hub.url().toString(),
@@ -62,7 +63,7 @@ class CompletionTest {
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"bash", "zsh"})
     void commandsCompleteFromTheirFirstLetters(String shell) throws Exception {
-        try (ShellSession session = shell(shell)) {
+        try (TerminalSession session = shell(shell)) {
             session.send("es sub", "Tab");
             session.awaitScreen("es subscribe");
         }
@@ -71,7 +72,7 @@ class CompletionTest {
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"bash", "zsh"})
     void everyCommandIsOfferedAfterEs(String shell) throws Exception {
-        try (ShellSession session = shell(shell)) {
+        try (TerminalSession session = shell(shell)) {
             session.send("es ", "Tab", "Tab");
             String screen = session.awaitScreen("subscribe");
             for (String command : new String[] {"serve", "publish", "channels", "close", "completion", "config"}) {
@@ -83,7 +84,7 @@ class CompletionTest {
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"bash", "zsh"})
     void optionsCompleteAfterDashes(String shell) throws Exception {
-        try (ShellSession session = shell(shell)) {
+        try (TerminalSession session = shell(shell)) {
             session.send("es subscribe --", "Tab", "Tab");
             String screen = session.awaitScreen("--json");
             for (String option : new String[] {"--last-event-id", "--no-reconnect", "--timeout", "--url"}) {
@@ -95,7 +96,7 @@ class CompletionTest {
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"bash", "zsh"})
     void channelNamesCompleteLiveFromTheHub(String shell) throws Exception {
-        try (ShellSession session = shell(shell)) {
+        try (TerminalSession session = shell(shell)) {
             session.send("es subscribe al", "Tab");
             session.awaitScreen("es subscribe alpha");
         }

@@ -38,6 +38,11 @@ public final class ClientConfig {
         return file;
     }
 
+    /** Where the interactive publish prompt keeps its history: beside the config file. */
+    public Path historyFile() {
+        return file.resolveSibling("history");
+    }
+
     /** The values in the file; empty when there is no file. */
     public Map<String, String> read() throws IOException {
         Map<String, String> values = new LinkedHashMap<>();

@@ -22,8 +22,8 @@ import picocli.CommandLine.Spec;
         description = {
             "Run an EventSource hub.",
             "",
-            "GET /CHANNEL streams events, POST /CHANNEL publishes JSON {\"id\",\"event\",\"data\"},",
-            "DELETE /CHANNEL closes a channel, HEAD /CHANNEL tells its subscriber count.",
+            "GET /CHANNEL streams events, POST /CHANNEL publishes JSON {\"id\",\"event\",\"data\"}, "
+                    + "DELETE /CHANNEL closes a channel, HEAD /CHANNEL tells its subscriber count.",
             ""
         },
         footer = {

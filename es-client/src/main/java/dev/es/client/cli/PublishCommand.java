@@ -1,5 +1,6 @@
 package dev.es.client.cli;
 
+import dev.es.client.ClientConfig;
 import dev.es.client.EsClient;
 import dev.es.common.EsException;
 import dev.es.common.Event;
@@ -24,7 +25,9 @@ import picocli.CommandLine.Spec;
         description = {
             "Publish an event to a channel.",
             "",
-            "'all' reaches every channel. The data comes from DATA, else -f FILE, else standard input.",
+            "'all' reaches every channel. The data comes from DATA, else -f FILE, else standard input; "
+                    + "on a terminal with no data, a prompt publishes each line typed (history in "
+                    + "~/.config/es/history).",
             ""
         },
         footer = {
@@ -74,6 +77,8 @@ public final class PublishCommand implements Callable<Integer> {
         try (EsClient client = new EsClient(endpoint.endpoint())) {
             if (lines) {
                 publishLines(client);
+            } else if (sources == 0 && Terminals.stdinIsTerminal()) {
+                return PublishPrompt.run(client, channel, this::event, ClientConfig.forUser(System.getenv()).historyFile());
             } else {
                 publish(client, singleData());
             }
@@ -88,9 +93,6 @@ public final class PublishCommand implements Callable<Integer> {
         if (file != null) {
             return Files.readString(file, StandardCharsets.UTF_8);
         }
-        if (Terminals.stdinIsTerminal()) {
-            throw new EsException(EsException.USAGE, "no data: give DATA, -f FILE, or pipe it on standard input");
-        }
         String input = new String(System.in.readAllBytes(), StandardCharsets.UTF_8);
         // Like $(…) in a shell: the newline that ends the input is not part of the data.
         return input.endsWith("\n") ? input.substring(0, input.length() - (input.endsWith("\r\n") ? 2 : 1)) : input;
@@ -103,14 +105,17 @@ public final class PublishCommand implements Callable<Integer> {
         }
     }
 
-    private void publish(EsClient client, String payload) {
-        Event toSend;
+    /** The event to send with this data and the options given. */
+    private Event event(String payload) {
         try {
-            toSend = new Event(id, event, payload, retry);
+            return new Event(id, event, payload, retry);
         } catch (IllegalArgumentException e) {
             throw new EsException(EsException.USAGE, e.getMessage());
         }
-        String stored = client.publish(channel, toSend);
+    }
+
+    private void publish(EsClient client, String payload) {
+        String stored = client.publish(channel, event(payload));
         // --verbose is the root's, inherited: it prints the id each event was stored with.
         if (stored != null && spec.commandLine().getParseResult().hasMatchedOption("--verbose")) {
             spec.commandLine().getOut().println(stored);

@@ -29,8 +29,8 @@ import picocli.CommandLine.Spec;
         description = {
             "Print a channel's events as they arrive.",
             "",
-            "One flushed record per event. Reconnects like a browser's EventSource (honouring retry:, resuming",
-            "with Last-Event-ID), so each event arrives once, in order.",
+            "One flushed record per event. Reconnects like a browser's EventSource (honouring retry:, "
+                    + "resuming with Last-Event-ID), so each event arrives once, in order.",
             ""
         },
         footer = {

@@ -1,4 +1,4 @@
-package dev.es.completions;
+package dev.es.cli.testing;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -8,41 +8,41 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-/** A real interactive shell in a detached tmux session: keys go in, the screen comes out. */
-final class ShellSession implements AutoCloseable {
+/** A real terminal: a program in a detached tmux session; keys go in, the screen comes out. */
+public final class TerminalSession implements AutoCloseable {
 
     private static final long WAIT_MILLIS = 15_000;
 
     private final String socket;
 
-    private ShellSession(String socket) {
+    private TerminalSession(String socket) {
         this.socket = socket;
     }
 
-    /** Starts {@code shellCommand} in a 200-column terminal with the given environment. */
-    static ShellSession start(String shellCommand, Map<String, String> env, Path workDir) throws IOException, InterruptedException {
+    /** Starts the command (a shell command line) in a 200-column terminal with exactly the given environment. */
+    public static TerminalSession start(String shellCommand, Map<String, String> env, Path workDir) throws IOException, InterruptedException {
         String socket = "es-test-" + ProcessHandle.current().pid() + "-" + System.nanoTime();
         // Through env(1): tmux 3.3 hands a new session's shell the server's environment, not new-session -e.
         StringBuilder withEnv = new StringBuilder("env -i");
         env.forEach((k, v) -> withEnv.append(" '").append(k).append('=').append(v.replace("'", "'\\''")).append('\''));
         run(List.of("tmux", "-L", socket, "-f", "/dev/null", "new-session", "-d", "-x", "200", "-y", "50",
                 "-c", workDir.toString(), withEnv + " " + shellCommand));
-        return new ShellSession(socket);
+        return new TerminalSession(socket);
     }
 
     /** Types text; {@code Tab} and {@code Enter} are tmux key names when given alone. */
-    void send(String... keys) throws IOException, InterruptedException {
+    public void send(String... keys) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of("tmux", "-L", socket, "send-keys", "-t", "0"));
         command.addAll(List.of(keys));
         run(command);
     }
 
-    String screen() throws IOException, InterruptedException {
+    public String screen() throws IOException, InterruptedException {
         return run(List.of("tmux", "-L", socket, "capture-pane", "-p", "-t", "0"));
     }
 
     /** Waits, bounded, until the screen contains the text, and returns the screen. */
-    String awaitScreen(String text) throws IOException, InterruptedException {
+    public String awaitScreen(String text) throws IOException, InterruptedException {
         long deadline = System.currentTimeMillis() + WAIT_MILLIS;
         String screen = screen();
         while (!screen.contains(text) && System.currentTimeMillis() < deadline) {
@@ -56,7 +56,7 @@ final class ShellSession implements AutoCloseable {
     }
 
     /** Clears the command line being typed, and the screen. */
-    void reset() throws IOException, InterruptedException {
+    public void reset() throws IOException, InterruptedException {
         send("C-u");
         send("clear", "Enter");
         long deadline = System.currentTimeMillis() + WAIT_MILLIS;

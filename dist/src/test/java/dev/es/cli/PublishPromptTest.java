@@ -1,0 +1,47 @@
+package dev.es.cli;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.es.cli.testing.EsScript;
+import dev.es.cli.testing.TerminalSession;
+import dev.es.server.EsServer;
+import dev.es.server.ServerSettings;
+import dev.es.server.testing.ApiClient;
+import dev.es.server.testing.SseRecorder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** es publish with no data on a terminal: the JLine prompt, typed into for real under tmux. */
+class PublishPromptTest {
+
+    @Test
+    void eachLineTypedIsAnEventWithHistoryAndCtrlDEnds() throws Exception {
+        Path home = Files.createTempDirectory("es-prompt");
+        Path es = EsScript.writeTo(Files.createDirectories(home.resolve("bin")));
+        try (EsServer server = EsServer.start(ServerSettings.builder().port(0).token("t").build());
+                ApiClient api = new ApiClient(server.url(), "t");
+                SseRecorder sub = SseRecorder.open(api.url("/chat"))) {
+            api.awaitConsumers("chat", 1);
+            try (TerminalSession terminal = TerminalSession.start(
+                    "sh -c '" + es + " publish chat; echo exited $?; sleep 60'",
+                    Map.of("HOME", home.toString(), "ES_URL", server.url().toString(), "ES_TOKEN", "t",
+                            "TERM", "xterm", "PATH", "/usr/bin:/bin"),
+                    home)) {
+                terminal.awaitScreen("Ctrl-D ends.");
+                terminal.awaitScreen("chat>");
+                terminal.send("hello there", "Enter");
+                sub.assertData("hello there");
+                terminal.awaitScreen("published as");
+                // Up recalls the line from history; editing it with the line editor works as in a shell.
+                terminal.send("Up", "BSpace", "BSpace", "BSpace", "BSpace", "BSpace", "again", "Enter");
+                sub.assertData("hello again");
+                terminal.send("C-d");
+                terminal.awaitScreen("exited 0");
+            }
+        }
+        String history = Files.readString(home.resolve(".config/es/history"));
+        assertTrue(history.contains("hello there") && history.contains("hello again"), history);
+    }
+}
