@@ -145,7 +145,8 @@ class ClientCommandsTest {
             api.awaitConsumers("alpha", 1);
             api.awaitConsumers("beta", 1);
             assertEquals(new CliRun(0, "alpha\nbeta\n", ""), es("channels", "--url", url, "--token", TOKEN));
-            assertEquals(new CliRun(0, "[{\"name\":\"alpha\",\"consumers\":1},{\"name\":\"beta\",\"consumers\":1}]\n", ""),
+            assertEquals(new CliRun(0, "[{\"name\":\"alpha\",\"consumers\":1,\"events\":0,\"lastEventAt\":null},"
+                            + "{\"name\":\"beta\",\"consumers\":1,\"events\":0,\"lastEventAt\":null}]\n", ""),
                     es("channels", "--url", url, "--token", TOKEN, "--json"));
             assertEquals(new CliRun(0, "{\"name\":\"alpha\",\"exists\":true,\"consumers\":1}\n", ""),
                     es("channels", "--url", url, "--token", TOKEN, "--json", "alpha"));

@@ -2,6 +2,7 @@ package dev.es.client;
 
 import dev.es.common.EsException;
 import dev.es.common.Event;
+import dev.es.common.Json;
 import dev.es.common.JsonStreaming;
 import dev.es.common.Protocol;
 import dev.es.common.PublishBody;
@@ -106,6 +107,28 @@ public final class EsClient implements AutoCloseable {
     }
 
     /**
+     * Every channel with its counts: from the hub's JSON listing, or, from a hub without one (the seed), from
+     * HEAD requests with the event counts unknown.
+     */
+    public List<ChannelStatus> channels() {
+        HttpURLConnection request = openPath("GET", Protocol.CHANNELS_PATH, requestTimeoutMillis);
+        try {
+            connect(request);
+            if (request.getResponseCode() == 404) {
+                return hub().channels().stream().map(name -> {
+                    ChannelInfo info = channel(name);
+                    return new ChannelStatus(name, info.consumers(), -1, null);
+                }).toList();
+            }
+            return Arrays.asList(Json.MAPPER.readValue(answer(request), ChannelStatus[].class));
+        } catch (IOException e) {
+            throw lost(e);
+        } finally {
+            request.disconnect();
+        }
+    }
+
+    /**
      * Opens a channel's event stream. A read that waits longer than {@code idleLimit} fails, which is how a
      * silent (dead) connection is noticed; {@link HttpURLConnection#disconnect()} ends it from another thread.
      *
@@ -144,8 +167,12 @@ public final class EsClient implements AutoCloseable {
     }
 
     private HttpURLConnection open(String method, String channel, int readTimeoutMillis) {
+        return openPath(method, "/" + channel, readTimeoutMillis);
+    }
+
+    private HttpURLConnection openPath(String method, String path, int readTimeoutMillis) {
         try {
-            HttpURLConnection request = (HttpURLConnection) endpoint.resolve("/" + channel).toURL().openConnection();
+            HttpURLConnection request = (HttpURLConnection) endpoint.resolve(path).toURL().openConnection();
             request.setRequestMethod(method);
             request.setConnectTimeout(connectTimeoutMillis);
             request.setReadTimeout(readTimeoutMillis);

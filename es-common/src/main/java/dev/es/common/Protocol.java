@@ -25,5 +25,8 @@ public final class Protocol {
      */
     public static final String RESERVED_PREFIX = "/_es/v1";
 
+    /** GET: every channel as JSON, {@code [{"name","consumers","events","lastEventAt"}]}. */
+    public static final String CHANNELS_PATH = RESERVED_PREFIX + "/channels";
+
     private Protocol() {}
 }

@@ -1,15 +1,12 @@
 package dev.es.client.cli;
 
 import dev.es.client.ChannelInfo;
+import dev.es.client.ChannelStatus;
 import dev.es.client.EsClient;
-import dev.es.client.HubInfo;
 import dev.es.common.Json;
 import java.io.PrintWriter;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -28,6 +25,7 @@ import picocli.CommandLine.Spec;
             "Examples:",
             "  es channels                  # a table on a terminal, one name per line in a pipe",
             "  es channels --json | jq '.[] | select(.consumers > 0) | .name'",
+            "  es channels --watch          # live, with event rates",
             "  es channels updates          # does it exist, how many subscribers"
         })
 public final class ChannelsCommand implements Callable<Integer> {
@@ -41,8 +39,11 @@ public final class ChannelsCommand implements Callable<Integer> {
     @Parameters(index = "0", arity = "0..1", paramLabel = "CHANNEL", description = "Show only this channel.")
     String channel;
 
-    @Option(names = "--json", description = "Print JSON: an array of {\"name\",\"consumers\"}, or one object for CHANNEL.")
+    @Option(names = "--json", description = "Print JSON: an array of {\"name\",\"consumers\",\"events\",\"lastEventAt\"}, or one object for CHANNEL.")
     boolean json;
+
+    @Option(names = "--watch", description = "Redraw the table every second with event rates, until q or Ctrl-C.")
+    boolean watch;
 
     /** For shell completion: the names only, fast, and nothing at all when the hub is not there. */
     @Option(names = "--names", hidden = true)
@@ -58,6 +59,9 @@ public final class ChannelsCommand implements Callable<Integer> {
             return printNamesQuietly(out);
         }
         try (EsClient client = new EsClient(endpoint.endpoint())) {
+            if (watch) {
+                return ChannelsWatch.run(client);
+            }
             if (channel != null) {
                 ChannelInfo info = client.channel(channel);
                 out.println(json ? Json.write(info) : info.name() + "\texists=" + info.exists() + "\tconsumers=" + info.consumers());
@@ -80,29 +84,19 @@ public final class ChannelsCommand implements Callable<Integer> {
     }
 
     private void list(EsClient client, PrintWriter out) {
-        HubInfo hub = client.hub();
-        List<ChannelInfo> channels = new ArrayList<>();
-        for (String name : hub.channels()) {
-            channels.add(client.channel(name));
-        }
+        List<ChannelStatus> channels = client.channels();
         if (json) {
-            List<Map<String, Object>> rows = new ArrayList<>();
-            for (ChannelInfo info : channels) {
-                Map<String, Object> row = new LinkedHashMap<>();
-                row.put("name", info.name());
-                row.put("consumers", info.consumers());
-                rows.add(row);
-            }
-            out.println(Json.write(rows));
+            out.println(Json.write(channels));
         } else if (Terminals.stdoutIsTerminal()) {
             int width = Math.max("CHANNEL".length(), channels.stream().mapToInt(c -> c.name().length()).max().orElse(0));
-            out.printf("%-" + width + "s  %s%n", "CHANNEL", "CONSUMERS");
-            for (ChannelInfo info : channels) {
-                out.printf("%-" + width + "s  %d%n", info.name(), info.consumers());
+            String row = "%-" + width + "s  %9s  %9s%n";
+            out.printf(row, "CHANNEL", "CONSUMERS", "EVENTS");
+            for (ChannelStatus c : channels) {
+                out.printf(row, c.name(), c.consumers(), c.events() < 0 ? "-" : Long.toString(c.events()));
             }
-            out.printf("%d channels, %d consumers%n", channels.size(), hub.consumers());
+            out.printf("%d channels, %d consumers%n", channels.size(), channels.stream().mapToInt(ChannelStatus::consumers).sum());
         } else {
-            channels.forEach(info -> out.println(info.name()));
+            channels.forEach(c -> out.println(c.name()));
         }
     }
 }

@@ -5,10 +5,14 @@ import dev.es.common.Event;
 import dev.es.common.Json;
 import dev.es.common.Protocol;
 import dev.es.common.PublishBody;
+import dev.es.server.hub.ChannelStats;
 import dev.es.server.hub.Hub;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -69,6 +73,21 @@ final class ChannelRoutes {
             ctx.header(Protocol.CHANNEL_EXISTS, Boolean.toString(hub.channelExists(channel)));
         }
         ctx.status(200);
+    }
+
+    /** The JSON listing: what HEAD /all tells, per channel, with event counts. */
+    void listing(Context ctx) {
+        requireToken(ctx, "channel information");
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (ChannelStats channel : hub.stats()) {
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("name", channel.name());
+            row.put("consumers", channel.consumers());
+            row.put("events", channel.events());
+            row.put("lastEventAt", channel.lastEventAt() == null ? null : channel.lastEventAt().toString());
+            rows.add(row);
+        }
+        ctx.contentType(Protocol.JSON).result(Json.write(rows));
     }
 
     private void requireToken(Context ctx, String what) {

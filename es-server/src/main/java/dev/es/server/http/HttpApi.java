@@ -63,13 +63,15 @@ public final class HttpApi {
             cfg.routes.delete(CHANNEL_PATH, channels::close);
             cfg.routes.head(CHANNEL_PATH, channels::info);
             cfg.routes.options(CHANNEL_PATH, cors::preflight);
+            cfg.routes.get(Protocol.CHANNELS_PATH, channels::listing);
 
             cfg.routes.exception(ApiError.class, (e, ctx) -> error(ctx, e.status(), e.getMessage()));
             cfg.routes.exception(IllegalArgumentException.class, (e, ctx) -> error(ctx, 400, e.getMessage()));
             cfg.routes.error(404, ctx -> replaceError(ctx, "not found: a channel is one path segment of a-z, 0-9, '-' and '_'"));
             cfg.routes.error(405, ctx -> {
-                ctx.header("Allow", ChannelRoutes.ALLOWED_METHODS);
-                replaceError(ctx, "method " + ctx.method() + " is not allowed; use " + ChannelRoutes.ALLOWED_METHODS);
+                String allowed = ctx.path().startsWith(Protocol.RESERVED_PREFIX) ? "GET" : ChannelRoutes.ALLOWED_METHODS;
+                ctx.header("Allow", allowed);
+                replaceError(ctx, "method " + ctx.method() + " is not allowed; use " + allowed);
             });
             cfg.routes.error(413, ctx -> replaceError(ctx, "the body exceeds the limit of " + settings.maxEventBytes() + " bytes"));
         });

@@ -2,6 +2,7 @@ package dev.es.server.hub;
 
 import dev.es.common.Event;
 import dev.es.common.SseFrames;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -27,6 +28,8 @@ final class Channel {
     private final LongSupplier hubIds;
     /** The lowest id this channel may give next: above every numeric id a publisher chose. */
     private long minNextId;
+    private long published;
+    private long lastPublishedAtMillis;
 
     Channel(String name, int historySize, LongSupplier hubIds) {
         this.name = name;
@@ -54,6 +57,8 @@ final class Channel {
             advanceIds(stored.id());
             byte[] frame = SseFrames.encode(stored);
             history.add(stored.id(), frame);
+            published++;
+            lastPublishedAtMillis = System.currentTimeMillis();
             List<Subscription> overflowed = null;
             for (Subscription subscriber : subscribers) {
                 if (!subscriber.offer(frame)) {
@@ -111,6 +116,16 @@ final class Channel {
 
     int subscriberCount() {
         return subscribers.length;
+    }
+
+    ChannelStats stats() {
+        lock.lock();
+        try {
+            return new ChannelStats(name, subscribers.length, published,
+                    published == 0 ? null : Instant.ofEpochMilli(lastPublishedAtMillis));
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** A channel with neither subscribers nor history can be forgotten. */

@@ -5,6 +5,7 @@ import dev.es.common.Event;
 import dev.es.server.broker.Broker;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
@@ -101,6 +102,14 @@ public final class Hub implements Broker.Sink {
     /** The existing channels, sorted. */
     public List<String> channels() {
         return channels.keySet().stream().sorted().toList();
+    }
+
+    /** Every channel with its counts, sorted by name. */
+    public List<ChannelStats> stats() {
+        return channels.values().stream()
+                .map(Channel::stats)
+                .sorted(Comparator.comparing(ChannelStats::name))
+                .toList();
     }
 
     /** Closes a channel ({@code all}: every channel): its subscribers are disconnected, its history dropped. */

@@ -1,0 +1,56 @@
+package dev.es.cli;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.es.cli.testing.EsScript;
+import dev.es.cli.testing.TerminalSession;
+import dev.es.common.Event;
+import dev.es.server.EsServer;
+import dev.es.server.ServerSettings;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/** es channels --watch on a real terminal: the table redraws with counts and rates, q quits. */
+class ChannelsWatchTest {
+
+    @Test
+    void theTableFollowsTheHubAndQQuits() throws Exception {
+        Path home = Files.createTempDirectory("es-watch");
+        Path es = EsScript.writeTo(Files.createDirectories(home.resolve("bin")));
+        try (EsServer server = EsServer.start(ServerSettings.builder().port(0).build());
+                TerminalSession terminal = TerminalSession.start(
+                        "sh -c '" + es + " channels --watch; echo exited $?; sleep 60'",
+                        Map.of("HOME", home.toString(), "ES_URL", server.url().toString(), "TERM", "xterm",
+                                "PATH", "/usr/bin:/bin"),
+                        home)) {
+            terminal.awaitScreen("CHANNEL");
+            terminal.awaitScreen("0 channels, 0 consumers");
+            // A steady publisher: the next redraws show the channel, its count, and a rate above zero.
+            Thread publisher = Thread.ofVirtual().start(() -> {
+                for (int i = 0; i < 60 && !Thread.currentThread().isInterrupted(); i++) {
+                    server.publish("alpha", Event.of("tick " + i));
+                    try {
+                        Thread.sleep(50);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+            });
+            terminal.awaitScreen("1 channels, 0 consumers");
+            long deadline = System.currentTimeMillis() + 10_000;
+            Pattern busy = Pattern.compile("alpha\\s+0\\s+\\d+\\s+[1-9][0-9]*\\.\\d");
+            String screen = terminal.screen();
+            while (!busy.matcher(screen).find() && System.currentTimeMillis() < deadline) {
+                Thread.sleep(100);
+                screen = terminal.screen();
+            }
+            assertTrue(busy.matcher(screen).find(), screen);
+            publisher.interrupt();
+            terminal.send("q");
+            terminal.awaitScreen("exited 0");
+        }
+    }
+}
