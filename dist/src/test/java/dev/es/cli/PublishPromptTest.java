@@ -11,6 +11,7 @@ import dev.es.server.testing.SseRecorder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /** es publish with no data on a terminal: the JLine prompt, typed into for real under tmux. */
@@ -33,10 +34,16 @@ class PublishPromptTest {
                 terminal.awaitScreen("chat>");
                 terminal.send("hello there", "Enter");
                 sub.assertData("hello there");
-                terminal.awaitScreen("published as");
+                // Keys go in only once the prompt is back: typed ahead, the terminal's line discipline takes them.
+                terminal.awaitScreen(Pattern.compile("published as \\d+\\s*\\nchat>"));
                 // Up recalls the line from history; editing it with the line editor works as in a shell.
                 terminal.send("Up", "BSpace", "BSpace", "BSpace", "BSpace", "BSpace", "again", "Enter");
                 sub.assertData("hello again");
+                terminal.awaitScreen(Pattern.compile("(?s)published as.*published as \\d+\\s*\\nchat>"));
+                // Typed ahead, while the first is still being published: nothing is lost.
+                terminal.send("three", "Enter", "four", "Enter");
+                sub.assertData("three", "four");
+                terminal.awaitScreen(Pattern.compile("(?s)(published as.*){4}\\d+\\s*\\nchat>"));
                 terminal.send("C-d");
                 terminal.awaitScreen("exited 0");
             }

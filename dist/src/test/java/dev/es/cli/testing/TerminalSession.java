@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 
 /** A real terminal: a program in a detached tmux session; keys go in, the screen comes out. */
 public final class TerminalSession implements AutoCloseable {
@@ -43,14 +44,19 @@ public final class TerminalSession implements AutoCloseable {
 
     /** Waits, bounded, until the screen contains the text, and returns the screen. */
     public String awaitScreen(String text) throws IOException, InterruptedException {
+        return awaitScreen(Pattern.compile(Pattern.quote(text)));
+    }
+
+    /** Waits, bounded, until the pattern is found on the screen, and returns the screen. */
+    public String awaitScreen(Pattern pattern) throws IOException, InterruptedException {
         long deadline = System.currentTimeMillis() + WAIT_MILLIS;
         String screen = screen();
-        while (!screen.contains(text) && System.currentTimeMillis() < deadline) {
+        while (!pattern.matcher(screen).find() && System.currentTimeMillis() < deadline) {
             Thread.sleep(50);
             screen = screen();
         }
-        if (!screen.contains(text)) {
-            throw new AssertionError("the screen never showed '" + text + "':\n" + screen);
+        if (!pattern.matcher(screen).find()) {
+            throw new AssertionError("the screen never showed " + pattern + ":\n" + screen);
         }
         return screen;
     }

@@ -29,6 +29,9 @@ final class PublishPrompt {
     /** Publishes each line typed; returns the exit code (0 after Ctrl-D, 130 after Ctrl-C). */
     static int run(EsClient client, String channel, Function<String, Event> eventFor, Path history) {
         try (Terminal terminal = TerminalBuilder.builder().system(true).build()) {
+            // Raw for the whole session, not only while a line is read: keys typed while an event is being
+            // published then wait for the line editor instead of being taken by the terminal's line discipline.
+            terminal.enterRawMode();
             Files.createDirectories(history.getParent());
             LineReader reader = LineReaderBuilder.builder()
                     .terminal(terminal)
