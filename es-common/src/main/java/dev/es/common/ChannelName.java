@@ -11,6 +11,12 @@ public final class ChannelName {
     /** The reserved name: publishing to it reaches every channel, subscribing to it is refused. */
     public static final String ALL = "all";
 
+    /** The rule, as error messages state it. */
+    public static final String RULE = "channel names use a-z, 0-9, '-' and '_'";
+
+    /** Why subscribing to {@link #ALL} is refused. */
+    public static final String ALL_IS_RESERVED = "channel 'all' is reserved for publishing to every channel";
+
     private ChannelName() {}
 
     public static boolean isValid(String name) {

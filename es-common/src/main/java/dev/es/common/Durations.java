@@ -21,7 +21,12 @@ public final class Durations {
         if (!m.matches()) {
             throw new IllegalArgumentException("'" + text + "' is not a duration: use e.g. 500ms, 10s, 2m or 1h");
         }
-        long amount = Long.parseLong(m.group(1));
+        long amount;
+        try {
+            amount = Long.parseLong(m.group(1));
+        } catch (NumberFormatException tooLong) {
+            throw new IllegalArgumentException("'" + text + "' is too long a duration");
+        }
         String unit = m.group(2) == null ? "s" : m.group(2);
         return switch (unit) {
             case "ms" -> Duration.ofMillis(amount);

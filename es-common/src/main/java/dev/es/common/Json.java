@@ -12,11 +12,13 @@ public final class Json {
 
     /**
      * Strict on input: a duplicate key is an error rather than "last one wins" (two readers of one body must
-     * not disagree on it), and trailing tokens after the document are refused.
+     * not disagree on it), trailing tokens after the document are refused, and numbers are read exactly.
      */
     public static final ObjectMapper MAPPER = JsonMapper.builder()
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+            .enable(DeserializationFeature.USE_BIG_INTEGER_FOR_INTS)
             .disable(JsonParser.Feature.AUTO_CLOSE_SOURCE)
             .build();
 

@@ -69,7 +69,8 @@ public final class PublishBody {
             return null;
         }
         if (id.getNodeType() == JsonNodeType.NUMBER) {
-            return id.asText();
+            // Exact (the mapper reads decimals as BigDecimal) and plain: 1e3 is "1000", never "1000.0".
+            return id.isIntegralNumber() ? id.bigIntegerValue().toString() : id.decimalValue().toPlainString();
         }
         if (id.isTextual()) {
             return id.textValue().isEmpty() ? null : id.textValue();

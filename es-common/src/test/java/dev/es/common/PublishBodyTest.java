@@ -19,6 +19,13 @@ class PublishBodyTest {
     }
 
     @Test
+    void numericIdsKeepTheirExactValueInPlainNotation() {
+        assertEquals("1000", read("{\"id\":1e3, \"data\":\"x\"}").id());
+        assertEquals("1.5", read("{\"id\":1.5, \"data\":\"x\"}").id());
+        assertEquals("123456789012345678901234567890", read("{\"id\":123456789012345678901234567890, \"data\":\"x\"}").id());
+    }
+
+    @Test
     void emptyOrNullOptionalFieldsAreAbsentAndUnknownFieldsIgnored() {
         assertEquals(Event.of("x"), read("{\"id\":\"\", \"event\":null, \"data\":\"x\", \"extra\": [1]}"));
     }

@@ -100,8 +100,9 @@ public final class EsServer implements AutoCloseable {
         hub.close(ChannelName.ALL);
     }
 
-    /** Ends every stream, then stops listening. */
+    /** Stops accepting, ends every stream, then stops the server. */
     public void stop() {
+        http.stopAccepting();
         hub.shutdown();
         http.stop();
         broker.close();

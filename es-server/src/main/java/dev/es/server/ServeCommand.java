@@ -116,7 +116,7 @@ public final class ServeCommand implements Callable<Integer> {
     private ServerSettings settings() {
         String resolvedToken = token();
         if (resolvedToken == null && !noAuth && !isLoopback(host)) {
-            throw new EsException(EsException.USAGE, "refusing to listen on " + host
+            throw new EsException(EsException.FAILURE, "refusing to listen on " + host
                     + " with no token: anyone could publish; set --token (or ES_TOKEN) or pass --no-auth");
         }
         try {

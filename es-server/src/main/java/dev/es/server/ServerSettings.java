@@ -64,11 +64,16 @@ public record ServerSettings(
         if (token != null && token.isBlank()) {
             throw new IllegalArgumentException("token must not be blank");
         }
-        if (timeout.isNegative() || timeout.isZero() || keepalive.isNegative() || keepalive.isZero()) {
-            throw new IllegalArgumentException("timeout and keepalive must be positive");
+        requirePositive("timeout", timeout);
+        requirePositive("keepalive", keepalive);
+        if (history < 0) {
+            throw new IllegalArgumentException("history must be 0 or more events");
         }
-        if (history < 0 || maxEventBytes < 1 || queueBytes < 1) {
-            throw new IllegalArgumentException("history must be >= 0, max event bytes and queue bytes >= 1");
+        if (maxEventBytes < 1) {
+            throw new IllegalArgumentException("max event bytes must be at least 1");
+        }
+        if (queueBytes < 1) {
+            throw new IllegalArgumentException("queue bytes must be at least 1");
         }
     }
 
@@ -150,6 +155,12 @@ public record ServerSettings(
             return new ServerSettings(
                     host, port, token, timeout, corsOrigin, corsMethods, history, keepalive, maxEventBytes,
                     queueBytes);
+        }
+    }
+
+    private static void requirePositive(String name, Duration value) {
+        if (value.isNegative() || value.isZero()) {
+            throw new IllegalArgumentException(name + " must be longer than zero");
         }
     }
 

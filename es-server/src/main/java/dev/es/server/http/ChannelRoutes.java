@@ -13,7 +13,6 @@ import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -38,7 +37,7 @@ final class ChannelRoutes {
     static String channel(Context ctx) {
         String channel = ctx.pathParam("channel");
         if (!ChannelName.isValid(channel)) {
-            throw new ApiError(404, "no channel '" + channel + "': channel names use a-z, 0-9, '-' and '_'");
+            throw new ApiError(404, "no channel '" + channel + "': " + ChannelName.RULE);
         }
         return channel;
     }
@@ -46,8 +45,11 @@ final class ChannelRoutes {
     void publish(Context ctx) throws IOException {
         String channel = channel(ctx);
         requireToken(ctx, "publishing");
-        String contentType = ctx.contentType();
-        if (contentType == null || !contentType.toLowerCase(Locale.ROOT).contains(Protocol.JSON)) {
+        // The media type itself, parameters (charset) aside: the seed's substring test took "text/plain; x=application/json".
+        String contentType = ctx.contentType() == null ? "" : ctx.contentType();
+        int parameters = contentType.indexOf(';');
+        String mediaType = (parameters < 0 ? contentType : contentType.substring(0, parameters)).strip();
+        if (!mediaType.equalsIgnoreCase(Protocol.JSON)) {
             throw new ApiError(400, "Content-Type must be application/json");
         }
         Event stored = hub.publish(channel, PublishBody.read(readBody(ctx)));
@@ -115,6 +117,6 @@ final class ChannelRoutes {
 
     private ApiError tooLarge(Context ctx) {
         ctx.header("Connection", "close");
-        return new ApiError(413, "the body exceeds the limit of " + maxEventBytes + " bytes");
+        return new ApiError(413, "the body exceeds the limit of " + maxEventBytes + " bytes (--max-event-bytes)");
     }
 }

@@ -35,6 +35,7 @@ final class Cors {
 
     /** Answers an OPTIONS preflight: which methods and request headers a page may use. */
     void preflight(Context ctx) {
+        ChannelRoutes.channel(ctx);
         if (origin != null) {
             ctx.header(
                     "Access-Control-Allow-Headers",

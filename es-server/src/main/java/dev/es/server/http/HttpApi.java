@@ -1,5 +1,6 @@
 package dev.es.server.http;
 
+import dev.es.common.ChannelName;
 import dev.es.common.ErrorBody;
 import dev.es.common.Json;
 import dev.es.common.Protocol;
@@ -16,10 +17,10 @@ public final class HttpApi {
 
     private static final String CHANNEL_PATH = "/{channel}";
     /**
-     * What a stop waits for stream writers to finish their last write once their subscriptions are closed.
-     * Only a write stuck on a client that stopped reading takes that long; it is not worth holding Ctrl-C for.
+     * What a stop waits for stream writers to finish their last write once their subscriptions are closed;
+     * then the connections of writers stuck on clients that stopped reading are cut.
      */
-    private static final Duration STOP_GRACE = Duration.ofSeconds(1);
+    private static final Duration STOP_GRACE = Duration.ofMillis(500);
     /**
      * Connections the kernel may hold before they are accepted. Java's default of 50 makes a burst of
      * subscribers (a reconnect storm, a benchmark) wait out SYN retransmits of a second or more.
@@ -28,6 +29,7 @@ public final class HttpApi {
 
     private final StreamRoute stream;
     private final Javalin javalin;
+    private ServerConnector connector;
 
     /** The API of the hub, not yet listening. */
     public HttpApi(Hub hub, ServerSettings settings) {
@@ -42,7 +44,6 @@ public final class HttpApi {
             // A blocked virtual thread per stream: without them ~250 streams exhaust the pool.
             cfg.concurrency.useVirtualThreads = true;
             cfg.http.prefer405over404 = true;
-            cfg.http.maxRequestSize = settings.maxEventBytes();
             // A pending read or write with no progress for this long fails: stalled subscribers and
             // trickling requests are cut, idle streams are not (they have no pending I/O).
             // No graceful wait in Jetty: it would wait out idle keep-alive connections. Streams are ended and
@@ -50,7 +51,7 @@ public final class HttpApi {
             cfg.jetty.modifyServer(server -> server.setStopTimeout(0));
             cfg.jetty.modifyHttpConfiguration(http -> http.setIdleTimeout(settings.timeout().toMillis()));
             cfg.jetty.addConnector((server, http) -> {
-                ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
+                connector = new ServerConnector(server, new HttpConnectionFactory(http));
                 connector.setHost(settings.host());
                 connector.setPort(settings.port());
                 connector.setAcceptQueueSize(ACCEPT_QUEUE);
@@ -67,13 +68,18 @@ public final class HttpApi {
 
             cfg.routes.exception(ApiError.class, (e, ctx) -> error(ctx, e.status(), e.getMessage()));
             cfg.routes.exception(IllegalArgumentException.class, (e, ctx) -> error(ctx, 400, e.getMessage()));
-            cfg.routes.error(404, ctx -> replaceError(ctx, "not found: a channel is one path segment of a-z, 0-9, '-' and '_'"));
+            cfg.routes.error(404, ctx -> replaceError(ctx, "not found: a channel is one path segment; " + ChannelName.RULE));
             cfg.routes.error(405, ctx -> {
+                if (!ctx.path().startsWith(Protocol.RESERVED_PREFIX) && !ChannelName.isValid(ctx.path().substring(1))) {
+                    // No method is allowed on what is not a channel: that is a 404, as for GET.
+                    ctx.status(404);
+                    replaceError(ctx, "no channel '" + ctx.path().substring(1) + "': " + ChannelName.RULE);
+                    return;
+                }
                 String allowed = ctx.path().startsWith(Protocol.RESERVED_PREFIX) ? "GET" : ChannelRoutes.ALLOWED_METHODS;
                 ctx.header("Allow", allowed);
                 replaceError(ctx, "method " + ctx.method() + " is not allowed; use " + allowed);
             });
-            cfg.routes.error(413, ctx -> replaceError(ctx, "the body exceeds the limit of " + settings.maxEventBytes() + " bytes"));
         });
     }
 
@@ -91,7 +97,14 @@ public final class HttpApi {
         return javalin.port();
     }
 
-    /** Lets stream writers finish (their subscriptions must be closed already), then stops listening. */
+    /** Stops accepting connections, so that nothing new joins a hub that is being shut down. */
+    public void stopAccepting() {
+        if (connector != null) {
+            connector.close();
+        }
+    }
+
+    /** Lets stream writers finish (their subscriptions must be closed already), then stops the server. */
     public void stop() {
         try {
             stream.awaitWriters(STOP_GRACE);

@@ -1,6 +1,5 @@
 package dev.es.server.http;
 
-import dev.es.common.ChannelName;
 import dev.es.common.Protocol;
 import dev.es.common.SseFrames;
 import dev.es.server.hub.Hub;
@@ -9,7 +8,7 @@ import io.javalin.http.Context;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
-import java.util.Set;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.ee10.servlet.HttpOutput;
@@ -34,8 +33,8 @@ final class StreamRoute {
 
     private final Hub hub;
     private final long keepaliveNanos;
-    /** The writers now running, so that a stop can let them finish their last write. */
-    private final Set<Thread> writers = ConcurrentHashMap.newKeySet();
+    /** The writers now running and what they write for, so that a stop can let them finish, or cut them. */
+    private final Map<Thread, Subscription> writers = new ConcurrentHashMap<>();
 
     StreamRoute(Hub hub, Duration keepalive) {
         this.hub = hub;
@@ -44,29 +43,27 @@ final class StreamRoute {
 
     void stream(Context ctx) throws IOException, InterruptedException {
         String channel = ChannelRoutes.channel(ctx);
-        if (channel.equals(ChannelName.ALL)) {
-            throw new ApiError(400, "channel 'all' is reserved for publishing to every channel; subscribe to a channel");
-        }
         String lastEventId = ctx.header(Protocol.LAST_EVENT_ID);
-        if (lastEventId == null) {
+        if (lastEventId == null || lastEventId.isBlank()) {
             lastEventId = ctx.queryParam(Protocol.LAST_EVENT_ID_PARAM);
         }
+        // Refuses 'all' (400) before anything is written.
+        Subscription subscription = hub.subscribe(channel, lastEventId);
         ctx.status(200);
         ctx.header("Content-Type", Protocol.EVENT_STREAM);
         ctx.header("Cache-Control", "no-cache");
         // Tells nginx (and proxies that copy it) not to buffer the stream.
         ctx.header("X-Accel-Buffering", "no");
 
-        EndPoint endPoint = ServletContextRequest.getServletContextRequest(ctx.req())
-                .getConnectionMetaData()
-                .getConnection()
-                .getEndPoint();
-        HttpOutput out = (HttpOutput) ctx.res().getOutputStream();
-        Subscription subscription = hub.subscribe(channel, lastEventId);
-        writers.add(Thread.currentThread());
-        // Closing the connection is what unblocks a writer stuck on a client that stopped reading.
-        subscription.onTooSlow(endPoint::close);
+        writers.put(Thread.currentThread(), subscription);
         try {
+            // Closing the connection is what unblocks a writer stuck on a client that stopped reading.
+            EndPoint endPoint = ServletContextRequest.getServletContextRequest(ctx.req())
+                    .getConnectionMetaData()
+                    .getConnection()
+                    .getEndPoint();
+            subscription.onAbort(endPoint::close);
+            HttpOutput out = (HttpOutput) ctx.res().getOutputStream();
             out.write(ByteBuffer.wrap(HELLO));
             for (byte[] batch = subscription.take(keepaliveNanos, TimeUnit.NANOSECONDS);
                     batch != null;
@@ -81,14 +78,18 @@ final class StreamRoute {
         }
     }
 
-    /** Waits, at most until the deadline, for the writers to return once their subscriptions are closed. */
+    /**
+     * Lets the writers return once their subscriptions are closed, for at most the grace period; then cuts
+     * the connections of those still blocked in a write to a client that does not read.
+     */
     void awaitWriters(Duration grace) throws InterruptedException {
         long deadline = System.nanoTime() + grace.toNanos();
-        for (Thread writer : writers) {
+        for (Thread writer : writers.keySet()) {
             long left = deadline - System.nanoTime();
-            if (left <= 0 || !writer.join(Duration.ofNanos(left))) {
-                return;
+            if (left > 0) {
+                writer.join(Duration.ofNanos(left));
             }
         }
+        writers.values().forEach(Subscription::abort);
     }
 }

@@ -3,7 +3,6 @@ package dev.es.server.hub;
 import dev.es.common.Event;
 import dev.es.common.SseFrames;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
@@ -44,9 +43,11 @@ final class Channel {
     /**
      * Stores and delivers an event, giving it the channel's next id when it has none.
      *
+     * @param dropped receives the subscribers dropped as too slow, for the caller to abort once it holds no
+     *     lock (aborting closes a connection)
      * @return the event as subscribers see it
      */
-    Event publish(Event event) {
+    Event publish(Event event, List<Subscription> dropped) {
         lock.lock();
         try {
             Event stored = event;
@@ -59,15 +60,14 @@ final class Channel {
             history.add(stored.id(), frame);
             published++;
             lastPublishedAtMillis = System.currentTimeMillis();
-            List<Subscription> overflowed = null;
+            int before = dropped.size();
             for (Subscription subscriber : subscribers) {
                 if (!subscriber.offer(frame)) {
-                    overflowed = overflowed == null ? new ArrayList<>() : overflowed;
-                    overflowed.add(subscriber);
+                    dropped.add(subscriber);
                 }
             }
-            if (overflowed != null) {
-                removeAll(overflowed);
+            if (dropped.size() > before) {
+                removeAll(dropped.subList(before, dropped.size()));
             }
             return stored;
         } finally {

@@ -5,6 +5,7 @@ import dev.es.common.Event;
 import dev.es.server.broker.Broker;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
@@ -66,12 +67,12 @@ public final class Hub implements Broker.Sink {
     public Subscription subscribe(String channel, String lastEventId) {
         requireValid(channel);
         if (channel.equals(ChannelName.ALL)) {
-            throw new IllegalArgumentException("channel 'all' is reserved for publishing to every channel");
+            throw new IllegalArgumentException(ChannelName.ALL_IS_RESERVED);
         }
         Subscription subscription = new Subscription(channel, queueBytes);
         // Joined inside compute so that a channel being forgotten as idle cannot swallow the join.
         channels.compute(channel, (name, existing) -> {
-            Channel joined = existing != null ? existing : new Channel(name, historySize, ids::getAndIncrement);
+            Channel joined = existing != null ? existing : newChannel(name);
             joined.join(subscription, lastEventId);
             return joined;
         });
@@ -130,17 +131,32 @@ public final class Hub implements Broker.Sink {
 
     @Override
     public Event deliver(String channel, Event event) {
+        List<Subscription> dropped = new ArrayList<>(0);
+        Event stored = event;
         if (channel.equals(ChannelName.ALL)) {
-            channels.values().forEach(each -> each.publish(event));
-            return event;
+            for (String name : channels.keySet()) {
+                publishTo(name, event, false, dropped);
+            }
+        } else {
+            stored = publishTo(channel, event, historySize > 0, dropped);
         }
-        // Published inside the map's compute, like joins, so a channel being forgotten as idle cannot take
-        // the event with it. A channel is created for history only: with none kept, there is nothing to hold.
+        // After every lock is released: aborting closes connections.
+        dropped.forEach(Subscription::abort);
+        return stored;
+    }
+
+    /**
+     * Publishes inside the map's compute, like joins, so a channel being forgotten as idle cannot take the
+     * event with it.
+     *
+     * @param create whether a missing channel is created (to hold the event in its history)
+     */
+    private Event publishTo(String name, Event event, boolean create, List<Subscription> dropped) {
         Event[] stored = {event};
-        channels.compute(channel, (name, existing) -> {
-            Channel target = existing != null || historySize == 0 ? existing : new Channel(name, historySize, ids::getAndIncrement);
+        channels.compute(name, (key, existing) -> {
+            Channel target = existing != null || !create ? existing : newChannel(key);
             if (target != null) {
-                stored[0] = target.publish(event);
+                stored[0] = target.publish(event, dropped);
             }
             return target;
         });
@@ -163,9 +179,13 @@ public final class Hub implements Broker.Sink {
         }
     }
 
+    private Channel newChannel(String name) {
+        return new Channel(name, historySize, ids::getAndIncrement);
+    }
+
     private static void requireValid(String channel) {
         if (!ChannelName.isValid(channel)) {
-            throw new IllegalArgumentException("invalid channel name '" + channel + "': use a-z, 0-9, '-' and '_'");
+            throw new IllegalArgumentException("invalid channel name '" + channel + "': " + ChannelName.RULE);
         }
     }
 }

@@ -27,7 +27,7 @@ public final class Subscription {
     private long queuedBytes;
     private long limitBytes;
     private CloseReason closeReason;
-    private Runnable onTooSlow = () -> {};
+    private Runnable abortAction = () -> {};
 
     Subscription(String channel, long capacityBytes) {
         this.channel = channel;
@@ -39,17 +39,29 @@ public final class Subscription {
         return channel;
     }
 
-    /**
-     * Runs when the subscription is dropped for overflowing, typically to abort the connection, since its
-     * writer is likely blocked in a write the client does not read.
-     */
-    public void onTooSlow(Runnable action) {
+    /** How to cut the subscriber's connection, which also ends a write its writer is blocked in. */
+    public void onAbort(Runnable action) {
         lock.lock();
         try {
-            onTooSlow = action;
+            abortAction = action;
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * Cuts the subscriber's connection. Called with no lock held: it is I/O. The hub calls it for a
+     * subscription dropped as too slow, whose writer is likely blocked in a write the client does not read.
+     */
+    public void abort() {
+        Runnable action;
+        lock.lock();
+        try {
+            action = abortAction;
+        } finally {
+            lock.unlock();
+        }
+        action.run();
     }
 
     /**
@@ -73,11 +85,11 @@ public final class Subscription {
     /**
      * Queues a frame without blocking.
      *
-     * @return false when the queue is full or closed; a full queue closes the subscription as too slow. A frame
-     *     always fits an empty queue, so an event larger than the capacity still reaches a reader that keeps up.
+     * @return false when the queue is full or closed; a full queue closes the subscription as too slow (the
+     *     caller then {@link #abort()}s it, outside its locks). A frame always fits an empty queue, so an event
+     *     larger than the capacity still reaches a reader that keeps up.
      */
     boolean offer(byte[] frame) {
-        Runnable abort;
         lock.lock();
         try {
             if (closeReason != null) {
@@ -96,12 +108,10 @@ public final class Subscription {
             queue = null;
             queuedBytes = 0;
             ready.signal();
-            abort = onTooSlow;
+            return false;
         } finally {
             lock.unlock();
         }
-        abort.run();
-        return false;
     }
 
     /**

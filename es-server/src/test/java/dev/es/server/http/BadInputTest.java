@@ -70,20 +70,35 @@ class BadInputTest {
         assertEquals(false, victim.raw().contains("\nevent: forged") || victim.raw().contains("\ndata: forged"));
     }
 
-    @Test
-    void wrongContentTypeAnswers400() throws Exception {
+    @ParameterizedTest(name = "Content-Type: {0} -> {1}")
+    @CsvSource(delimiter = '|', textBlock = """
+            text/plain                         | 400
+            text/plain; x=application/json     | 400
+            application/jsonx                  | 400
+            application/json                   | 201
+            Application/JSON; charset=utf-8    | 201
+            """)
+    void onlyTheJsonMediaTypeIsAccepted(String contentType, int status) throws Exception {
         HttpResponse<String> answer = api.send(api.request("/ch")
-                .header("Content-Type", "text/plain")
+                .header("Content-Type", contentType)
                 .POST(HttpRequest.BodyPublishers.ofString("{\"data\":\"x\"}")));
-        assertEquals(400, answer.statusCode());
-        assertEquals("{\"error\":\"Content-Type must be application/json\"}", answer.body());
+        assertEquals(status, answer.statusCode());
+        if (status == 400) {
+            assertEquals("{\"error\":\"Content-Type must be application/json\"}", answer.body());
+        }
+    }
+
+    @ParameterizedTest(name = "{0} /Bad -> 404")
+    @CsvSource({"PUT", "OPTIONS", "DELETE", "HEAD"})
+    void everyMethodOnWhatIsNotAChannelAnswers404(String method) throws Exception {
+        assertEquals(404, api.send(api.request("/Bad").method(method, HttpRequest.BodyPublishers.noBody())).statusCode());
     }
 
     @Test
     void aBodyOverTheLimitAnswers413FromItsDeclaredLength() throws Exception {
         HttpResponse<String> answer = api.publish("ch", "{\"data\":\"" + "x".repeat(2000) + "\"}");
         assertEquals(413, answer.statusCode());
-        assertEquals("{\"error\":\"the body exceeds the limit of 1024 bytes\"}", answer.body());
+        assertEquals("{\"error\":\"the body exceeds the limit of 1024 bytes (--max-event-bytes)\"}", answer.body());
     }
 
     @Test

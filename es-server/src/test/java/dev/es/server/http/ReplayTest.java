@@ -58,6 +58,15 @@ class ReplayTest {
     }
 
     @Test
+    void aBlankLastEventIdHeaderDoesNotHideTheQueryParameter() throws Exception {
+        api.publish("feed", "{\"id\":\"a\", \"data\":\"one\"}");
+        api.publish("feed", "{\"id\":\"b\", \"data\":\"two\"}");
+        try (SseRecorder again = SseRecorder.open(api.url("/feed?lastEventId=a"), "Last-Event-ID", " ")) {
+            again.assertData("two");
+        }
+    }
+
+    @Test
     void anUnknownTextLastEventIdReplaysNothing() throws Exception {
         api.publish("feed", "{\"data\":\"old\"}");
         try (SseRecorder again = SseRecorder.open(api.url("/feed"), "Last-Event-ID", "no-such-id")) {
