@@ -1,5 +1,6 @@
 package dev.es.client;
 
+import dev.es.common.ChannelName;
 import dev.es.common.EsException;
 import dev.es.common.Event;
 import dev.es.common.Json;
@@ -31,8 +32,8 @@ public final class EsClient implements AutoCloseable {
     static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
     /** For requests with a short answer. */
     static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
-    /** The most of an error body worth reading: it is one line of JSON. */
-    private static final int MAX_ERROR_BODY = 64 * 1024;
+    /** The most of an answer worth reading: the API's answers are one line of JSON. */
+    private static final int MAX_BODY = 1024 * 1024;
 
     private final Endpoint endpoint;
     private final int connectTimeoutMillis;
@@ -60,50 +61,28 @@ public final class EsClient implements AutoCloseable {
      */
     public String publish(String channel, Event event) {
         byte[] body = PublishBody.write(event).getBytes(StandardCharsets.UTF_8);
-        HttpURLConnection request = open("POST", channel, requestTimeoutMillis);
-        request.setRequestProperty("Content-Type", Protocol.JSON);
-        request.setDoOutput(true);
-        request.setFixedLengthStreamingMode(body.length);
-        try {
-            connect(request);
-            try (OutputStream out = request.getOutputStream()) {
-                out.write(body);
-            }
-            return JsonStreaming.topLevelString(answer(request), "id");
-        } catch (IOException e) {
-            throw lost(e);
-        } finally {
-            request.disconnect();
-        }
+        return JsonStreaming.topLevelString(send("POST", "/" + channel, body).ok().body(), "id");
     }
 
     /** Closes a channel ({@code all}: every channel), disconnecting its subscribers. */
     public void close(String channel) {
-        HttpURLConnection request = open("DELETE", channel, requestTimeoutMillis);
-        try {
-            connect(request);
-            answer(request);
-        } catch (IOException e) {
-            throw lost(e);
-        } finally {
-            request.disconnect();
-        }
+        send("DELETE", "/" + channel, null).ok();
     }
 
     /** What the hub tells of one channel. */
     public ChannelInfo channel(String channel) {
-        HttpURLConnection answer = head(channel);
-        return new ChannelInfo(channel, Boolean.parseBoolean(answer.getHeaderField(Protocol.CHANNEL_EXISTS)), consumers(answer));
+        Answer answer = send("HEAD", "/" + channel, null).ok();
+        return new ChannelInfo(channel, Boolean.parseBoolean(answer.header(Protocol.CHANNEL_EXISTS)), answer.consumers());
     }
 
     /** Every channel, and the subscribers of them all. */
     public HubInfo hub() {
-        HttpURLConnection answer = head("all");
-        String list = answer.getHeaderField(Protocol.AVAILABLE_CHANNELS);
+        Answer answer = send("HEAD", "/" + ChannelName.ALL, null).ok();
+        String list = answer.header(Protocol.AVAILABLE_CHANNELS);
         list = list == null ? "[]" : list;
         String inside = list.substring(list.startsWith("[") ? 1 : 0, list.endsWith("]") ? list.length() - 1 : list.length());
         List<String> channels = inside.isBlank() ? List.of() : Arrays.asList(inside.split(","));
-        return new HubInfo(channels, consumers(answer));
+        return new HubInfo(channels, answer.consumers());
     }
 
     /**
@@ -111,20 +90,16 @@ public final class EsClient implements AutoCloseable {
      * HEAD requests with the event counts unknown.
      */
     public List<ChannelStatus> channels() {
-        HttpURLConnection request = openPath("GET", Protocol.CHANNELS_PATH, requestTimeoutMillis);
+        Answer listing = send("GET", Protocol.CHANNELS_PATH, null);
+        if (listing.status() == 404) {
+            return hub().channels().stream()
+                    .map(name -> new ChannelStatus(name, channel(name).consumers(), -1, null))
+                    .toList();
+        }
         try {
-            connect(request);
-            if (request.getResponseCode() == 404) {
-                return hub().channels().stream().map(name -> {
-                    ChannelInfo info = channel(name);
-                    return new ChannelStatus(name, info.consumers(), -1, null);
-                }).toList();
-            }
-            return Arrays.asList(Json.MAPPER.readValue(answer(request), ChannelStatus[].class));
+            return Arrays.asList(Json.MAPPER.readValue(listing.ok().body(), ChannelStatus[].class));
         } catch (IOException e) {
-            throw lost(e);
-        } finally {
-            request.disconnect();
+            throw new EsException(EsException.FAILURE, "the hub's channel listing is not what es expects: " + e.getMessage());
         }
     }
 
@@ -135,7 +110,7 @@ public final class EsClient implements AutoCloseable {
      * @param lastEventId sent as Last-Event-ID when not null: the hub replays what came after it
      */
     HttpURLConnection openStream(String channel, String lastEventId, Duration idleLimit) {
-        HttpURLConnection request = open("GET", channel, Math.toIntExact(idleLimit.toMillis()));
+        HttpURLConnection request = open("GET", "/" + channel, Math.toIntExact(idleLimit.toMillis()));
         request.setRequestProperty("Accept", Protocol.EVENT_STREAM);
         if (lastEventId != null && !lastEventId.isEmpty()) {
             request.setRequestProperty(Protocol.LAST_EVENT_ID, lastEventId);
@@ -153,12 +128,64 @@ public final class EsClient implements AutoCloseable {
         }
     }
 
-    private HttpURLConnection head(String channel) {
-        HttpURLConnection request = open("HEAD", channel, requestTimeoutMillis);
+    /** What came back from one request, whatever its status. */
+    private final class Answer {
+        private final int status;
+        private final String body;
+        private final HttpURLConnection request;
+
+        Answer(int status, String body, HttpURLConnection request) {
+            this.status = status;
+            this.body = body;
+            this.request = request;
+        }
+
+        int status() {
+            return status;
+        }
+
+        String body() {
+            return body;
+        }
+
+        String header(String name) {
+            return request.getHeaderField(name);
+        }
+
+        int consumers() {
+            String count = header(Protocol.CONSUMER_COUNT);
+            return count == null ? 0 : Integer.parseInt(count);
+        }
+
+        /** This answer when it is a success; else the failure the user reads. */
+        Answer ok() {
+            if (status / 100 != 2) {
+                fail(status, body);
+            }
+            return this;
+        }
+    }
+
+    /** One request with a short answer, read whole; the connection is released before returning. */
+    private Answer send(String method, String path, byte[] body) {
+        HttpURLConnection request = open(method, path, requestTimeoutMillis);
         try {
+            if (body != null) {
+                request.setRequestProperty("Content-Type", Protocol.JSON);
+                request.setDoOutput(true);
+                request.setFixedLengthStreamingMode(body.length);
+            }
             connect(request);
-            answer(request);
-            return request;
+            if (body != null) {
+                try (OutputStream out = request.getOutputStream()) {
+                    out.write(body);
+                }
+            }
+            int status = request.getResponseCode();
+            try (InputStream in = status / 100 == 2 ? request.getInputStream() : request.getErrorStream()) {
+                String text = in == null ? "" : new String(in.readNBytes(MAX_BODY), StandardCharsets.UTF_8);
+                return new Answer(status, text, request);
+            }
         } catch (IOException e) {
             throw lost(e);
         } finally {
@@ -166,11 +193,7 @@ public final class EsClient implements AutoCloseable {
         }
     }
 
-    private HttpURLConnection open(String method, String channel, int readTimeoutMillis) {
-        return openPath(method, "/" + channel, readTimeoutMillis);
-    }
-
-    private HttpURLConnection openPath(String method, String path, int readTimeoutMillis) {
+    private HttpURLConnection open(String method, String path, int readTimeoutMillis) {
         try {
             HttpURLConnection request = (HttpURLConnection) endpoint.resolve(path).toURL().openConnection();
             request.setRequestMethod(method);
@@ -201,20 +224,9 @@ public final class EsClient implements AutoCloseable {
         }
     }
 
-    /** The body of a 2xx answer; any other status fails with the hub's message. */
-    private String answer(HttpURLConnection request) throws IOException {
-        int status = request.getResponseCode();
-        if (status / 100 != 2) {
-            fail(status, errorBody(request));
-        }
-        try (InputStream in = request.getInputStream()) {
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        }
-    }
-
     private static String errorBody(HttpURLConnection request) throws IOException {
         try (InputStream in = request.getErrorStream()) {
-            return in == null ? "" : new String(in.readNBytes(MAX_ERROR_BODY), StandardCharsets.UTF_8);
+            return in == null ? "" : new String(in.readNBytes(MAX_BODY), StandardCharsets.UTF_8);
         }
     }
 
@@ -235,11 +247,6 @@ public final class EsClient implements AutoCloseable {
         String error = JsonStreaming.topLevelString(body, "error");
         throw new EsException(EsException.FAILURE, "the hub answered " + status
                 + (error != null ? ": " + error : body.isBlank() ? "" : ": " + body.strip()));
-    }
-
-    private static int consumers(HttpURLConnection answer) {
-        String count = answer.getHeaderField(Protocol.CONSUMER_COUNT);
-        return count == null ? 0 : Integer.parseInt(count);
     }
 
     @Override
