@@ -4,36 +4,23 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.es.common.Event;
-import dev.es.server.EsServer;
-import dev.es.server.ServerSettings;
-import dev.es.server.testing.ApiClient;
+import dev.es.server.testing.RunningHub;
 import dev.es.server.testing.SseRecorder;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** publish, subscribe, channels and close as users run them, against a real hub on a free port. */
 class ClientCommandsTest {
 
     private static final String TOKEN = "s3cret";
 
-    private EsServer server;
-    private ApiClient api;
-    private String url;
+    @RegisterExtension
+    final RunningHub hub = RunningHub.with(s -> s.token(TOKEN));
 
-    @BeforeEach
-    void start() {
-        server = EsServer.start(ServerSettings.builder().port(0).token(TOKEN).build());
-        api = new ApiClient(server.url(), TOKEN);
-        url = server.url().toString();
-    }
-
-    @AfterEach
-    void stop() {
-        api.close();
-        server.stop();
+    private String url() {
+        return hub.url().toString();
     }
 
     private CliRun es(String... args) {
@@ -45,14 +32,14 @@ class ClientCommandsTest {
         String[] full = new String[args.length + 3];
         full[0] = "subscribe";
         full[1] = "--url";
-        full[2] = url;
+        full[2] = url();
         System.arraycopy(args, 0, full, 3, args.length);
         String channel = args[0];
-        int before = api.consumers(channel);
+        int before = hub.api().consumers(channel);
         // A thread of its own: the common pool has one worker on two cores, and a subscribe holds it.
         CompletableFuture<CliRun> run = new CompletableFuture<>();
         Thread.ofVirtual().start(() -> run.complete(CliRun.of(full)));
-        api.awaitConsumers(channel, before + 1);
+        hub.api().awaitConsumers(channel, before + 1);
         return run;
     }
 
@@ -62,8 +49,8 @@ class ClientCommandsTest {
         CompletableFuture<CliRun> json = subscribe("news", "-n", "2", "--json");
         CompletableFuture<CliRun> sse = subscribe("news", "-n", "2", "--sse");
         CompletableFuture<CliRun> nul = subscribe("news", "-n", "2", "-0");
-        assertEquals(0, es("publish", "--url", url, "--token", TOKEN, "--id", "7", "--event", "greeting", "news", "two\nlines").exitCode());
-        assertEquals(0, es("publish", "--url", url, "--token", TOKEN, "--id", "8", "news", "plain").exitCode());
+        assertEquals(0, es("publish", "--url", url(), "--token", TOKEN, "--id", "7", "--event", "greeting", "news", "two\nlines").exitCode());
+        assertEquals(0, es("publish", "--url", url(), "--token", TOKEN, "--id", "8", "news", "plain").exitCode());
         assertEquals(new CliRun(0, "two\nlines\nplain\n", ""), plain.get(10, TimeUnit.SECONDS));
         assertEquals(new CliRun(0,
                 "{\"channel\":\"news\",\"id\":\"7\",\"event\":\"greeting\",\"data\":\"two\\nlines\"}\n"
@@ -77,48 +64,49 @@ class ClientCommandsTest {
     @Test
     void subscribeResumesAfterTheLastEventIdGiven() throws Exception {
         for (String id : new String[] {"1", "2", "3"}) {
-            server.publish("feed", new Event(id, null, "event " + id, null));
+            hub.server().publish("feed", new Event(id, null, "event " + id, null));
         }
-        CliRun resumed = es("subscribe", "--url", url, "feed", "--last-event-id", "1", "-n", "2");
+        CliRun resumed = es("subscribe", "--url", url(), "feed", "--last-event-id", "1", "-n", "2");
         assertEquals(new CliRun(0, "event 2\nevent 3\n", ""), resumed);
     }
 
     @Test
     void subscribeReconnectsAndMissesNothingWhenTheStreamDrops() throws Exception {
         CompletableFuture<CliRun> follower = subscribe("drops", "-n", "3");
-        server.publish("drops", Event.of("before"));
+        hub.server().publish("drops", Event.of("before"));
         // Close the channel: the stream ends, the client waits the hub's retry time and reconnects with
         // Last-Event-ID; what is published meanwhile is kept in the new channel's history and replayed.
-        server.close("drops");
-        server.publish("drops", Event.of("meanwhile"));
-        server.publish("drops", Event.of("after"));
+        hub.server().close("drops");
+        hub.server().publish("drops", Event.of("meanwhile"));
+        hub.server().publish("drops", Event.of("after"));
         assertEquals(new CliRun(0, "before\nmeanwhile\nafter\n", ""), follower.get(20, TimeUnit.SECONDS));
     }
 
     @Test
     void subscribeWithATimeoutAndNoEventExits124() {
-        CliRun quiet = es("subscribe", "--url", url, "quiet", "--timeout", "300ms");
+        CliRun quiet = es("subscribe", "--url", url(), "quiet", "--timeout", "300ms");
         assertEquals(new CliRun(124, "", ""), quiet);
     }
 
     @Test
     void subscribeWithNoReconnectExitsWhenTheChannelCloses() throws Exception {
         CompletableFuture<CliRun> follower = subscribe("closing", "--no-reconnect");
-        assertEquals(new CliRun(0, "", ""), es("close", "--url", url, "--token", TOKEN, "closing"));
+        assertEquals(new CliRun(0, "", ""), es("close", "--url", url(), "--token", TOKEN, "closing"));
         assertEquals(new CliRun(0, "", ""), follower.get(10, TimeUnit.SECONDS));
     }
 
     @Test
     void aRefusedTokenSaysWhereItCameFromAndExits4() {
         assertEquals(new CliRun(4, "", "es: token from --token was refused\n"),
-                es("publish", "--url", url, "--token", "wrong", "ch", "x"));
+                es("publish", "--url", url(), "--token", "wrong", "ch", "x"));
         assertEquals(new CliRun(4, "", "es: the hub requires a token: pass --token, set ES_TOKEN, or run 'es config set token TOKEN'\n"),
-                es("close", "--url", url, "ch"));
+                es("close", "--url", url(), "ch"));
     }
 
     @Test
     void aHubThatIsDownIsOneLineAndExit5() {
-        server.stop();
+        String url = url();
+        hub.server().stop();
         CliRun down = es("publish", "--url", url, "--token", TOKEN, "ch", "x");
         assertEquals(5, down.exitCode());
         assertEquals("es: cannot reach " + url + " (connection refused); is 'es serve' running there?\n", down.err());
@@ -127,48 +115,48 @@ class ClientCommandsTest {
     @Test
     void theHubsRefusalIsShownAsItsMessage() {
         assertEquals(new CliRun(1, "", "es: the hub answered 404: no channel 'Bad': channel names use a-z, 0-9, '-' and '_'\n"),
-                es("publish", "--url", url, "--token", TOKEN, "Bad", "x"));
-        CliRun injected = es("publish", "--url", url, "--token", TOKEN, "--event", "a\nb", "ch", "x");
+                es("publish", "--url", url(), "--token", TOKEN, "Bad", "x"));
+        CliRun injected = es("publish", "--url", url(), "--token", TOKEN, "--event", "a\nb", "ch", "x");
         assertEquals(2, injected.exitCode());
         assertTrue(injected.err().startsWith("es: event must not contain CR, LF or NUL\n"), injected.err());
     }
 
     @Test
     void publishVerbosePrintsTheStoredId() {
-        assertEquals(new CliRun(0, "42\n", ""), es("publish", "--verbose", "--url", url, "--token", TOKEN, "--id", "42", "ch", "x"));
+        assertEquals(new CliRun(0, "42\n", ""), es("publish", "--verbose", "--url", url(), "--token", TOKEN, "--id", "42", "ch", "x"));
     }
 
     @Test
     void channelsListsNamesWhenPipedAsJsonAndOneChannel() throws Exception {
-        try (SseRecorder a = SseRecorder.open(api.url("/alpha"));
-                SseRecorder b = SseRecorder.open(api.url("/beta"))) {
-            api.awaitConsumers("alpha", 1);
-            api.awaitConsumers("beta", 1);
-            assertEquals(new CliRun(0, "alpha\nbeta\n", ""), es("channels", "--url", url, "--token", TOKEN));
+        try (SseRecorder a = SseRecorder.open(hub.api().url("/alpha"));
+                SseRecorder b = SseRecorder.open(hub.api().url("/beta"))) {
+            hub.api().awaitConsumers("alpha", 1);
+            hub.api().awaitConsumers("beta", 1);
+            assertEquals(new CliRun(0, "alpha\nbeta\n", ""), es("channels", "--url", url(), "--token", TOKEN));
             assertEquals(new CliRun(0, "[{\"name\":\"alpha\",\"consumers\":1,\"events\":0,\"lastEventAt\":null},"
                             + "{\"name\":\"beta\",\"consumers\":1,\"events\":0,\"lastEventAt\":null}]\n", ""),
-                    es("channels", "--url", url, "--token", TOKEN, "--json"));
+                    es("channels", "--url", url(), "--token", TOKEN, "--json"));
             assertEquals(new CliRun(0, "{\"name\":\"alpha\",\"exists\":true,\"consumers\":1}\n", ""),
-                    es("channels", "--url", url, "--token", TOKEN, "--json", "alpha"));
+                    es("channels", "--url", url(), "--token", TOKEN, "--json", "alpha"));
             assertEquals(new CliRun(0, "gamma\texists=false\tconsumers=0\n", ""),
-                    es("channels", "--url", url, "--token", TOKEN, "gamma"));
+                    es("channels", "--url", url(), "--token", TOKEN, "gamma"));
         }
     }
 
     @Test
     void closeTakesSeveralChannelsOrAll() throws Exception {
-        try (SseRecorder a = SseRecorder.open(api.url("/a"));
-                SseRecorder b = SseRecorder.open(api.url("/b"));
-                SseRecorder c = SseRecorder.open(api.url("/c"))) {
-            api.awaitConsumers("c", 1);
-            assertEquals(new CliRun(0, "", ""), es("close", "--url", url, "--token", TOKEN, "a", "b"));
+        try (SseRecorder a = SseRecorder.open(hub.api().url("/a"));
+                SseRecorder b = SseRecorder.open(hub.api().url("/b"));
+                SseRecorder c = SseRecorder.open(hub.api().url("/c"))) {
+            hub.api().awaitConsumers("c", 1);
+            assertEquals(new CliRun(0, "", ""), es("close", "--url", url(), "--token", TOKEN, "a", "b"));
             a.awaitEnd();
             b.awaitEnd();
             assertEquals(false, c.hasEnded());
-            assertEquals(new CliRun(0, "", ""), es("close", "--url", url, "--token", TOKEN, "--all"));
+            assertEquals(new CliRun(0, "", ""), es("close", "--url", url(), "--token", TOKEN, "--all"));
             c.awaitEnd();
         }
-        CliRun neither = es("close", "--url", url);
+        CliRun neither = es("close", "--url", url());
         assertEquals(2, neither.exitCode());
         assertTrue(neither.err().startsWith("es: which channels? give names or --all\n"), neither.err());
     }

@@ -2,76 +2,62 @@ package dev.es.server.http;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.es.server.EsServer;
-import dev.es.server.ServerSettings;
 import dev.es.server.testing.ApiClient;
+import dev.es.server.testing.RunningHub;
 import dev.es.server.testing.SseRecorder;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class ReplayTest {
 
-    private EsServer server;
-    private ApiClient api;
-
-    @BeforeEach
-    void start() {
-        // The default history (1000) holds every event these tests publish, so any gap would be the hub's fault.
-        server = EsServer.start(ServerSettings.builder().port(0).build());
-        api = new ApiClient(server.url(), null);
-    }
-
-    @AfterEach
-    void stop() {
-        api.close();
-        server.stop();
-    }
+    /** The default history (1000) holds every event these tests publish, so any gap would be the hub's fault. */
+    @RegisterExtension
+    final RunningHub hub = RunningHub.withDefaults();
 
     @Test
     void reconnectingWithLastEventIdGetsWhatWasMissedThenLiveEvents() throws Exception {
         String lastSeen;
-        try (SseRecorder first = SseRecorder.open(api.url("/feed"))) {
-            api.awaitConsumers("feed", 1);
-            api.publish("feed", "{\"data\":\"one\"}");
+        try (SseRecorder first = SseRecorder.open(hub.api().url("/feed"))) {
+            hub.api().awaitConsumers("feed", 1);
+            hub.api().publish("feed", "{\"data\":\"one\"}");
             lastSeen = first.nextEvent().id();
         }
-        api.publish("feed", "{\"data\":\"two\"}");
-        api.publish("feed", "{\"data\":\"three\"}");
-        try (SseRecorder again = SseRecorder.open(api.url("/feed"), "Last-Event-ID", lastSeen)) {
+        hub.api().publish("feed", "{\"data\":\"two\"}");
+        hub.api().publish("feed", "{\"data\":\"three\"}");
+        try (SseRecorder again = SseRecorder.open(hub.api().url("/feed"), "Last-Event-ID", lastSeen)) {
             again.assertData("two", "three");
-            api.publish("feed", "{\"data\":\"four\"}");
+            hub.api().publish("feed", "{\"data\":\"four\"}");
             again.assertData("four");
         }
     }
 
     @Test
     void theLastEventIdQueryParameterWorksForClientsThatCannotSetHeaders() throws Exception {
-        api.publish("feed", "{\"id\":\"a\", \"data\":\"one\"}");
-        api.publish("feed", "{\"id\":\"b\", \"data\":\"two\"}");
-        try (SseRecorder again = SseRecorder.open(api.url("/feed?lastEventId=a"))) {
+        hub.api().publish("feed", "{\"id\":\"a\", \"data\":\"one\"}");
+        hub.api().publish("feed", "{\"id\":\"b\", \"data\":\"two\"}");
+        try (SseRecorder again = SseRecorder.open(hub.api().url("/feed?lastEventId=a"))) {
             again.assertData("two");
         }
     }
 
     @Test
     void aBlankLastEventIdHeaderDoesNotHideTheQueryParameter() throws Exception {
-        api.publish("feed", "{\"id\":\"a\", \"data\":\"one\"}");
-        api.publish("feed", "{\"id\":\"b\", \"data\":\"two\"}");
-        try (SseRecorder again = SseRecorder.open(api.url("/feed?lastEventId=a"), "Last-Event-ID", " ")) {
+        hub.api().publish("feed", "{\"id\":\"a\", \"data\":\"one\"}");
+        hub.api().publish("feed", "{\"id\":\"b\", \"data\":\"two\"}");
+        try (SseRecorder again = SseRecorder.open(hub.api().url("/feed?lastEventId=a"), "Last-Event-ID", " ")) {
             again.assertData("two");
         }
     }
 
     @Test
     void anUnknownTextLastEventIdReplaysNothing() throws Exception {
-        api.publish("feed", "{\"data\":\"old\"}");
-        try (SseRecorder again = SseRecorder.open(api.url("/feed"), "Last-Event-ID", "no-such-id")) {
-            api.awaitConsumers("feed", 1);
-            api.publish("feed", "{\"data\":\"new\"}");
+        hub.api().publish("feed", "{\"data\":\"old\"}");
+        try (SseRecorder again = SseRecorder.open(hub.api().url("/feed"), "Last-Event-ID", "no-such-id")) {
+            hub.api().awaitConsumers("feed", 1);
+            hub.api().publish("feed", "{\"data\":\"new\"}");
             again.assertData("new");
         }
     }
@@ -82,10 +68,10 @@ class ReplayTest {
         AtomicBoolean failed = new AtomicBoolean();
         List<String> seen = new ArrayList<>();
         String lastId = null;
-        SseRecorder sub = SseRecorder.open(api.url("/busy"));
-        api.awaitConsumers("busy", 1);
+        SseRecorder sub = SseRecorder.open(hub.api().url("/busy"));
+        hub.api().awaitConsumers("busy", 1);
         Thread publisher = Thread.ofVirtual().start(() -> {
-            try (ApiClient own = new ApiClient(server.url(), null)) {
+            try (ApiClient own = new ApiClient(hub.server().url(), null)) {
                 for (int i = 1; i <= total; i++) {
                     if (own.publish("busy", "{\"data\":\"" + i + "\"}").statusCode() != 201) {
                         failed.set(true);
@@ -103,7 +89,7 @@ class ReplayTest {
                 lastId = event.id();
             }
             sub.close();
-            sub = SseRecorder.open(api.url("/busy"), "Last-Event-ID", lastId);
+            sub = SseRecorder.open(hub.api().url("/busy"), "Last-Event-ID", lastId);
         }
         sub.close();
         publisher.join();

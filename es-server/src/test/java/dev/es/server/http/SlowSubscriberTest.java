@@ -3,84 +3,64 @@ package dev.es.server.http;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.es.common.Event;
-import dev.es.server.EsServer;
-import dev.es.server.ServerSettings;
-import dev.es.server.testing.ApiClient;
+import dev.es.server.testing.RunningHub;
 import dev.es.server.testing.SseRecorder;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class SlowSubscriberTest {
 
     private static final long QUEUE_BYTES = 64 * 1024;
 
-    private EsServer server;
-    private ApiClient api;
-
-    @BeforeEach
-    void start() {
-        server = EsServer.start(ServerSettings.builder().port(0).queueBytes(QUEUE_BYTES).build());
-        api = new ApiClient(server.url(), null);
-    }
+    @RegisterExtension
+    final RunningHub hub = RunningHub.with(s -> s.queueBytes(QUEUE_BYTES));
 
     /** A subscriber that asks for a stream and then never reads from its socket. */
     private Socket stalledSubscriber(String channel) throws Exception {
         Socket stalled = new Socket();
         // A tiny receive window: the server's writes to it soon stop making progress.
         stalled.setReceiveBufferSize(4096);
-        stalled.connect(new InetSocketAddress(server.url().getHost(), server.port()));
+        stalled.connect(new InetSocketAddress(hub.server().url().getHost(), hub.server().port()));
         OutputStream out = stalled.getOutputStream();
         out.write(("GET /" + channel + " HTTP/1.1\r\nHost: x\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
         out.flush();
         return stalled;
     }
 
-    @AfterEach
-    void stop() {
-        api.close();
-        server.stop();
-    }
 
     @Test
     void aSubscriberThatNeverReadsIsDroppedAloneWhileOthersReceiveEverything() throws Exception {
         try (Socket stalled = stalledSubscriber("burst")) {
-            try (SseRecorder healthy = SseRecorder.open(api.url("/burst"))) {
-                api.awaitConsumers("burst", 2);
+            try (SseRecorder healthy = SseRecorder.open(hub.api().url("/burst"))) {
+                hub.api().awaitConsumers("burst", 2);
                 // 400 events of 32 KiB: far more than the stalled reader's socket buffers and its queue hold.
                 // In lockstep with the healthy reader, so that only the stalled one can fall behind.
                 String data = "x".repeat(32 * 1024);
                 for (int i = 0; i < 400; i++) {
-                    server.publish("burst", Event.of(data + i));
+                    hub.server().publish("burst", Event.of(data + i));
                     assertEquals(data + i, healthy.nextEvent().data());
                 }
-                api.awaitConsumers("burst", 1);
+                hub.api().awaitConsumers("burst", 1);
             }
         }
     }
 
     @Test
     void aWriteThatMakesNoProgressForTheTimeoutDropsTheSubscriber() throws Exception {
-        server.stop();
         // A queue large enough never to overflow here: only the stalled write can end this subscriber.
-        server = EsServer.start(ServerSettings.builder()
-                .port(0)
-                .queueBytes(1L << 30)
-                .timeout(Duration.ofMillis(300))
-                .build());
-        api = new ApiClient(server.url(), null);
+        hub.restart(s -> s.queueBytes(1L << 30).timeout(Duration.ofMillis(300)));
         try (Socket stalled = stalledSubscriber("stuck")) {
-            api.awaitConsumers("stuck", 1);
+            hub.api().awaitConsumers("stuck", 1);
             String data = "x".repeat(32 * 1024);
             for (int i = 0; i < 400; i++) {
-                server.publish("stuck", Event.of(data));
+                hub.server().publish("stuck", Event.of(data));
             }
-            api.awaitConsumers("stuck", 0);
+            hub.api().awaitConsumers("stuck", 0);
         }
     }
 }
