@@ -21,7 +21,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** The client commands as processes: pipes, signals, standard input, the environment and the dotfile. */
-class ClientProcessTest {
+class ClientProcessIT {
 
     private static final String TOKEN = "s3cret";
 

@@ -18,7 +18,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** es serve as users run it: a real process, real signals, real curl. */
-class ServeCommandTest {
+class ServeCommandIT {
 
     @Test
     void theSeedsAcceptanceScriptPassesAgainstAFreshServer() throws Exception {

@@ -14,7 +14,7 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /** es channels --watch on a real terminal: the table redraws with counts and rates, q quits. */
-class ChannelsWatchTest {
+class ChannelsWatchIT {
 
     @Test
     void theTableFollowsTheHubAndQQuits() throws Exception {

@@ -15,7 +15,7 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /** es publish with no data on a terminal: the JLine prompt, typed into for real under tmux. */
-class PublishPromptTest {
+class PublishPromptIT {
 
     @Test
     void eachLineTypedIsAnEventWithHistoryAndCtrlDEnds() throws Exception {
