@@ -1,5 +1,6 @@
 package dev.es.cli;
 
+import dev.es.client.cli.Verbosity;
 import dev.es.common.EsException;
 import java.io.PrintWriter;
 import picocli.CommandLine;
@@ -19,7 +20,7 @@ final class ErrorHandlers implements IExecutionExceptionHandler, IParameterExcep
         PrintWriter err = cmd.getErr();
         String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
         err.println("es: " + message);
-        if (parsed.hasMatchedOption("--verbose")) {
+        if (Verbosity.requested(parsed)) {
             e.printStackTrace(err);
         }
         err.flush();

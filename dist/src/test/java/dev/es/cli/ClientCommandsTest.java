@@ -160,4 +160,21 @@ class ClientCommandsTest {
         assertEquals(2, neither.exitCode());
         assertTrue(neither.err().startsWith("es: which channels? give names or --all\n"), neither.err());
     }
+
+    @Test
+    void aUsageErrorShowsTheSynopsisAndWhereToReadMore() {
+        CliRun missing = es("publish", "--url", url());
+        assertEquals(2, missing.exitCode());
+        assertEquals("es: Missing required parameter: 'CHANNEL'", missing.err().lines().findFirst().orElseThrow());
+        assertTrue(missing.err().contains("es publish ["), missing.err());
+        assertTrue(missing.err().endsWith("Try 'es publish --help' for more information.\n"), missing.err());
+    }
+
+    @Test
+    void aStackTraceOnlyWithVerbose() {
+        String down = "http://127.0.0.1:1";
+        assertEquals(1, es("publish", "--url", down, "ch", "x").err().lines().count());
+        CliRun verbose = es("publish", "--verbose", "--url", down, "ch", "x");
+        assertTrue(verbose.err().contains("\tat dev.es.client.EsClient"), verbose.err());
+    }
 }

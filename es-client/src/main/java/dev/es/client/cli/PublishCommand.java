@@ -117,7 +117,7 @@ public final class PublishCommand implements Callable<Integer> {
     private void publish(EsClient client, String payload) {
         String stored = client.publish(channel, event(payload));
         // --verbose is the root's, inherited: it prints the id each event was stored with.
-        if (stored != null && spec.commandLine().getParseResult().hasMatchedOption("--verbose")) {
+        if (stored != null && Verbosity.requested(spec.root().commandLine().getParseResult())) {
             spec.commandLine().getOut().println(stored);
             spec.commandLine().getOut().flush();
         }

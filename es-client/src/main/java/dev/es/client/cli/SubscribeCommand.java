@@ -94,7 +94,7 @@ public final class SubscribeCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        boolean showStatus = Terminals.stderrIsTerminal() || spec.commandLine().getParseResult().hasMatchedOption("--verbose");
+        boolean showStatus = Terminals.stderrIsTerminal() || Verbosity.requested(spec.root().commandLine().getParseResult());
         AtomicLong received = new AtomicLong();
         AtomicBoolean timedOut = new AtomicBoolean();
         try (EsClient client = new EsClient(endpoint.endpoint())) {
