@@ -1,5 +1,6 @@
 package dev.es.cli;
 
+import dev.es.client.cli.BenchCommand;
 import dev.es.client.cli.ChannelsCommand;
 import dev.es.client.cli.CloseCommand;
 import dev.es.client.cli.ConfigCommand;
@@ -51,6 +52,7 @@ public final class Main implements Runnable {
         commands.put("channels", ChannelsCommand::new);
         commands.put("close", CloseCommand::new);
         commands.put("config", ConfigCommand::new);
+        commands.put("bench", BenchCommand::new);
         commands.put("completion", CompletionCommand::new);
         commands.put("help", HelpCommand::new);
         return commands;
