@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# es serve beside nginx+nchan, same loads, same instrument (es bench), alternating runs; prints a markdown
+# table of deliveries/s, p50/p99, server CPU per delivery and loss, with the ratio es/nchan.
+# Usage: bench/compare.sh [RUNS]     (RUNS per load and server, default 2). Loopback only; bounded runs.
+set -euo pipefail
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+runs=${1:-2}
+es_port=18080
+nchan_port=18081
+scratch=$(mktemp -d)
+cleanup() {
+  [[ -f $scratch/es.pid ]] && kill "$(cat "$scratch/es.pid")" 2>/dev/null
+  [[ -f $scratch/nginx.pid ]] && kill "$(cat "$scratch/nginx.pid")" 2>/dev/null
+  rm -rf "$scratch"
+}
+trap cleanup EXIT
+
+if [[ ! -f /usr/lib/nginx/modules/ngx_nchan_module.so ]]; then
+  echo "compare: installing nginx-light and libnginx-mod-nchan" >&2
+  apt-get update -q >/dev/null && apt-get install -y -q nginx-light libnginx-mod-nchan >/dev/null
+fi
+ulimit -n "$(ulimit -Hn)"
+
+"$root/es" --version >/dev/null   # builds first if needed
+"$root/es" serve --port "$es_port" >"$scratch/es.log" 2>&1 &
+echo $! >"$scratch/es.pid"
+mkdir -p "$scratch/body"
+sed -e "s#@PORT@#$nchan_port#g" -e "s#@PREFIX@#$scratch#g" "$root/bench/nchan.conf" >"$scratch/nginx.conf"
+nginx -c "$scratch/nginx.conf" -p "$scratch"
+for _ in $(seq 100); do
+  curl -s -o /dev/null -I "http://127.0.0.1:$es_port/all" && break
+  sleep 0.1
+done
+
+# CPU ticks (user+system) used so far by the server: es's java, or nginx's master and workers.
+ticks() {
+  local pids total=0
+  if [[ $1 == es ]]; then pids=$(pgrep -f "dev.es.cli.Main serve --port $es_port"); else pids=$(pgrep -x nginx); fi
+  for p in $pids; do
+    read -r -a f <"/proc/$p/stat"
+    total=$((total + f[13] + f[14]))
+  done
+  echo "$total"
+}
+
+out="$scratch/results"
+# run_load NAME ARGS...: one es bench run against each server per round, alternating.
+run_load() {
+  local name=$1; shift
+  for round in $(seq "$runs"); do
+    for server in es nchan; do
+      local port=$es_port mode=api before after json
+      [[ $server == nchan ]] && port=$nchan_port mode=raw
+      before=$(ticks "$server")
+      json=$("$root/es" bench --url "http://127.0.0.1:$port" --pub-mode "$mode" --channel-prefix "$name-$round" \
+        --timeout 300s --json "$@" 2>/dev/null) || true
+      after=$(ticks "$server")
+      printf '%s\t%s\t%s\t%s\n' "$name" "$server" "$((after - before))" "${json:-{\}}" >>"$out"
+      echo "compare: $name $server run $round: ${json:0:200}" >&2
+    done
+  done
+}
+
+run_load one-channel-1k -s 1000 -c 1 -m 2000 --size 100 -p 1
+run_load one-channel-10k -s 10000 -c 1 -m 200 --size 100 -p 1
+run_load hundred-channels -s 10000 -c 100 -m 5000 --size 100 -p 4
+
+python3 - "$(getconf CLK_TCK)" "$out" <<'PY'
+import json, statistics, sys
+hz, path = int(sys.argv[1]), sys.argv[2]
+rows = {}
+for line in open(path):
+    name, server, ticks, text = line.rstrip("\n").split("\t", 3)
+    r = json.loads(text)
+    delivered = r.get("delivered", 0)
+    cpu_us = int(ticks) / hz * 1e6 / delivered if delivered else float("nan")
+    rows.setdefault((name, server), []).append(
+        (r.get("deliveriesPerSecond", 0), r.get("p50", 0), r.get("p99", 0), cpu_us, r.get("lost", -1)))
+print("| load | server | deliveries/s | p50 ms | p99 ms | server CPU µs/delivery | lost (all runs) |")
+print("|---|---|---|---|---|---|---|")
+for name in dict.fromkeys(k[0] for k in rows):
+    med = {}
+    for server in ("es", "nchan"):
+        runs = rows.get((name, server), [])
+        med[server] = [statistics.median(col) for col in zip(*runs)] if runs else [0] * 5
+        d, p50, p99, cpu, _ = med[server]
+        print(f"| {name} | {server} | {d:,.0f} | {p50:.1f} | {p99:.1f} | {cpu:.2f} | {sum(x[4] for x in runs)} |")
+    e, n = med["es"], med["nchan"]
+    ratio = lambda a, b: f"{a / b:.2f}×" if b else "-"
+    print(f"| {name} | es / nchan | {ratio(e[0], n[0])} | {ratio(e[1], n[1])} | {ratio(e[2], n[2])} | {ratio(e[3], n[3])} | |")
+PY
