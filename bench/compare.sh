@@ -55,6 +55,12 @@ run_load() {
       json=$("$root/es" bench --url "http://127.0.0.1:$port" --pub-mode "$mode" --channel-prefix "$name-$round" \
         --timeout 300s --json "$@" 2>/dev/null) || true
       after=$(ticks "$server")
+      # es notices subscribers that left at its next write to them (a keepalive at most 15 s later): wait
+      # until they are gone, so that no run pays for the last one's connections.
+      for _ in $(seq 400); do
+        [[ $(curl -s -I "http://127.0.0.1:$es_port/all" | tr -d '\r' | awk -F': ' 'tolower($1)=="x-consumer-count"{print $2}') == 0 ]] && break
+        sleep 0.1
+      done
       printf '%s\t%s\t%s\t%s\n' "$name" "$server" "$((after - before))" "${json:-{\}}" >>"$out"
       echo "compare: $name $server run $round: ${json:0:200}" >&2
     done

@@ -23,6 +23,7 @@ final class BenchPublisher {
     private final BenchSettings settings;
     private Socket connection;
     private BufferedInputStream in;
+    private boolean closeAfterAnswer;
 
     BenchPublisher(LoadRun run, int index, BenchSettings settings) {
         this.run = run;
@@ -88,6 +89,11 @@ final class BenchPublisher {
         }
         connection.getOutputStream().write(request);
         int status = readAnswer();
+        if (closeAfterAnswer) {
+            // The server ends kept-alive connections after so many requests (nginx: 1000): open a new one.
+            close();
+            connection = null;
+        }
         if (status / 100 != 2) {
             throw new IOException("publishing answered " + status);
         }
@@ -99,12 +105,15 @@ final class BenchPublisher {
         int status = Integer.parseInt(statusLine.split(" ", 3)[1]);
         long length = 0;
         boolean chunked = false;
+        closeAfterAnswer = false;
         for (String header = line(); !header.isEmpty(); header = line()) {
             String lower = header.toLowerCase(Locale.ROOT);
             if (lower.startsWith("content-length:")) {
                 length = Long.parseLong(lower.substring(15).strip());
             } else if (lower.startsWith("transfer-encoding:") && lower.contains("chunked")) {
                 chunked = true;
+            } else if (lower.startsWith("connection:") && lower.contains("close")) {
+                closeAfterAnswer = true;
             }
         }
         if (chunked) {
