@@ -10,7 +10,7 @@ stamp="$lib/.built"
 stale() {
   [[ ! -f "$stamp" ]] && return 0
   [[ -n $(find "$root" -path "$root/.git" -prune -o -path '*/target' -prune -o \
-      \( -name '*.java' -o -name 'pom.xml' -o -path '*/src/main/resources/*' \) -newer "$stamp" -print -quit) ]]
+      \( -path '*/src/main/*' -o -name 'pom.xml' \) -type f -newer "$stamp" -print -quit) ]]
 }
 if stale; then
   # One build at a time: concurrent launches wait, then find the build done.

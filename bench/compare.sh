@@ -9,8 +9,8 @@ es_port=18080
 nchan_port=18081
 scratch=$(mktemp -d)
 cleanup() {
-  [[ -f $scratch/es.pid ]] && kill "$(cat "$scratch/es.pid")" 2>/dev/null
-  [[ -f $scratch/nginx.pid ]] && kill "$(cat "$scratch/nginx.pid")" 2>/dev/null
+  [[ -f $scratch/es.pid ]] && kill "$(cat "$scratch/es.pid")" 2>/dev/null || true
+  [[ -f $scratch/nginx.pid ]] && kill "$(cat "$scratch/nginx.pid")" 2>/dev/null || true
   rm -rf "$scratch"
 }
 trap cleanup EXIT
@@ -27,10 +27,14 @@ echo $! >"$scratch/es.pid"
 mkdir -p "$scratch/body"
 sed -e "s#@PORT@#$nchan_port#g" -e "s#@PREFIX@#$scratch#g" "$root/bench/nchan.conf" >"$scratch/nginx.conf"
 nginx -c "$scratch/nginx.conf" -p "$scratch"
+ready=""
 for _ in $(seq 100); do
-  curl -s -o /dev/null -I "http://127.0.0.1:$es_port/all" && break
+  if curl -s -o /dev/null -I "http://127.0.0.1:$es_port/all" && curl -s -o /dev/null "http://127.0.0.1:$nchan_port/"; then
+    ready=yes; break
+  fi
   sleep 0.1
 done
+[[ -n $ready ]] || { echo "compare: es serve or nginx did not start (see $scratch)" >&2; exit 1; }
 
 # CPU ticks (user+system) used so far by the server: es's java, or nginx's master and workers.
 ticks() {

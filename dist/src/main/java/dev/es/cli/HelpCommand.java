@@ -53,7 +53,7 @@ final class HelpCommand implements IHelpCommandInitializable2, Runnable {
                 "  " + EsException.AUTH_REFUSED + "    the hub refused the token (403); the message says where the token came from",
                 "  " + EsException.UNREACHABLE + "    the hub could not be reached",
                 "  " + EsException.TIMEOUT + "  es subscribe --timeout passed with no event",
-                "  130  interrupted (Ctrl-C)",
+                "  " + EsException.INTERRUPTED + "  interrupted (Ctrl-C)",
                 "");
     }
 }

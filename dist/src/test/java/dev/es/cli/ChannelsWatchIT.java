@@ -1,7 +1,5 @@
 package dev.es.cli;
 
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import dev.es.cli.testing.EsScript;
 import dev.es.cli.testing.TerminalSession;
 import dev.es.common.Event;
@@ -40,14 +38,7 @@ class ChannelsWatchIT {
                 }
             });
             terminal.awaitScreen("1 channels, 0 consumers");
-            long deadline = System.currentTimeMillis() + 10_000;
-            Pattern busy = Pattern.compile("alpha\\s+0\\s+\\d+\\s+[1-9][0-9]*\\.\\d");
-            String screen = terminal.screen();
-            while (!busy.matcher(screen).find() && System.currentTimeMillis() < deadline) {
-                Thread.sleep(100);
-                screen = terminal.screen();
-            }
-            assertTrue(busy.matcher(screen).find(), screen);
+            terminal.awaitScreen(Pattern.compile("alpha\\s+0\\s+\\d+\\s+[1-9][0-9]*\\.\\d"));
             publisher.interrupt();
             terminal.send("q");
             terminal.awaitScreen("exited 0");

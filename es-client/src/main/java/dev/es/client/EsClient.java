@@ -26,7 +26,7 @@ import java.util.List;
  * <p>Built on {@link HttpURLConnection}: a command that makes one request starts in half the time it takes
  * with {@code java.net.http}, which sets up TLS and a selector thread even for plain HTTP.
  */
-public final class EsClient implements AutoCloseable {
+public final class EsClient {
 
     /** Long enough for a loaded hub, short enough that a wrong address fails while the user still waits. */
     static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
@@ -75,14 +75,13 @@ public final class EsClient implements AutoCloseable {
         return new ChannelInfo(channel, Boolean.parseBoolean(answer.header(Protocol.CHANNEL_EXISTS)), answer.consumers());
     }
 
-    /** Every channel, and the subscribers of them all. */
-    public HubInfo hub() {
+    /** The names of every channel, from HEAD /all as the seed answers it. */
+    public List<String> channelNames() {
         Answer answer = send("HEAD", "/" + ChannelName.ALL, null).ok();
         String list = answer.header(Protocol.AVAILABLE_CHANNELS);
         list = list == null ? "[]" : list;
         String inside = list.substring(list.startsWith("[") ? 1 : 0, list.endsWith("]") ? list.length() - 1 : list.length());
-        List<String> channels = inside.isBlank() ? List.of() : Arrays.asList(inside.split(","));
-        return new HubInfo(channels, answer.consumers());
+        return inside.isBlank() ? List.of() : Arrays.asList(inside.split(","));
     }
 
     /**
@@ -92,7 +91,7 @@ public final class EsClient implements AutoCloseable {
     public List<ChannelStatus> channels() {
         Answer listing = send("GET", Protocol.CHANNELS_PATH, null);
         if (listing.status() == 404) {
-            return hub().channels().stream()
+            return channelNames().stream()
                     .map(name -> new ChannelStatus(name, channel(name).consumers(), -1, null))
                     .toList();
         }
@@ -182,9 +181,11 @@ public final class EsClient implements AutoCloseable {
                 }
             }
             int status = request.getResponseCode();
-            try (InputStream in = status / 100 == 2 ? request.getInputStream() : request.getErrorStream()) {
-                String text = in == null ? "" : new String(in.readNBytes(MAX_BODY), StandardCharsets.UTF_8);
-                return new Answer(status, text, request);
+            if (status / 100 != 2) {
+                return new Answer(status, errorBody(request), request);
+            }
+            try (InputStream in = request.getInputStream()) {
+                return new Answer(status, new String(in.readNBytes(MAX_BODY), StandardCharsets.UTF_8), request);
             }
         } catch (IOException e) {
             throw lost(e);
@@ -249,8 +250,4 @@ public final class EsClient implements AutoCloseable {
                 + (error != null ? ": " + error : body.isBlank() ? "" : ": " + body.strip()));
     }
 
-    @Override
-    public void close() {
-        // Connections are per request, or pooled by the JDK for keep-alive; nothing is held here.
-    }
 }

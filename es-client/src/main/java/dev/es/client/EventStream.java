@@ -114,7 +114,8 @@ public final class EventStream {
                     pump(connection.getInputStream(), parser);
                 }
             } catch (EsException e) {
-                if (!connectedOnce || e.exitCode() != EsException.UNREACHABLE || !reconnect) {
+                // A connection cut by stop() is not a failure, even before the stream was ever open.
+                if (!stopped && (!connectedOnce || e.exitCode() != EsException.UNREACHABLE || !reconnect)) {
                     throw e;
                 }
             } catch (IOException droppedSilentOrStopped) {

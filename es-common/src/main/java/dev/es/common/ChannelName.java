@@ -6,7 +6,7 @@ import java.util.regex.Pattern;
 public final class ChannelName {
 
     /** One path segment of lower-case letters, digits, '-' and '_', as the seed server routes it. */
-    public static final Pattern PATTERN = Pattern.compile("[a-z0-9_-]+");
+    private static final Pattern PATTERN = Pattern.compile("[a-z0-9_-]+");
 
     /** The reserved name: publishing to it reaches every channel, subscribing to it is refused. */
     public static final String ALL = "all";

@@ -14,6 +14,8 @@ public class EsException extends RuntimeException {
     public static final int UNREACHABLE = 5;
     /** Exit code when a time limit passed with nothing done, as timeout(1) exits. */
     public static final int TIMEOUT = 124;
+    /** Exit code after Ctrl-C, as a shell reports a process ended by SIGINT. */
+    public static final int INTERRUPTED = 130;
 
     private final int exitCode;
 

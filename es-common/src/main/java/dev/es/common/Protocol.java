@@ -28,5 +28,8 @@ public final class Protocol {
     /** GET: every channel as JSON, {@code [{"name","consumers","events","lastEventAt"}]}. */
     public static final String CHANNELS_PATH = RESERVED_PREFIX + "/channels";
 
+    /** The largest publish body a hub accepts by default: 1 MiB, far above any notification. */
+    public static final long DEFAULT_MAX_EVENT_BYTES = 1024 * 1024;
+
     private Protocol() {}
 }

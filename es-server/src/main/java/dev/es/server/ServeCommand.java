@@ -96,7 +96,7 @@ public final class ServeCommand implements Callable<Integer> {
                 root = root.getCause();
             }
             throw new EsException(EsException.FAILURE, "cannot listen on " + host + ":" + port + ": "
-                    + root.getMessage().toLowerCase(Locale.ROOT), e);
+                    + String.valueOf(root.getMessage()).toLowerCase(Locale.ROOT), e);
         }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -1,5 +1,6 @@
 package dev.es.server;
 
+import dev.es.common.Protocol;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -46,7 +47,7 @@ public record ServerSettings(
     /** Under the 30–60 s idle cut-off of common proxies and load balancers. */
     public static final Duration DEFAULT_KEEPALIVE = Duration.ofSeconds(15);
     /** 1 MiB: far above any notification, far below what would let one request hurt the heap. */
-    public static final long DEFAULT_MAX_EVENT_BYTES = 1024 * 1024;
+    public static final long DEFAULT_MAX_EVENT_BYTES = Protocol.DEFAULT_MAX_EVENT_BYTES;
     /**
      * A subscriber this far behind is dropped (it may reconnect and replay): bounds what a reader that never
      * reads can hold, while a burst of thousands of small events still fits.
@@ -75,11 +76,6 @@ public record ServerSettings(
         if (queueBytes < 1) {
             throw new IllegalArgumentException("queue bytes must be at least 1");
         }
-    }
-
-    /** The defaults: loopback on port 8080, no token. */
-    public static ServerSettings defaults() {
-        return builder().build();
     }
 
     public static Builder builder() {

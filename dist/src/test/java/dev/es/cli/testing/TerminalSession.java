@@ -66,7 +66,10 @@ public final class TerminalSession implements AutoCloseable {
         send("C-u");
         send("clear", "Enter");
         long deadline = System.currentTimeMillis() + WAIT_MILLIS;
-        while (screen().contains("clear") && System.currentTimeMillis() < deadline) {
+        while (screen().contains("clear")) {
+            if (System.currentTimeMillis() > deadline) {
+                throw new AssertionError("the screen did not clear:\n" + screen());
+            }
             Thread.sleep(50);
         }
     }

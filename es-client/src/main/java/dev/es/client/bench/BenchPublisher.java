@@ -84,7 +84,7 @@ final class BenchPublisher {
         if (connection == null) {
             connection = new Socket();
             connection.setTcpNoDelay(true);
-            connection.connect(new InetSocketAddress(settings.url().getHost(), port()), 10_000);
+            connection.connect(new InetSocketAddress(settings.url().getHost(), settings.port()), 10_000);
             in = new BufferedInputStream(connection.getInputStream());
         }
         connection.getOutputStream().write(request);
@@ -139,11 +139,6 @@ final class BenchPublisher {
             }
         }
         return text.toString();
-    }
-
-    private int port() {
-        int port = settings.url().getPort();
-        return port > 0 ? port : 80;
     }
 
     void close() {

@@ -33,6 +33,11 @@ public record BenchSettings(
         }
     }
 
+    /** The port to connect to: the URL's, else its scheme's. */
+    int port() {
+        return url.getPort() > 0 ? url.getPort() : "https".equals(url.getScheme()) ? 443 : 80;
+    }
+
     String channel(int index) {
         return channelPrefix + "-" + index;
     }

@@ -50,7 +50,7 @@ public final class LoadRun {
         for (int i = 0; i < settings.subscribers() && System.nanoTime() < deadline; i++) {
             String path = settings.subPath().replace("{channel}", settings.channel(i % settings.channels()));
             BenchSubscriber subscriber = new BenchSubscriber(
-                    this, latencies[i % STRIPES], settings.url().getHost(), port(), path, settings.publishers());
+                    this, latencies[i % STRIPES], settings.url().getHost(), settings.port(), path, settings.publishers());
             subscribers.add(subscriber);
             readers.add(Thread.ofVirtual().name("bench-sub-" + i).start(subscriber::run));
             long due = connectStart + (long) ((i + 1) * 1e9 / settings.connectRate());
@@ -113,11 +113,6 @@ public final class LoadRun {
             }
         }
         return total;
-    }
-
-    private int port() {
-        int port = settings.url().getPort();
-        return port > 0 ? port : "https".equals(settings.url().getScheme()) ? 443 : 80;
     }
 
     private static double millis(long nanos) {

@@ -15,7 +15,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code es channels [CHANNEL]}: what the hub has, from HEAD. */
+/** {@code es channels [CHANNEL]}: what the hub has, from its JSON listing (or HEAD, from a hub without one). */
 @Command(
         name = "channels",
         sortOptions = false,
@@ -58,24 +58,23 @@ public final class ChannelsCommand implements Callable<Integer> {
         if (names) {
             return printNamesQuietly(out);
         }
-        try (EsClient client = new EsClient(endpoint.endpoint())) {
-            if (watch) {
-                return ChannelsWatch.run(client);
-            }
-            if (channel != null) {
-                ChannelInfo info = client.channel(channel);
-                out.println(json ? Json.write(info) : info.name() + "\texists=" + info.exists() + "\tconsumers=" + info.consumers());
-            } else {
-                list(client, out);
-            }
+        EsClient client = new EsClient(endpoint.endpoint());
+        if (watch) {
+            return ChannelsWatch.run(client);
+        }
+        if (channel != null) {
+            ChannelInfo info = client.channel(channel);
+            out.println(json ? Json.write(info) : info.name() + "\texists=" + info.exists() + "\tconsumers=" + info.consumers());
+        } else {
+            list(client, out);
         }
         out.flush();
         return 0;
     }
 
     private int printNamesQuietly(PrintWriter out) {
-        try (EsClient client = new EsClient(endpoint.endpoint(), COMPLETION_WAIT, COMPLETION_WAIT)) {
-            client.hub().channels().forEach(out::println);
+        try {
+            new EsClient(endpoint.endpoint(), COMPLETION_WAIT, COMPLETION_WAIT).channelNames().forEach(out::println);
             out.flush();
             return 0;
         } catch (RuntimeException hubAbsentOrRefusing) {

@@ -52,7 +52,7 @@ final class ChannelsWatch {
                 if (key == QUIT || key == CTRL_C) {
                     display.update(List.of(), -1);
                     terminal.flush();
-                    return key == QUIT ? 0 : PublishPrompt.INTERRUPTED;
+                    return key == QUIT ? 0 : EsException.INTERRUPTED;
                 }
             }
         } catch (IOException e) {

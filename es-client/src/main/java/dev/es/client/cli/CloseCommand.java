@@ -31,10 +31,9 @@ public final class CloseCommand implements Callable<Integer> {
         if (all == !channels.isEmpty()) {
             throw new EsException(EsException.USAGE, all ? "give channels or --all, not both" : "which channels? give names or --all");
         }
-        try (EsClient client = new EsClient(endpoint.endpoint())) {
-            for (String channel : all ? List.of(ChannelName.ALL) : channels) {
-                client.close(channel);
-            }
+        EsClient client = new EsClient(endpoint.endpoint());
+        for (String channel : all ? List.of(ChannelName.ALL) : channels) {
+            client.close(channel);
         }
         return 0;
     }

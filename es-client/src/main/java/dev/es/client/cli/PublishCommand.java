@@ -74,14 +74,13 @@ public final class PublishCommand implements Callable<Integer> {
         if (sources > 1) {
             throw new EsException(EsException.USAGE, "give the data one way: DATA, -f FILE or -l");
         }
-        try (EsClient client = new EsClient(endpoint.endpoint())) {
-            if (lines) {
-                publishLines(client);
-            } else if (sources == 0 && Terminals.stdinIsTerminal()) {
-                return PublishPrompt.run(client, channel, this::event, ClientConfig.forUser(System.getenv()).historyFile());
-            } else {
-                publish(client, singleData());
-            }
+        EsClient client = new EsClient(endpoint.endpoint());
+        if (lines) {
+            publishLines(client);
+        } else if (sources == 0 && Terminals.stdinIsTerminal()) {
+            return PublishPrompt.run(client, channel, this::event, ClientConfig.forUser(System.getenv()).historyFile());
+        } else {
+            publish(client, singleData());
         }
         return 0;
     }

@@ -21,9 +21,6 @@ import org.jline.terminal.TerminalBuilder;
  */
 final class PublishPrompt {
 
-    /** The exit status of a prompt ended with Ctrl-C, as a shell reports a process interrupted by SIGINT. */
-    static final int INTERRUPTED = 130;
-
     private PublishPrompt() {}
 
     /** Publishes each line typed; returns the exit code (0 after Ctrl-D, 130 after Ctrl-C). */
@@ -48,7 +45,7 @@ final class PublishPrompt {
                 } catch (EndOfFileException ctrlD) {
                     return 0;
                 } catch (UserInterruptException ctrlC) {
-                    return INTERRUPTED;
+                    return EsException.INTERRUPTED;
                 }
                 if (line.isBlank()) {
                     continue;

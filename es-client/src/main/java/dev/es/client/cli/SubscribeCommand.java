@@ -5,6 +5,7 @@ import dev.es.client.EventStream;
 import dev.es.common.EsException;
 import dev.es.common.Event;
 import dev.es.common.Json;
+import dev.es.common.Protocol;
 import dev.es.common.SseFrames;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -46,8 +47,11 @@ import picocli.CommandLine.Spec;
         })
 public final class SubscribeCommand implements Callable<Integer> {
 
-    /** The largest event accepted by default: es serve's own default limit on a publish. */
-    static final long DEFAULT_MAX_EVENT_BYTES = 1024 * 1024;
+    /**
+     * The largest event accepted by default: four times what a hub accepts by default, since a body of
+     * newlines grows by a "data: " prefix per line on the wire.
+     */
+    static final long DEFAULT_MAX_EVENT_BYTES = 4 * Protocol.DEFAULT_MAX_EVENT_BYTES;
 
     @Spec
     CommandSpec spec;
@@ -97,43 +101,42 @@ public final class SubscribeCommand implements Callable<Integer> {
         boolean showStatus = Terminals.stderrIsTerminal() || Verbosity.requested(spec.root().commandLine().getParseResult());
         AtomicLong received = new AtomicLong();
         AtomicBoolean timedOut = new AtomicBoolean();
-        try (EsClient client = new EsClient(endpoint.endpoint())) {
-            EventStream stream = new EventStream(client, channel, !noReconnect, maxEventBytes);
-            Thread timer = timeout == null ? null : Thread.ofVirtual().start(() -> {
-                try {
-                    Thread.sleep(timeout);
-                    timedOut.set(true);
-                    stream.stop();
-                } catch (InterruptedException cancelled) {
-                    // the stream ended first
+        EsClient client = new EsClient(endpoint.endpoint());
+        EventStream stream = new EventStream(client, channel, !noReconnect, maxEventBytes);
+        Thread timer = timeout == null ? null : Thread.ofVirtual().start(() -> {
+            try {
+                Thread.sleep(timeout);
+                timedOut.set(true);
+                stream.stop();
+            } catch (InterruptedException cancelled) {
+                // the stream ended first
+            }
+        });
+        try {
+            stream.run(lastEventId, new EventStream.Listener() {
+                @Override
+                public void onEvent(String id, String type, String data) {
+                    out.print(render(id, type, data));
+                    out.print(nul ? '\0' : '\n');
+                    out.flush();
+                    // A closed pipe (| head -1): nobody is reading any more, so stop quietly.
+                    long seen = received.incrementAndGet();
+                    if (out.checkError() || (count != null && seen >= count)) {
+                        stream.stop();
+                    }
+                }
+
+                @Override
+                public void onStatus(String line) {
+                    if (showStatus) {
+                        err.println("es: " + line);
+                        err.flush();
+                    }
                 }
             });
-            try {
-                stream.run(lastEventId, new EventStream.Listener() {
-                    @Override
-                    public void onEvent(String id, String type, String data) {
-                        out.print(render(id, type, data));
-                        out.print(nul ? '\0' : '\n');
-                        out.flush();
-                        // A closed pipe (| head -1): nobody is reading any more, so stop quietly.
-                        long seen = received.incrementAndGet();
-                        if (out.checkError() || (count != null && seen >= count)) {
-                            stream.stop();
-                        }
-                    }
-
-                    @Override
-                    public void onStatus(String line) {
-                        if (showStatus) {
-                            err.println("es: " + line);
-                            err.flush();
-                        }
-                    }
-                });
-            } finally {
-                if (timer != null) {
-                    timer.interrupt();
-                }
+        } finally {
+            if (timer != null) {
+                timer.interrupt();
             }
         }
         return timedOut.get() && received.get() == 0 ? EsException.TIMEOUT : 0;

@@ -16,8 +16,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * POST, DELETE, HEAD and OPTIONS on {@code /{channel}}: parse, check, call the hub, answer. GET, the stream,
- * is {@link StreamRoute}.
+ * POST, DELETE and HEAD on {@code /{channel}}, and the JSON listing: parse, check, call the hub, answer. GET,
+ * the stream, is {@link StreamRoute}; OPTIONS is {@link Cors#preflight}.
  */
 final class ChannelRoutes {
 

@@ -68,6 +68,8 @@ public final class HttpApi {
 
             cfg.routes.exception(ApiError.class, (e, ctx) -> error(ctx, e.status(), e.getMessage()));
             cfg.routes.exception(IllegalArgumentException.class, (e, ctx) -> error(ctx, 400, e.getMessage()));
+            // The hub refuses joins and publishes once it is stopping: come back (to another server) later.
+            cfg.routes.exception(IllegalStateException.class, (e, ctx) -> error(ctx, 503, e.getMessage()));
             cfg.routes.error(404, ctx -> replaceError(ctx, "not found: a channel is one path segment; " + ChannelName.RULE));
             cfg.routes.error(405, ctx -> {
                 if (!ctx.path().startsWith(Protocol.RESERVED_PREFIX) && !ChannelName.isValid(ctx.path().substring(1))) {

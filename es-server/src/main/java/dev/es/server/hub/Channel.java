@@ -4,7 +4,10 @@ import dev.es.common.Event;
 import dev.es.common.SseFrames;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongSupplier;
 
@@ -53,9 +56,11 @@ final class Channel {
             Event stored = event;
             if (event.id() == null) {
                 long id = Math.max(hubIds.getAsLong(), minNextId);
+                minNextId = id + 1;
                 stored = event.withId(Long.toString(id));
+            } else {
+                followPublisherId(event.id());
             }
-            advanceIds(stored.id());
             byte[] frame = SseFrames.encode(stored);
             history.add(stored.id(), frame);
             published++;
@@ -139,7 +144,7 @@ final class Channel {
     }
 
     /** Hub ids keep increasing past numeric ids publishers chose, so an id never goes backwards. */
-    private void advanceIds(String id) {
+    private void followPublisherId(String id) {
         try {
             minNextId = Math.max(minNextId, Math.addExact(Long.parseLong(id), 1));
         } catch (NumberFormatException | ArithmeticException notAnIdWeCouldFollow) {
@@ -148,6 +153,8 @@ final class Channel {
     }
 
     private void removeAll(List<Subscription> gone) {
-        subscribers = Arrays.stream(subscribers).filter(s -> !gone.contains(s)).toArray(Subscription[]::new);
+        Set<Subscription> dropped = Collections.newSetFromMap(new IdentityHashMap<>());
+        dropped.addAll(gone);
+        subscribers = Arrays.stream(subscribers).filter(s -> !dropped.contains(s)).toArray(Subscription[]::new);
     }
 }

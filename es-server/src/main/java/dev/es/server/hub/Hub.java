@@ -30,6 +30,8 @@ public final class Hub implements Broker.Sink {
      */
     private final AtomicLong ids = new AtomicLong(ChronoUnit.MICROS.between(Instant.EPOCH, Instant.now()));
     private final Broker broker;
+    /** Set by {@link #shutdown()}: nothing joins or is published after it. */
+    private volatile boolean shutDown;
     private final int historySize;
     private final long queueBytes;
 
@@ -55,6 +57,7 @@ public final class Hub implements Broker.Sink {
      */
     public Event publish(String channel, Event event) {
         requireValid(channel);
+        requireRunning();
         return broker.publish(channel, event);
     }
 
@@ -69,6 +72,7 @@ public final class Hub implements Broker.Sink {
         if (channel.equals(ChannelName.ALL)) {
             throw new IllegalArgumentException(ChannelName.ALL_IS_RESERVED);
         }
+        requireRunning();
         Subscription subscription = new Subscription(channel, queueBytes);
         // Joined inside compute so that a channel being forgotten as idle cannot swallow the join.
         channels.compute(channel, (name, existing) -> {
@@ -121,6 +125,7 @@ public final class Hub implements Broker.Sink {
 
     /** Disconnects every subscriber of this server, as the server stops. */
     public void shutdown() {
+        shutDown = true;
         for (String name : channels.keySet()) {
             Channel channel = channels.remove(name);
             if (channel != null) {
@@ -181,6 +186,12 @@ public final class Hub implements Broker.Sink {
 
     private Channel newChannel(String name) {
         return new Channel(name, historySize, ids::getAndIncrement);
+    }
+
+    private void requireRunning() {
+        if (shutDown) {
+            throw new IllegalStateException("the hub is shutting down");
+        }
     }
 
     private static void requireValid(String channel) {

@@ -30,7 +30,9 @@ class ReplayTest {
         try (SseRecorder again = SseRecorder.open(hub.api().url("/feed"), "Last-Event-ID", lastSeen)) {
             again.assertData("two", "three");
             hub.api().publish("feed", "{\"data\":\"four\"}");
-            again.assertData("four");
+            hub.api().publish("feed", "{\"data\":\"end\"}");
+            // The marker comes right after "four": nothing was repeated in between.
+            again.assertData("four", "end");
         }
     }
 

@@ -72,6 +72,16 @@ class HubTest {
     }
 
     @Test
+    void aHubThatIsShuttingDownTakesNoJoinsAndNoEvents() throws Exception {
+        Subscription before = hub.subscribe("ch", null);
+        hub.shutdown();
+        assertEquals(CloseReason.SHUTDOWN, before.closeReason());
+        assertNull(before.take(1, TimeUnit.SECONDS));
+        assertThrows(IllegalStateException.class, () -> hub.subscribe("ch", null));
+        assertThrows(IllegalStateException.class, () -> hub.publish("ch", Event.of("late")));
+    }
+
+    @Test
     void theReservedChannelCannotBeSubscribedAndNamesAreChecked() {
         assertThrows(IllegalArgumentException.class, () -> hub.subscribe("all", null));
         assertThrows(IllegalArgumentException.class, () -> hub.publish("Not Valid", Event.of("x")));

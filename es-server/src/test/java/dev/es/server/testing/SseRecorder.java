@@ -2,7 +2,6 @@ package dev.es.server.testing;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.es.common.SseParser;
@@ -94,15 +93,6 @@ public final class SseRecorder implements AutoCloseable {
         }
     }
 
-    /** Asserts that nothing but comments is queued (call after the stream ended or after a later marker). */
-    public void assertNoMoreEvents() {
-        for (Item item = items.poll(); item != null; item = items.poll()) {
-            if (item.kind().equals("event")) {
-                fail("unexpected " + item);
-            }
-        }
-    }
-
     /** Waits for the server to end the stream. */
     public void awaitEnd() throws InterruptedException {
         if (!ended.await(WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
@@ -157,10 +147,5 @@ public final class SseRecorder implements AutoCloseable {
     public void close() throws IOException {
         response.body().close();
         client.close();
-    }
-
-    /** Asserts nothing at all is queued. */
-    public void assertEmpty() {
-        assertNull(items.poll(), "unexpected item");
     }
 }
