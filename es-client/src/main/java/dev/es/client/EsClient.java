@@ -1,6 +1,7 @@
 package dev.es.client;
 
 import dev.es.common.ChannelName;
+import dev.es.common.ChannelStatus;
 import dev.es.common.EsException;
 import dev.es.common.Event;
 import dev.es.common.Json;

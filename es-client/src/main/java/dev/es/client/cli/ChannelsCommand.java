@@ -1,7 +1,7 @@
 package dev.es.client.cli;
 
 import dev.es.client.ChannelInfo;
-import dev.es.client.ChannelStatus;
+import dev.es.common.ChannelStatus;
 import dev.es.client.EsClient;
 import dev.es.common.Json;
 import java.io.PrintWriter;

@@ -1,6 +1,6 @@
 package dev.es.client.cli;
 
-import dev.es.client.ChannelStatus;
+import dev.es.common.ChannelStatus;
 import dev.es.client.EsClient;
 import dev.es.common.EsException;
 import java.io.IOException;

@@ -1,17 +1,15 @@
 package dev.es.server.http;
 
 import dev.es.common.ChannelName;
+import dev.es.common.ChannelStatus;
 import dev.es.common.Event;
 import dev.es.common.Json;
 import dev.es.common.Protocol;
 import dev.es.common.PublishBody;
-import dev.es.server.hub.ChannelStats;
 import dev.es.server.hub.Hub;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.io.InputStream;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -80,15 +78,10 @@ final class ChannelRoutes {
     /** The JSON listing: what HEAD /all tells, per channel, with event counts. */
     void listing(Context ctx) {
         requireToken(ctx, "channel information");
-        List<Map<String, Object>> rows = new ArrayList<>();
-        for (ChannelStats channel : hub.stats()) {
-            Map<String, Object> row = new LinkedHashMap<>();
-            row.put("name", channel.name());
-            row.put("consumers", channel.consumers());
-            row.put("events", channel.events());
-            row.put("lastEventAt", channel.lastEventAt() == null ? null : channel.lastEventAt().toString());
-            rows.add(row);
-        }
+        List<ChannelStatus> rows = hub.stats().stream()
+                .map(c -> new ChannelStatus(c.name(), c.consumers(), c.events(),
+                        c.lastEventAt() == null ? null : c.lastEventAt().toString()))
+                .toList();
         ctx.contentType(Protocol.JSON).result(Json.write(rows));
     }
 
