@@ -1,8 +1,8 @@
 package dev.es.client.cli;
 
 import dev.es.client.ChannelInfo;
-import dev.es.common.ChannelStatus;
 import dev.es.client.EsClient;
+import dev.es.common.ChannelStatus;
 import dev.es.common.Json;
 import java.io.PrintWriter;
 import java.time.Duration;

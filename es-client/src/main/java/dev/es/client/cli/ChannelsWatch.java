@@ -1,7 +1,7 @@
 package dev.es.client.cli;
 
-import dev.es.common.ChannelStatus;
 import dev.es.client.EsClient;
+import dev.es.common.ChannelStatus;
 import dev.es.common.EsException;
 import java.io.IOException;
 import java.time.Duration;
