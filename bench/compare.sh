@@ -71,13 +71,35 @@ run_load() {
   done
 }
 
+# Memory per idle subscriber: the server's resident memory with 10,000 idle subscribers, less without them.
+rss_kib() {
+  local pids total=0
+  if [[ $1 == es ]]; then pids=$(pgrep -f "dev.es.cli.Main serve --port $es_port"); else pids=$(pgrep -x nginx); fi
+  for p in $pids; do total=$((total + $(awk '/^VmRSS/ {print $2}' "/proc/$p/status"))); done
+  echo "$total"
+}
+memory="$scratch/memory"
+for server in es nchan; do
+  port=$es_port mode=api
+  [[ $server == nchan ]] && port=$nchan_port mode=raw
+  before=$(rss_kib "$server")
+  "$root/es" bench --url "http://127.0.0.1:$port" --pub-mode "$mode" --channel-prefix idle -s 10000 -m 0 \
+    --hold 10s --timeout 60s --json >"$scratch/idle-$server.json" 2>/dev/null &
+  bench=$!
+  sleep 7   # started, connected (about 2 s at 5,000/s), and idle: the hold lasts 10 s
+  during=$(rss_kib "$server")
+  wait "$bench" || true
+  echo "$server $((during - before))" >>"$memory"
+  echo "compare: idle $server: RSS $before KiB -> $during KiB" >&2
+done
+
 run_load one-channel-1k -s 1000 -c 1 -m 2000 --size 100 -p 1
 run_load one-channel-10k -s 10000 -c 1 -m 200 --size 100 -p 1
 run_load hundred-channels -s 10000 -c 100 -m 5000 --size 100 -p 4
 
-python3 - "$(getconf CLK_TCK)" "$out" <<'PY'
+python3 - "$(getconf CLK_TCK)" "$out" "$memory" <<'PY'
 import json, statistics, sys
-hz, path = int(sys.argv[1]), sys.argv[2]
+hz, path, memory = int(sys.argv[1]), sys.argv[2], sys.argv[3]
 rows = {}
 for line in open(path):
     name, server, ticks, text = line.rstrip("\n").split("\t", 3)
@@ -98,4 +120,10 @@ for name in dict.fromkeys(k[0] for k in rows):
     e, n = med["es"], med["nchan"]
     ratio = lambda a, b: f"{a / b:.2f}×" if b else "-"
     print(f"| {name} | es / nchan | {ratio(e[0], n[0])} | {ratio(e[1], n[1])} | {ratio(e[2], n[2])} | {ratio(e[3], n[3])} | |")
+per = dict(line.split() for line in open(memory))
+print()
+print("| 10,000 idle subscribers | es | nchan | es / nchan |")
+print("|---|---|---|---|")
+e, n = int(per.get("es", 0)) / 10000, int(per.get("nchan", 0)) / 10000
+print(f"| resident memory per subscriber | {e:.1f} KiB | {n:.1f} KiB | {e / n:.2f}× |" if n else f"| resident memory per subscriber | {e:.1f} KiB | - | - |")
 PY

@@ -7,6 +7,7 @@ import java.time.Duration;
  * What one load run does.
  *
  * @param rate events per second over all publishers, 0 for as fast as answers come
+ * @param hold how long the connected subscribers stay idle before publishing starts (to measure them idle)
  * @param rawPublish the body is the data itself (nchan's publisher) rather than the es JSON
  */
 public record BenchSettings(
@@ -20,6 +21,7 @@ public record BenchSettings(
         int publishers,
         double connectRate,
         Duration duration,
+        Duration hold,
         Duration timeout,
         boolean rawPublish,
         String subPath,

@@ -64,6 +64,11 @@ public final class LoadRun {
             Thread.sleep(POLL_MILLIS / 10);
         }
         long connectMillis = (System.nanoTime() - connectStart) / 1_000_000;
+        long holdUntil = Math.min(deadline, System.nanoTime() + settings.hold().toNanos());
+        while (System.nanoTime() < holdUntil) {
+            progress.accept("holding " + connected.get() + " idle subscribers");
+            pause(Math.min(holdUntil - System.nanoTime(), POLL_MILLIS * 1_000_000));
+        }
 
         long publishStart = System.nanoTime();
         long publishDeadline = Math.min(deadline, publishStart + settings.duration().toNanos());

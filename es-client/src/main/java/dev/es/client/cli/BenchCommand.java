@@ -70,6 +70,9 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--duration", paramLabel = "DURATION", description = "Stop publishing after this long (default: 60s).")
     Duration duration = Duration.ofSeconds(60);
 
+    @Option(names = "--hold", paramLabel = "DURATION", description = "Keep the subscribers idle this long before publishing (default: 0s).")
+    Duration hold = Duration.ZERO;
+
     @Option(names = "--timeout", paramLabel = "DURATION", description = "Bound on the whole run (default: 120s).")
     Duration timeout = Duration.ofSeconds(120);
 
@@ -104,7 +107,7 @@ public final class BenchCommand implements Callable<Integer> {
         BenchResult result;
         try {
             BenchSettings settings = new BenchSettings(target.url(), target.token(), subscribers, channels, events,
-                    size, rate, publishers, connectRate, duration, timeout, pubMode.equals("raw"), subPath, pubPath,
+                    size, rate, publishers, connectRate, duration, hold, timeout, pubMode.equals("raw"), subPath, pubPath,
                     channelPrefix);
             result = new LoadRun(settings).execute(line -> {
                         if (bar) {
