@@ -7,6 +7,7 @@ import dev.es.client.cli.ConfigCommand;
 import dev.es.client.cli.PublishCommand;
 import dev.es.client.cli.SubscribeCommand;
 import dev.es.common.Durations;
+import dev.es.common.EnvironmentSource;
 import dev.es.server.ServeCommand;
 import java.io.PrintWriter;
 import java.time.Duration;
@@ -36,7 +37,7 @@ import picocli.CommandLine.ScopeType;
             "",
             "Run 'es COMMAND --help' for a command's options."
         })
-public final class Main implements Runnable {
+public final class Main implements Runnable, EnvironmentSource {
 
     /**
      * The subcommands, in the order help lists them. Built on demand: picocli reflects over every command it
@@ -61,6 +62,17 @@ public final class Main implements Runnable {
     @Option(names = "--verbose", scope = ScopeType.INHERIT, description = "Show details: stack traces on errors.")
     boolean verbose;
 
+    private final Map<String, String> environment;
+
+    private Main(Map<String, String> environment) {
+        this.environment = environment;
+    }
+
+    @Override
+    public Map<String, String> environment() {
+        return environment;
+    }
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -76,13 +88,18 @@ public final class Main implements Runnable {
         System.exit(run(out, err, args));
     }
 
-    /** Runs the command line with the given output streams and returns its exit code; tests drive the CLI here. */
+    /** Runs the command line with the given output streams and returns its exit code. */
     public static int run(PrintWriter out, PrintWriter err, String... args) {
+        return run(out, err, System.getenv(), args);
+    }
+
+    /** The same with an environment of the caller's: tests drive the CLI here. */
+    public static int run(PrintWriter out, PrintWriter err, Map<String, String> environment, String... args) {
         String wanted = subcommandName(args);
         // help and completion describe every command; anything unrecognised needs them all for its message.
         boolean onlyOne = COMMANDS.containsKey(wanted) && !wanted.equals("help") && !wanted.equals("completion");
         ErrorHandlers errors = new ErrorHandlers();
-        return commandLine(onlyOne ? wanted : null)
+        return commandLine(onlyOne ? wanted : null, environment)
                 .setOut(out)
                 .setErr(err)
                 .setExecutionExceptionHandler(errors)
@@ -92,12 +109,12 @@ public final class Main implements Runnable {
 
     /** The whole command tree, as help, completion and man pages describe it. */
     static CommandLine commandLine() {
-        return commandLine(null);
+        return commandLine(null, System.getenv());
     }
 
     /** The root with one subcommand, or all of them when {@code only} is null. */
-    private static CommandLine commandLine(String only) {
-        CommandLine cmd = new CommandLine(new Main());
+    private static CommandLine commandLine(String only, Map<String, String> environment) {
+        CommandLine cmd = new CommandLine(new Main(environment));
         COMMANDS.forEach((name, command) -> {
             if (only == null || name.equals(only)) {
                 cmd.addSubcommand(name, command.get());

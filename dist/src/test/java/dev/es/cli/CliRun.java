@@ -1,15 +1,34 @@
 package dev.es.cli;
 
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
 import java.io.StringWriter;
 
 /** One run of the es command in-process: its exit code and what it printed. */
 record CliRun(int exitCode, String out, String err) {
 
+    /**
+     * Runs es in-process with an environment of its own: no ES_* variables and an empty home, so the machine's
+     * ES_TOKEN or dotfile cannot change what a test sees.
+     */
     static CliRun of(String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        int code = Main.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
+        int code = Main.run(new PrintWriter(out, true), new PrintWriter(err, true), Map.of("HOME", HOME.toString()), args);
         return new CliRun(code, out.toString(), err.toString());
+    }
+
+    private static final Path HOME = emptyHome();
+
+    private static Path emptyHome() {
+        try {
+            return Files.createTempDirectory("es-home");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 }

@@ -28,11 +28,6 @@ public final class EndpointResolver {
         this.stdin = stdin;
     }
 
-    /** For this process: its environment, the user's dotfile and its standard input. */
-    public static EndpointResolver forProcess() {
-        return new EndpointResolver(System.getenv(), ClientConfig.forUser(System.getenv()), System.in);
-    }
-
     /**
      * @param urlFlag {@code --url}, or null
      * @param tokenFlag {@code --token}, or null

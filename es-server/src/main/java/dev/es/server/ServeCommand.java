@@ -1,5 +1,6 @@
 package dev.es.server;
 
+import dev.es.common.EnvironmentSource;
 import dev.es.common.EsException;
 import dev.es.common.TokenFile;
 import io.javalin.util.JavalinBindException;
@@ -146,7 +147,7 @@ public final class ServeCommand implements Callable<Integer> {
         if (token != null) {
             return token;
         }
-        String fromEnv = System.getenv("ES_TOKEN");
+        String fromEnv = EnvironmentSource.of(spec.root().userObject()).get("ES_TOKEN");
         return fromEnv == null || fromEnv.isBlank() ? null : fromEnv;
     }
 

@@ -1,6 +1,7 @@
 package dev.es.client.cli;
 
 import dev.es.client.ClientConfig;
+import dev.es.common.EnvironmentSource;
 import dev.es.common.EsException;
 import java.io.IOException;
 import java.util.concurrent.Callable;
@@ -38,7 +39,7 @@ public final class ConfigCommand {
 
         @Override
         public Integer call() {
-            ClientConfig config = ClientConfig.forUser(System.getenv());
+            ClientConfig config = ClientConfig.forUser(EnvironmentSource.of(spec.root().userObject()));
             try {
                 config.set(key, value);
             } catch (IllegalArgumentException e) {

@@ -1,8 +1,13 @@
 package dev.es.client.cli;
 
 import dev.es.client.Endpoint;
+import dev.es.client.ClientConfig;
 import dev.es.client.EndpointResolver;
+import dev.es.common.EnvironmentSource;
+import java.util.Map;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code --url}, {@code --token} and {@code --token-file}, shared by every client command. */
 public final class EndpointOptions {
@@ -16,8 +21,12 @@ public final class EndpointOptions {
     @Option(names = "--token-file", paramLabel = "FILE", description = "Read the token from FILE's first line ('-' for stdin).")
     String tokenFile;
 
+    @Spec(Spec.Target.MIXEE)
+    CommandSpec command;
+
     /** Where to go, resolved in {@link EndpointResolver}'s order. */
     public Endpoint endpoint() {
-        return EndpointResolver.forProcess().resolve(url, token, tokenFile);
+        Map<String, String> env = EnvironmentSource.of(command.root().userObject());
+        return new EndpointResolver(env, ClientConfig.forUser(env), System.in).resolve(url, token, tokenFile);
     }
 }

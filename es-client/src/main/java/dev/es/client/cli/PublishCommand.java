@@ -2,6 +2,7 @@ package dev.es.client.cli;
 
 import dev.es.client.ClientConfig;
 import dev.es.client.EsClient;
+import dev.es.common.EnvironmentSource;
 import dev.es.common.EsException;
 import dev.es.common.Event;
 import java.io.BufferedReader;
@@ -78,7 +79,7 @@ public final class PublishCommand implements Callable<Integer> {
         if (lines) {
             publishLines(client);
         } else if (sources == 0 && Terminals.stdinIsTerminal()) {
-            return PublishPrompt.run(client, channel, this::event, ClientConfig.forUser(System.getenv()).historyFile());
+            return PublishPrompt.run(client, channel, this::event, ClientConfig.forUser(EnvironmentSource.of(spec.root().userObject())).historyFile());
         } else {
             publish(client, singleData());
         }
