@@ -1,7 +1,7 @@
 package dev.es.client;
 
 import dev.es.common.EsException;
-import dev.es.common.TokenFile;
+import dev.es.common.Token;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -34,31 +34,14 @@ public final class EndpointResolver {
      * @param tokenFile {@code --token-file} ("-" for stdin), or null
      */
     public Endpoint resolve(String urlFlag, String tokenFlag, String tokenFile) {
-        if (tokenFlag != null && tokenFile != null) {
-            throw new EsException(EsException.USAGE, "--token and --token-file both given: choose one");
-        }
+        Token token = Token.find(tokenFlag, tokenFile, env, stdin);
         Map<String, String> file = readConfig();
-        String url = firstSet(urlFlag, env.get("ES_URL"), file.get("url"), DEFAULT_URL);
-        String token;
-        String source;
-        if (tokenFlag != null) {
-            token = tokenFlag;
-            source = "--token";
-        } else if (tokenFile != null) {
-            token = TokenFile.read(tokenFile, stdin);
-            source = "--token-file " + tokenFile;
-        } else if (isSet(env.get("ES_TOKEN"))) {
-            token = env.get("ES_TOKEN");
-            source = "ES_TOKEN";
-        } else if (isSet(file.get("token"))) {
-            token = file.get("token");
-            source = config.file().toString();
-        } else {
-            token = null;
-            source = null;
+        if (token == null && isSet(file.get("token"))) {
+            token = new Token(file.get("token"), config.file().toString());
         }
+        String url = firstSet(urlFlag, env.get("ES_URL"), file.get("url"), DEFAULT_URL);
         try {
-            return new Endpoint(URI.create(url), token, source);
+            return new Endpoint(URI.create(url), token == null ? null : token.value(), token == null ? null : token.source());
         } catch (IllegalArgumentException e) {
             throw new EsException(EsException.USAGE, "bad URL '" + url + "': " + e.getMessage());
         }

@@ -2,7 +2,7 @@ package dev.es.server;
 
 import dev.es.common.EnvironmentSource;
 import dev.es.common.EsException;
-import dev.es.common.TokenFile;
+import dev.es.common.Token;
 import io.javalin.util.JavalinBindException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -138,17 +138,8 @@ public final class ServeCommand implements Callable<Integer> {
     }
 
     private String token() {
-        if (token != null && tokenFile != null) {
-            throw new EsException(EsException.USAGE, "--token and --token-file both given: choose one");
-        }
-        if (tokenFile != null) {
-            return TokenFile.read(tokenFile, System.in);
-        }
-        if (token != null) {
-            return token;
-        }
-        String fromEnv = EnvironmentSource.of(spec.root().userObject()).get("ES_TOKEN");
-        return fromEnv == null || fromEnv.isBlank() ? null : fromEnv;
+        Token found = Token.find(token, tokenFile, EnvironmentSource.of(spec.root().userObject()), System.in);
+        return found == null ? null : found.value();
     }
 
     private static boolean isLoopback(String address) {
