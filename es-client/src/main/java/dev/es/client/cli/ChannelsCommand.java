@@ -87,13 +87,7 @@ public final class ChannelsCommand implements Callable<Integer> {
         if (json) {
             out.println(Json.write(channels));
         } else if (Terminals.stdoutIsTerminal()) {
-            int width = Math.max("CHANNEL".length(), channels.stream().mapToInt(c -> c.name().length()).max().orElse(0));
-            String row = "%-" + width + "s  %9s  %9s%n";
-            out.printf(row, "CHANNEL", "CONSUMERS", "EVENTS");
-            for (ChannelStatus c : channels) {
-                out.printf(row, c.name(), c.consumers(), c.events() < 0 ? "-" : Long.toString(c.events()));
-            }
-            out.printf("%d channels, %d consumers%n", channels.size(), channels.stream().mapToInt(ChannelStatus::consumers).sum());
+            ChannelTable.lines(channels, null).forEach(out::println);
         } else {
             channels.forEach(c -> out.println(c.name()));
         }

@@ -62,24 +62,19 @@ final class ChannelsWatch {
 
     private static List<AttributedString> lines(
             EsClient client, List<ChannelStatus> channels, Map<String, Long> lastEvents, double seconds) {
-        int width = Math.max("CHANNEL".length(), channels.stream().mapToInt(c -> c.name().length()).max().orElse(0));
-        String row = "%-" + width + "s  %9s  %9s  %9s";
+        List<String> table = ChannelTable.lines(channels, c -> {
+            Long before = lastEvents.get(c.name());
+            return c.events() < 0 || before == null || seconds == 0
+                    ? "-"
+                    : String.format(Locale.ROOT, "%.1f", Math.max(0, c.events() - before) / seconds);
+        });
         List<AttributedString> lines = new ArrayList<>();
         lines.add(new AttributedString("es channels --watch   " + client.endpoint().url() + "   (q quits)"));
         lines.add(new AttributedString(""));
-        lines.add(AttributedString.fromAnsi("\u001b[1m" + String.format(Locale.ROOT, row, "CHANNEL", "CONSUMERS", "EVENTS", "EVENTS/S") + "\u001b[0m"));
-        int consumers = 0;
-        for (ChannelStatus c : channels) {
-            consumers += c.consumers();
-            Long before = lastEvents.get(c.name());
-            String rate = c.events() < 0 || before == null || seconds == 0
-                    ? "-"
-                    : String.format(Locale.ROOT, "%.1f", Math.max(0, c.events() - before) / seconds);
-            lines.add(new AttributedString(String.format(Locale.ROOT, row, c.name(), c.consumers(),
-                    c.events() < 0 ? "-" : Long.toString(c.events()), rate)));
-        }
+        lines.add(AttributedString.fromAnsi("\u001b[1m" + table.get(0) + "\u001b[0m"));
+        table.subList(1, table.size() - 1).forEach(line -> lines.add(new AttributedString(line)));
         lines.add(new AttributedString(""));
-        lines.add(new AttributedString(channels.size() + " channels, " + consumers + " consumers"));
+        lines.add(new AttributedString(table.get(table.size() - 1)));
         return lines;
     }
 }
