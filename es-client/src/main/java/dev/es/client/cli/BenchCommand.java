@@ -28,7 +28,8 @@ import picocli.CommandLine.Spec;
             "",
             "N subscribers over C channels; M events of S bytes from K publishers, as fast as the hub answers or "
                     + "at a rate. Reports deliveries per second, latency percentiles, and anything lost, duplicated "
-                    + "or out of order (exit 1 if so). Loopback only, unless a host is named with --allow-host.",
+                    + "or out of order (exit 1 if so). Loopback only, unless a host is named with --allow-host. With --json, "
+                    + "the result as one line.",
             ""
         },
         footer = {
@@ -91,8 +92,8 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--allow-host", paramLabel = "HOST", description = "A host other than loopback that may be loaded.")
     List<String> allowedHosts = List.of();
 
-    @Option(names = "--json", description = "Print the result as one line of JSON.")
-    boolean json;
+    @Mixin
+    JsonOutput json;
 
     @Override
     public Integer call() throws InterruptedException {
@@ -103,7 +104,7 @@ public final class BenchCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        boolean bar = !json && Terminals.stderrIsTerminal();
+        boolean bar = !json.requested() && Terminals.stderrIsTerminal();
         BenchResult result;
         try {
             BenchSettings settings = new BenchSettings(target.url(), target.token(), subscribers, channels, events,
@@ -122,7 +123,7 @@ public final class BenchCommand implements Callable<Integer> {
             err.print("\r\u001b[2K");
             err.flush();
         }
-        out.println(json ? Json.write(result) : report(result));
+        out.println(json.requested() ? Json.write(result) : report(result));
         out.flush();
         boolean clean = result.connected() == result.subscribers() && result.lost() == 0
                 && result.duplicates() == 0 && result.outOfOrder() == 0 && result.firstError() == null;

@@ -19,7 +19,13 @@ import picocli.CommandLine.Spec;
 @Command(
         name = "channels",
         sortOptions = false,
-        description = {"List the channels and their subscribers, or show one channel.", ""},
+        description = {
+            "List the channels and their subscribers, or show one channel.",
+            "",
+            "With --json: an array of {\"name\",\"consumers\",\"events\",\"lastEventAt\"}, or for CHANNEL one "
+                    + "{\"name\",\"exists\",\"consumers\"}.",
+            ""
+        },
         footer = {
             "",
             "Examples:",
@@ -39,8 +45,8 @@ public final class ChannelsCommand implements Callable<Integer> {
     @Parameters(index = "0", arity = "0..1", paramLabel = "CHANNEL", description = "Show only this channel.")
     String channel;
 
-    @Option(names = "--json", description = "Print JSON: an array of {\"name\",\"consumers\",\"events\",\"lastEventAt\"}, or one object for CHANNEL.")
-    boolean json;
+    @Mixin
+    JsonOutput json;
 
     @Option(names = "--watch", description = "Redraw the table every second with event rates, until q or Ctrl-C.")
     boolean watch;
@@ -64,7 +70,7 @@ public final class ChannelsCommand implements Callable<Integer> {
         }
         if (channel != null) {
             ChannelInfo info = client.channel(channel);
-            out.println(json ? Json.write(info) : info.name() + "\texists=" + info.exists() + "\tconsumers=" + info.consumers());
+            out.println(json.requested() ? Json.write(info) : info.name() + "\texists=" + info.exists() + "\tconsumers=" + info.consumers());
         } else {
             list(client, out);
         }
@@ -84,7 +90,7 @@ public final class ChannelsCommand implements Callable<Integer> {
 
     private void list(EsClient client, PrintWriter out) {
         List<ChannelStatus> channels = client.channels();
-        if (json) {
+        if (json.requested()) {
             out.println(Json.write(channels));
         } else if (Terminals.stdoutIsTerminal()) {
             ChannelTable.lines(channels, null).forEach(out::println);

@@ -15,7 +15,6 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -31,7 +30,8 @@ import picocli.CommandLine.Spec;
             "Print a channel's events as they arrive.",
             "",
             "One flushed record per event. Reconnects like a browser's EventSource (honouring retry:, "
-                    + "resuming with Last-Event-ID), so each event arrives once, in order.",
+                    + "resuming with Last-Event-ID), so each event arrives once, in order. With --json, one object "
+                    + "per line: {\"channel\",\"id\",\"event\",\"data\"}, every key present, null when absent.",
             ""
         },
         footer = {
@@ -62,16 +62,11 @@ public final class SubscribeCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "CHANNEL", description = "The channel to follow.")
     String channel;
 
-    @ArgGroup(exclusive = true)
-    Format format = new Format();
+    @Mixin
+    JsonOutput json;
 
-    static final class Format {
-        @Option(names = "--json", description = "One JSON object per event: {\"channel\",\"id\",\"event\",\"data\"}.")
-        boolean json;
-
-        @Option(names = "--sse", description = "The events as event-stream frames.")
-        boolean sse;
-    }
+    @Option(names = "--sse", description = "The events as event-stream frames.")
+    boolean sse;
 
     @Option(names = "-0", description = "End each record with NUL instead of a newline (for xargs -0).")
     boolean nul;
@@ -93,6 +88,9 @@ public final class SubscribeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
+        if (json.requested() && sse) {
+            throw new EsException(EsException.USAGE, "--json and --sse both given: choose one");
+        }
         if (count != null && count < 1) {
             throw new EsException(EsException.USAGE, "--count must be at least 1");
         }
@@ -144,7 +142,7 @@ public final class SubscribeCommand implements Callable<Integer> {
 
     private String render(String id, String type, String data) {
         String eventId = id.isEmpty() ? null : id;
-        if (format.json) {
+        if (json.requested()) {
             Map<String, String> record = new LinkedHashMap<>();
             record.put("channel", channel);
             record.put("id", eventId);
@@ -152,7 +150,7 @@ public final class SubscribeCommand implements Callable<Integer> {
             record.put("data", data);
             return Json.write(record);
         }
-        if (format.sse) {
+        if (sse) {
             String frame = new String(SseFrames.encode(new Event(eventId, type.equals("message") ? null : type, data, null)),
                     StandardCharsets.UTF_8);
             // The frame's closing blank line is the record separator printed after it.
