@@ -41,6 +41,17 @@ class BenchCommandTest {
     }
 
     @Test
+    void stalledSubscribersAreExtraAndCostTheOthersNothingOfWhatTheyReceive() throws Exception {
+        CliRun run = CliRun.of("bench", "--url", hub.url().toString(), "--token", "t",
+                "-s", "10", "-m", "20", "--stalled", "3", "--json");
+        assertEquals(0, run.exitCode(), run.err());
+        JsonNode result = Json.MAPPER.readTree(run.out());
+        assertEquals(10, result.get("connected").asInt());
+        assertEquals(200, result.get("delivered").asInt());
+        assertEquals(0, result.get("lost").asInt());
+    }
+
+    @Test
     void onlyLoopbackUnlessAHostIsNamed() {
         CliRun refused = CliRun.of("bench", "--url", "http://10.1.2.3:8080", "-s", "1", "-m", "1");
         assertEquals(2, refused.exitCode());

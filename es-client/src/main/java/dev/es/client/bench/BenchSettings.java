@@ -7,6 +7,7 @@ import java.time.Duration;
  * What one load run does.
  *
  * @param rate events per second over all publishers, 0 for as fast as answers come
+ * @param stalled extra subscribers (on the first channel) that never read, to see what they cost the others
  * @param hold how long the connected subscribers stay idle before publishing starts (to measure them idle)
  * @param rawPublish the body is the data itself (nchan's publisher) rather than the es JSON
  */
@@ -14,6 +15,7 @@ public record BenchSettings(
         URI url,
         String token,
         int subscribers,
+        int stalled,
         int channels,
         long events,
         int size,
@@ -29,7 +31,7 @@ public record BenchSettings(
         String channelPrefix) {
 
     public BenchSettings {
-        if (subscribers < 1 || channels < 1 || events < 0 || size < 0 || publishers < 1 || connectRate <= 0) {
+        if (subscribers < 1 || stalled < 0 || channels < 1 || events < 0 || size < 0 || publishers < 1 || connectRate <= 0) {
             throw new IllegalArgumentException("subscribers, channels, publishers and the connect rate must be "
                     + "positive; events and size not negative");
         }

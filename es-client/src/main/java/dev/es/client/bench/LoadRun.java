@@ -1,6 +1,9 @@
 package dev.es.client.bench;
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -64,6 +67,7 @@ public final class LoadRun {
             Thread.sleep(POLL_MILLIS / 10);
         }
         long connectMillis = (System.nanoTime() - connectStart) / 1_000_000;
+        List<Socket> stalled = openStalled();
         long holdUntil = Math.min(deadline, System.nanoTime() + settings.hold().toNanos());
         while (System.nanoTime() < holdUntil) {
             progress.accept("holding " + connected.get() + " idle subscribers");
@@ -92,6 +96,9 @@ public final class LoadRun {
             Thread.sleep(POLL_MILLIS / 10);
         }
         subscribers.forEach(BenchSubscriber::close);
+        for (Socket socket : stalled) {
+            closeQuietly(socket);
+        }
         for (Thread reader : readers) {
             reader.join(1000);
         }
@@ -106,6 +113,37 @@ public final class LoadRun {
                 Math.max(0, expected - got), duplicates.get(), outOfOrder.get(), got / seconds,
                 millis(all.percentile(0.50)), millis(all.percentile(0.90)),
                 millis(all.percentile(0.99)), millis(all.max()), firstError.get());
+    }
+
+    /**
+     * Subscribers that ask for the first channel's stream and never read it, with a small receive window so
+     * that the hub's writes to them stop making progress soon.
+     */
+    private List<Socket> openStalled() {
+        List<Socket> sockets = new ArrayList<>();
+        String path = settings.subPath().replace("{channel}", settings.channel(0));
+        for (int i = 0; i < settings.stalled(); i++) {
+            Socket socket = new Socket();
+            try {
+                socket.setReceiveBufferSize(4096);
+                socket.connect(new InetSocketAddress(settings.url().getHost(), settings.port()), 10_000);
+                socket.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: " + settings.url().getHost()
+                        + "\r\nAccept: text/event-stream\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                sockets.add(socket);
+            } catch (IOException e) {
+                closeQuietly(socket);
+                connectFailed(e);
+            }
+        }
+        return sockets;
+    }
+
+    private static void closeQuietly(Socket socket) {
+        try {
+            socket.close();
+        } catch (IOException ignored) {
+            // closing is all that was wanted
+        }
     }
 
     /** Each channel's published events times the subscribers that got connected to it. */

@@ -50,6 +50,9 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = {"-s", "--subscribers"}, paramLabel = "N", description = "Subscribers (default: ${DEFAULT-VALUE}).")
     int subscribers = 1000;
 
+    @Option(names = "--stalled", paramLabel = "N", description = "Also N subscribers on the first channel that never read (default: 0).")
+    int stalled;
+
     @Option(names = {"-c", "--channels"}, paramLabel = "C", description = "Channels they spread over (default: ${DEFAULT-VALUE}).")
     int channels = 1;
 
@@ -107,7 +110,7 @@ public final class BenchCommand implements Callable<Integer> {
         boolean bar = !json.requested() && Terminals.stderrIsTerminal();
         BenchResult result;
         try {
-            BenchSettings settings = new BenchSettings(target.url(), target.token(), subscribers, channels, events,
+            BenchSettings settings = new BenchSettings(target.url(), target.token(), subscribers, stalled, channels, events,
                     size, rate, publishers, connectRate, duration, hold, timeout, pubMode.equals("raw"), subPath, pubPath,
                     channelPrefix);
             result = new LoadRun(settings).execute(line -> {
