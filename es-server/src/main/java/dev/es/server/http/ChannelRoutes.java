@@ -1,7 +1,6 @@
 package dev.es.server.http;
 
 import dev.es.common.ChannelName;
-import dev.es.common.ChannelStatus;
 import dev.es.common.Event;
 import dev.es.common.Json;
 import dev.es.common.Protocol;
@@ -10,7 +9,6 @@ import dev.es.server.hub.Hub;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.io.InputStream;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -78,11 +76,7 @@ final class ChannelRoutes {
     /** The JSON listing: what HEAD /all tells, per channel, with event counts. */
     void listing(Context ctx) {
         requireToken(ctx, "channel information");
-        List<ChannelStatus> rows = hub.stats().stream()
-                .map(c -> new ChannelStatus(c.name(), c.consumers(), c.events(),
-                        c.lastEventAt() == null ? null : c.lastEventAt().toString()))
-                .toList();
-        ctx.contentType(Protocol.JSON).result(Json.write(rows));
+        ctx.contentType(Protocol.JSON).result(Json.write(hub.statuses()));
     }
 
     private void requireToken(Context ctx, String what) {

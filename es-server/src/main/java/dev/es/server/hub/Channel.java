@@ -1,5 +1,6 @@
 package dev.es.server.hub;
 
+import dev.es.common.ChannelStatus;
 import dev.es.common.Event;
 import dev.es.common.SseFrames;
 import java.time.Instant;
@@ -123,11 +124,11 @@ final class Channel {
         return subscribers.length;
     }
 
-    ChannelStats stats() {
+    ChannelStatus status() {
         lock.lock();
         try {
-            return new ChannelStats(name, subscribers.length, published,
-                    published == 0 ? null : Instant.ofEpochMilli(lastPublishedAtMillis));
+            return new ChannelStatus(name, subscribers.length, published,
+                    published == 0 ? null : Instant.ofEpochMilli(lastPublishedAtMillis).toString());
         } finally {
             lock.unlock();
         }

@@ -1,6 +1,7 @@
 package dev.es.server.hub;
 
 import dev.es.common.ChannelName;
+import dev.es.common.ChannelStatus;
 import dev.es.common.Event;
 import dev.es.server.broker.Broker;
 import java.time.Instant;
@@ -109,11 +110,11 @@ public final class Hub implements Broker.Sink {
         return channels.keySet().stream().sorted().toList();
     }
 
-    /** Every channel with its counts, sorted by name. */
-    public List<ChannelStats> stats() {
+    /** Every channel with its counts, sorted by name, as the JSON listing shows them. */
+    public List<ChannelStatus> statuses() {
         return channels.values().stream()
-                .map(Channel::stats)
-                .sorted(Comparator.comparing(ChannelStats::name))
+                .map(Channel::status)
+                .sorted(Comparator.comparing(ChannelStatus::name))
                 .toList();
     }
 
