@@ -13,7 +13,7 @@ import java.util.Map;
 
 /**
  * POST, DELETE and HEAD on {@code /{channel}}, and the JSON listing: parse, check, call the hub, answer. GET,
- * the stream, is {@link StreamRoute}; OPTIONS is {@link Cors#preflight}.
+ * the stream, is {@link StreamHandler}; OPTIONS is {@link Cors#preflight}.
  */
 final class ChannelRoutes {
 

@@ -4,6 +4,7 @@ import dev.es.common.Protocol;
 import io.javalin.http.Context;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 /** Cross-origin headers (the Fetch standard's CORS protocol) for every response and the preflight answer. */
 final class Cors {
@@ -12,25 +13,30 @@ final class Cors {
     private static final Duration PREFLIGHT_MAX_AGE = Duration.ofMinutes(10);
 
     private final String origin;
-    private final String methods;
+    /** What every response carries: the same for all, so worked out once. */
+    private final Map<String, String> headers;
 
     /** @param origin the allowed origin, or null to allow none (no header: same-origin pages only) */
     Cors(String origin, List<String> methods) {
         this.origin = origin;
-        this.methods = String.join(", ", methods);
+        this.headers = origin == null
+                ? Map.of()
+                : Map.of(
+                        "Access-Control-Allow-Origin", origin,
+                        "Access-Control-Allow-Methods", String.join(", ", methods),
+                        // Without this a page cannot read the counts HEAD answers with.
+                        "Access-Control-Expose-Headers",
+                        String.join(", ", Protocol.CONSUMER_COUNT, Protocol.CHANNEL_EXISTS, Protocol.AVAILABLE_CHANNELS));
     }
 
-    /** Headers every response carries. */
+    /** The headers every response carries. */
+    Map<String, String> headers() {
+        return headers;
+    }
+
+    /** Adds the headers every response carries to a Javalin answer. */
     void decorate(Context ctx) {
-        if (origin == null) {
-            return;
-        }
-        ctx.header("Access-Control-Allow-Origin", origin);
-        ctx.header("Access-Control-Allow-Methods", methods);
-        // Without this a page cannot read the counts HEAD answers with.
-        ctx.header(
-                "Access-Control-Expose-Headers",
-                String.join(", ", Protocol.CONSUMER_COUNT, Protocol.CHANNEL_EXISTS, Protocol.AVAILABLE_CHANNELS));
+        headers.forEach(ctx::header);
     }
 
     /** Answers an OPTIONS preflight: which methods and request headers a page may use. */

@@ -9,6 +9,7 @@ import dev.es.server.hub.Hub;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import java.time.Duration;
+import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.ServerConnector;
 
@@ -27,7 +28,7 @@ public final class HttpApi {
      */
     private static final int ACCEPT_QUEUE = 4096;
 
-    private final StreamRoute stream;
+    private final StreamHandler streams;
     private final Javalin javalin;
     private ServerConnector connector;
 
@@ -35,20 +36,24 @@ public final class HttpApi {
     public HttpApi(Hub hub, ServerSettings settings) {
         ChannelRoutes channels = new ChannelRoutes(hub, new TokenCheck(settings.token()), settings.maxEventBytes());
         Cors cors = new Cors(settings.corsOrigin(), settings.corsMethods());
-        stream = new StreamRoute(hub, settings.keepalive());
+        streams = new StreamHandler(hub, cors, settings.keepalive());
         javalin = Javalin.create(cfg -> {
             cfg.startup.showJavalinBanner = false;
             cfg.startup.showOldJavalinVersionWarning = false;
             // Its watcher is a non-daemon thread that would hold the JVM for 5 s after a quick stop.
             cfg.startup.startupWatcherEnabled = false;
-            // A blocked virtual thread per stream: without them ~250 streams exhaust the pool.
+            // A publish reads its body blocking: a virtual thread each, so slow publishers cannot exhaust the pool.
             cfg.concurrency.useVirtualThreads = true;
             cfg.http.prefer405over404 = true;
             // A pending read or write with no progress for this long fails: stalled subscribers and
             // trickling requests are cut, idle streams are not (they have no pending I/O).
             // No graceful wait in Jetty: it would wait out idle keep-alive connections. Streams are ended and
             // their writers awaited before the stop instead.
-            cfg.jetty.modifyServer(server -> server.setStopTimeout(0));
+            cfg.jetty.modifyServer(server -> {
+                server.setStopTimeout(0);
+                // Streams first; Javalin adds its servlet for everything else behind them.
+                server.setHandler(new Handler.Sequence(streams));
+            });
             cfg.jetty.modifyHttpConfiguration(http -> http.setIdleTimeout(settings.timeout().toMillis()));
             cfg.jetty.addConnector((server, http) -> {
                 connector = new ServerConnector(server, new HttpConnectionFactory(http));
@@ -59,7 +64,6 @@ public final class HttpApi {
             });
 
             cfg.routes.before(cors::decorate);
-            cfg.routes.get(CHANNEL_PATH, stream::stream);
             cfg.routes.post(CHANNEL_PATH, channels::publish);
             cfg.routes.delete(CHANNEL_PATH, channels::close);
             cfg.routes.head(CHANNEL_PATH, channels::info);
@@ -109,7 +113,7 @@ public final class HttpApi {
     /** Lets stream writers finish (their subscriptions must be closed already), then stops the server. */
     public void stop() {
         try {
-            stream.awaitWriters(STOP_GRACE);
+            streams.awaitStreams(STOP_GRACE);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -63,18 +63,27 @@ public final class Hub implements Broker.Sink {
     }
 
     /**
-     * Subscribes to a channel.
+     * Subscribes to a channel, for a consumer that blocks in {@link Subscription#take}.
      *
      * @param lastEventId the id of the last event the subscriber saw, or null; the retained events after it
      *     are queued first
      */
     public Subscription subscribe(String channel, String lastEventId) {
+        return subscribe(channel, lastEventId, () -> {});
+    }
+
+    /**
+     * Subscribes to a channel, for a consumer that {@link Subscription#poll}s: after a poll that found nothing,
+     * {@code wake} runs once when a frame arrives or the subscription closes. It runs on the publisher's thread
+     * under the hub's locks, so it must only hand the work on (to an executor), never write or block.
+     */
+    public Subscription subscribe(String channel, String lastEventId, Runnable wake) {
         requireValid(channel);
         if (channel.equals(ChannelName.ALL)) {
             throw new IllegalArgumentException(ChannelName.ALL_IS_RESERVED);
         }
         requireRunning();
-        Subscription subscription = new Subscription(channel, queueBytes);
+        Subscription subscription = new Subscription(channel, queueBytes, wake);
         // Joined inside compute so that a channel being forgotten as idle cannot swallow the join.
         channels.compute(channel, (name, existing) -> {
             Channel joined = existing != null ? existing : newChannel(name);

@@ -8,8 +8,11 @@ import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * One subscriber's place in a channel: a queue of encoded frames, bounded in bytes, that publishers offer to
- * without ever blocking, and that exactly one writer drains. The queue is allocated on the first frame and shrinks
- * back when drained, so an idle subscriber costs a few objects only.
+ * without ever blocking, and that exactly one consumer drains. The queue is allocated on the first frame and
+ * shrinks back when drained, so an idle subscriber costs a few objects only.
+ *
+ * <p>A consumer either blocks in {@link #take} or, holding no thread while it waits, calls {@link #poll} and is
+ * woken once something arrives after a poll found nothing.
  */
 public final class Subscription {
 
@@ -28,11 +31,15 @@ public final class Subscription {
     private long limitBytes;
     private CloseReason closeReason;
     private Runnable abortAction = () -> {};
+    private final Runnable wake;
+    /** Set when a poll found nothing: the next frame (or the close) wakes the consumer, once. */
+    private boolean consumerWaiting;
 
-    Subscription(String channel, long capacityBytes) {
+    Subscription(String channel, long capacityBytes, Runnable wake) {
         this.channel = channel;
         this.capacityBytes = capacityBytes;
         this.limitBytes = capacityBytes;
+        this.wake = wake;
     }
 
     public String channel() {
@@ -75,7 +82,7 @@ public final class Subscription {
                 queue = new ArrayDeque<>(frames);
                 queuedBytes = frames.stream().mapToLong(frame -> frame.length).sum();
                 limitBytes = capacityBytes + queuedBytes;
-                ready.signal();
+                signal();
             }
         } finally {
             lock.unlock();
@@ -101,13 +108,13 @@ public final class Subscription {
             if (queue.isEmpty() || queuedBytes + frame.length <= limitBytes) {
                 queue.add(frame);
                 queuedBytes += frame.length;
-                ready.signal();
+                signal();
                 return true;
             }
             closeReason = CloseReason.TOO_SLOW;
             queue = null;
             queuedBytes = 0;
-            ready.signal();
+            signal();
             return false;
         } finally {
             lock.unlock();
@@ -127,15 +134,23 @@ public final class Subscription {
             while (isEmpty() && closeReason == null && nanos > 0) {
                 nanos = ready.awaitNanos(nanos);
             }
-            if (isEmpty()) {
-                return closeReason == null ? NOTHING : null;
-            }
-            byte[] batch = drain();
-            queuedBytes -= batch.length;
-            if (queue.isEmpty()) {
-                queue = null;
-                limitBytes = capacityBytes;
-            }
+            return next();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Takes what is queued (up to a batch) as one array, without waiting. When it finds nothing, the wake given
+     * at subscribe runs as soon as a frame arrives or the subscription closes.
+     *
+     * @return as {@link #take}, with an empty array meaning nothing is queued now
+     */
+    public byte[] poll() {
+        lock.lock();
+        try {
+            byte[] batch = next();
+            consumerWaiting = batch != null && batch.length == 0;
             return batch;
         } finally {
             lock.unlock();
@@ -158,10 +173,33 @@ public final class Subscription {
         try {
             if (closeReason == null) {
                 closeReason = reason;
-                ready.signal();
+                signal();
             }
         } finally {
             lock.unlock();
+        }
+    }
+
+    /** What take and poll hand out, the lock held. */
+    private byte[] next() {
+        if (isEmpty()) {
+            return closeReason == null ? NOTHING : null;
+        }
+        byte[] batch = drain();
+        queuedBytes -= batch.length;
+        if (queue.isEmpty()) {
+            queue = null;
+            limitBytes = capacityBytes;
+        }
+        return batch;
+    }
+
+    /** Tells the consumer there is something: a blocked take returns, a waiting poller is woken once. */
+    private void signal() {
+        ready.signal();
+        if (consumerWaiting) {
+            consumerWaiting = false;
+            wake.run();
         }
     }
 

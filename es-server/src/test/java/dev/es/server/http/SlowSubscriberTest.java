@@ -63,4 +63,16 @@ class SlowSubscriberTest {
             hub.api().awaitConsumers("stuck", 0);
         }
     }
+
+    @Test
+    void anIdleStreamOutlivesTheWriteTimeout() throws Exception {
+        // The timeout is for writes that make no progress; a stream with nothing to write has none pending.
+        hub.restart(s -> s.timeout(Duration.ofMillis(200)).keepalive(Duration.ofMinutes(1)));
+        try (SseRecorder quiet = SseRecorder.open(hub.api().url("/quiet"))) {
+            hub.api().awaitConsumers("quiet", 1);
+            Thread.sleep(1_000);
+            hub.server().publish("quiet", Event.of("still here"));
+            quiet.assertData("still here");
+        }
+    }
 }

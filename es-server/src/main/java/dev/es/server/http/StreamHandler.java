@@ -1,0 +1,136 @@
+package dev.es.server.http;
+
+import dev.es.common.ChannelName;
+import dev.es.common.ErrorBody;
+import dev.es.common.Json;
+import dev.es.common.Protocol;
+import dev.es.common.SseFrames;
+import dev.es.server.hub.Hub;
+import dev.es.server.hub.Subscription;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpMethod;
+import org.eclipse.jetty.io.EndPoint;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+
+/**
+ * GET {@code /{channel}}, the event stream, as a Jetty handler ahead of the Javalin routes: a stream holds a
+ * {@link StreamWriter} and no thread. Any other request, and a GET of what is not a channel name, goes on to
+ * Javalin.
+ *
+ * <p>A write that makes no progress for the configured timeout fails through Jetty's I/O idle timeout; an idle
+ * stream, with no write pending, is never cut by it.
+ */
+final class StreamHandler extends Handler.Abstract.NonBlocking {
+
+    /** How long a client should wait before reconnecting: soon, but not in a tight loop. */
+    static final Duration RECONNECT_HINT = Duration.ofSeconds(2);
+
+    private static final byte[] HELLO = SseFrames.retry(RECONNECT_HINT.toMillis());
+
+    private final Hub hub;
+    private final Cors cors;
+    private final Duration keepalive;
+    /** The streams now open, for the keepalive ticks and so that a stop can let them finish, or cut them. */
+    private final Set<StreamWriter> streams = ConcurrentHashMap.newKeySet();
+    private final Object allEnded = new Object();
+
+    StreamHandler(Hub hub, Cors cors, Duration keepalive) {
+        this.hub = hub;
+        this.cors = cors;
+        this.keepalive = keepalive;
+    }
+
+    @Override
+    public boolean handle(Request request, Response response, Callback callback) {
+        String channel = Request.getPathInContext(request).substring(1);
+        if (!HttpMethod.GET.is(request.getMethod()) || !ChannelName.isValid(channel)) {
+            return false;
+        }
+        cors.headers().forEach(response.getHeaders()::put);
+        String lastEventId = request.getHeaders().get(Protocol.LAST_EVENT_ID);
+        if (lastEventId == null || lastEventId.isBlank()) {
+            lastEventId = Request.extractQueryParameters(request).getValue(Protocol.LAST_EVENT_ID_PARAM);
+        }
+        StreamWriter writer = new StreamWriter(response, callback, getServer().getThreadPool(), HELLO, this::ended);
+        Subscription subscription;
+        try {
+            subscription = hub.subscribe(channel, lastEventId, writer::wake);
+        } catch (IllegalArgumentException subscribingToAll) {
+            return refuse(response, callback, 400, subscribingToAll.getMessage());
+        } catch (IllegalStateException stopping) {
+            // The hub refuses joins once it is stopping: come back (to another server) later.
+            return refuse(response, callback, 503, stopping.getMessage());
+        }
+        response.setStatus(200);
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, Protocol.EVENT_STREAM);
+        response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-cache");
+        // Tells nginx (and proxies that copy it) not to buffer the stream.
+        response.getHeaders().put("X-Accel-Buffering", "no");
+        // Closing the connection is what fails a write pending on a client that stopped reading.
+        EndPoint endPoint = request.getConnectionMetaData().getConnection().getEndPoint();
+        subscription.onAbort(endPoint::close);
+        // Only a pending write may time out: without this Jetty would also end a stream idle for the timeout.
+        request.addIdleTimeoutListener(idle -> false);
+        streams.add(writer);
+        writer.start(subscription);
+        return true;
+    }
+
+    @Override
+    protected void doStart() throws Exception {
+        super.doStart();
+        scheduleTick();
+    }
+
+    /**
+     * Lets the streams end once their subscriptions are closed, for at most the grace period; then cuts the
+     * connections of those with a write pending on a client that does not read.
+     */
+    void awaitStreams(Duration grace) throws InterruptedException {
+        long deadline = System.nanoTime() + grace.toNanos();
+        synchronized (allEnded) {
+            for (long left = grace.toNanos(); !streams.isEmpty() && left > 0; left = deadline - System.nanoTime()) {
+                TimeUnit.NANOSECONDS.timedWait(allEnded, left);
+            }
+        }
+        streams.forEach(stream -> stream.subscription().abort());
+    }
+
+    private void ended(StreamWriter stream) {
+        hub.unsubscribe(stream.subscription());
+        streams.remove(stream);
+        if (streams.isEmpty()) {
+            synchronized (allEnded) {
+                allEnded.notifyAll();
+            }
+        }
+    }
+
+    private void scheduleTick() {
+        getServer().getScheduler().schedule(this::tick, keepalive.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    private void tick() {
+        if (isRunning()) {
+            streams.forEach(StreamWriter::tick);
+            scheduleTick();
+        }
+    }
+
+    private static boolean refuse(Response response, Callback callback, int status, String message) {
+        response.setStatus(status);
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, Protocol.JSON);
+        byte[] body = Json.write(new ErrorBody(message)).getBytes(StandardCharsets.UTF_8);
+        response.write(true, ByteBuffer.wrap(body), callback);
+        return true;
+    }
+}

@@ -1,0 +1,103 @@
+package dev.es.server.http;
+
+import dev.es.common.SseFrames;
+import dev.es.server.hub.Subscription;
+import java.nio.ByteBuffer;
+import java.util.concurrent.Executor;
+import java.util.function.Consumer;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.IteratingCallback;
+
+/**
+ * One subscriber's writer, holding no thread: each turn takes everything queued and hands it to Jetty as one
+ * non-blocking write; the write's completion starts the next turn, and a subscription that finds its queue
+ * empty wakes the writer (on the executor) when frames arrive.
+ */
+final class StreamWriter extends IteratingCallback {
+
+    private static final byte[] KEEPALIVE = SseFrames.comment("");
+
+    private final Response response;
+    private final Callback done;
+    private final Executor executor;
+    private final Consumer<StreamWriter> ended;
+    private final Runnable turn = this::iterate;
+    /** Written first, with the headers: how long the client waits before reconnecting. */
+    private byte[] hello;
+    /** Set by {@link #start}, before the first turn. */
+    private Subscription subscription;
+    private volatile boolean keepaliveDue;
+    private volatile boolean wroteSinceTick;
+
+    /**
+     * @param done the request's callback, completed when the stream ends
+     * @param ended told once the stream has ended, before the request completes
+     */
+    StreamWriter(Response response, Callback done, Executor executor, byte[] hello, Consumer<StreamWriter> ended) {
+        this.response = response;
+        this.done = done;
+        this.executor = executor;
+        this.hello = hello;
+        this.ended = ended;
+    }
+
+    /** Starts writing for the subscription: the headers and the hello go out now, on the caller's thread. */
+    void start(Subscription subscription) {
+        this.subscription = subscription;
+        iterate();
+    }
+
+    Subscription subscription() {
+        return subscription;
+    }
+
+    /** Schedules a turn: the subscription has frames again, or has closed. Never writes on the caller's thread. */
+    void wake() {
+        executor.execute(turn);
+    }
+
+    /**
+     * Called every keepalive interval: a stream that wrote nothing since the last tick gets a comment, which is
+     * also how a client that went away is noticed.
+     */
+    void tick() {
+        if (!wroteSinceTick) {
+            keepaliveDue = true;
+            wake();
+        }
+        wroteSinceTick = false;
+    }
+
+    @Override
+    protected Action process() {
+        byte[] batch = hello != null ? hello : subscription.poll();
+        hello = null;
+        if (batch == null) {
+            return Action.SUCCEEDED;
+        }
+        if (batch.length == 0) {
+            if (!keepaliveDue) {
+                return Action.IDLE;
+            }
+            batch = KEEPALIVE;
+        }
+        keepaliveDue = false;
+        wroteSinceTick = true;
+        response.write(false, ByteBuffer.wrap(batch), this);
+        return Action.SCHEDULED;
+    }
+
+    @Override
+    protected void onCompleteSuccess() {
+        ended.accept(this);
+        done.succeeded();
+    }
+
+    @Override
+    protected void onCompleteFailure(Throwable clientGoneOrStalled) {
+        // The subscriber left or stopped reading; it may reconnect and replay from its Last-Event-ID.
+        ended.accept(this);
+        done.failed(clientGoneOrStalled);
+    }
+}
