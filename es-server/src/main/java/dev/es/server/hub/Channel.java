@@ -4,11 +4,7 @@ import dev.es.common.ChannelStatus;
 import dev.es.common.Event;
 import dev.es.common.SseFrames;
 import java.time.Instant;
-import java.util.Arrays;
-import java.util.Collections;
-import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongSupplier;
 
@@ -20,13 +16,10 @@ import java.util.function.LongSupplier;
  */
 final class Channel {
 
-    private static final Subscription[] NONE = new Subscription[0];
-
     private final String name;
     private final ReentrantLock lock = new ReentrantLock();
     private final History history;
-    /** Copy-on-write: fan-out iterates a snapshot while joins and leaves replace the array. */
-    private volatile Subscription[] subscribers = NONE;
+    private final Subscribers subscribers = new Subscribers();
     /** The hub's id source: unique across its channels and lives, and increasing. */
     private final LongSupplier hubIds;
     /** The lowest id this channel may give next: above every numeric id a publisher chose. */
@@ -67,13 +60,15 @@ final class Channel {
             published++;
             lastPublishedAtMillis = System.currentTimeMillis();
             int before = dropped.size();
-            for (Subscription subscriber : subscribers) {
+            for (int i = 0, n = subscribers.size(); i < n; i++) {
+                Subscription subscriber = subscribers.get(i);
                 if (!subscriber.offer(frame)) {
                     dropped.add(subscriber);
                 }
             }
-            if (dropped.size() > before) {
-                removeAll(dropped.subList(before, dropped.size()));
+            // After the loop: removing moves subscribers between slots.
+            for (int i = before; i < dropped.size(); i++) {
+                subscribers.remove(dropped.get(i));
             }
             return stored;
         } finally {
@@ -88,9 +83,7 @@ final class Channel {
             if (lastEventId != null) {
                 subscriber.replay(history.after(lastEventId));
             }
-            Subscription[] grown = Arrays.copyOf(subscribers, subscribers.length + 1);
-            grown[subscribers.length] = subscriber;
-            subscribers = grown;
+            subscribers.add(subscriber);
         } finally {
             lock.unlock();
         }
@@ -99,7 +92,7 @@ final class Channel {
     void leave(Subscription subscriber) {
         lock.lock();
         try {
-            removeAll(List.of(subscriber));
+            subscribers.remove(subscriber);
         } finally {
             lock.unlock();
         }
@@ -110,8 +103,7 @@ final class Channel {
         Subscription[] ended;
         lock.lock();
         try {
-            ended = subscribers;
-            subscribers = NONE;
+            ended = subscribers.clear();
         } finally {
             lock.unlock();
         }
@@ -121,13 +113,13 @@ final class Channel {
     }
 
     int subscriberCount() {
-        return subscribers.length;
+        return subscribers.size();
     }
 
     ChannelStatus status() {
         lock.lock();
         try {
-            return new ChannelStatus(name, subscribers.length, published,
+            return new ChannelStatus(name, subscribers.size(), published,
                     published == 0 ? null : Instant.ofEpochMilli(lastPublishedAtMillis).toString());
         } finally {
             lock.unlock();
@@ -138,7 +130,7 @@ final class Channel {
     boolean isIdle() {
         lock.lock();
         try {
-            return subscribers.length == 0 && history.isEmpty();
+            return subscribers.size() == 0 && history.isEmpty();
         } finally {
             lock.unlock();
         }
@@ -151,11 +143,5 @@ final class Channel {
         } catch (NumberFormatException | ArithmeticException notAnIdWeCouldFollow) {
             // Text ids (and the largest long) say nothing about order: the hub's sequence goes on as it was.
         }
-    }
-
-    private void removeAll(List<Subscription> gone) {
-        Set<Subscription> dropped = Collections.newSetFromMap(new IdentityHashMap<>());
-        dropped.addAll(gone);
-        subscribers = Arrays.stream(subscribers).filter(s -> !dropped.contains(s)).toArray(Subscription[]::new);
     }
 }

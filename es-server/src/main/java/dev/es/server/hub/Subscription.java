@@ -34,6 +34,8 @@ public final class Subscription {
     private final Runnable wake;
     /** Set when a poll found nothing: the next frame (or the close) wakes the consumer, once. */
     private boolean consumerWaiting;
+    /** Its place in its channel's {@link Subscribers}, -1 when in none; guarded by the channel's lock. */
+    int slot = -1;
 
     Subscription(String channel, long capacityBytes, Runnable wake) {
         this.channel = channel;
