@@ -12,6 +12,8 @@ import java.time.Duration;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.VirtualThreads;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /** The HTTP face of a hub: Javalin routes declared in one place, errors mapped to JSON in one place. */
 public final class HttpApi {
@@ -42,8 +44,7 @@ public final class HttpApi {
             cfg.startup.showOldJavalinVersionWarning = false;
             // Its watcher is a non-daemon thread that would hold the JVM for 5 s after a quick stop.
             cfg.startup.startupWatcherEnabled = false;
-            // A publish reads its body blocking: a virtual thread each, so slow publishers cannot exhaust the pool.
-            cfg.concurrency.useVirtualThreads = true;
+            cfg.jetty.threadPool = threadPool();
             cfg.http.prefer405over404 = true;
             // A pending read or write with no progress for this long fails: stalled subscribers and
             // trickling requests are cut, idle streams are not (they have no pending I/O).
@@ -87,6 +88,18 @@ public final class HttpApi {
                 replaceError(ctx, "method " + ctx.method() + " is not allowed; use " + allowed);
             });
         });
+    }
+
+    /**
+     * Jetty's pool of platform threads for its selectors and non-blocking work, handing blocking handlers (a
+     * publish reads its body blocking) to virtual threads, so that slow publishers cannot exhaust it. Javalin's
+     * own virtual-thread option would run everything, selectors included, on a new virtual thread per task.
+     */
+    private static QueuedThreadPool threadPool() {
+        QueuedThreadPool pool = new QueuedThreadPool();
+        pool.setName("es-http");
+        pool.setVirtualThreadsExecutor(VirtualThreads.getNamedVirtualThreadsExecutor("es-request"));
+        return pool;
     }
 
     /**

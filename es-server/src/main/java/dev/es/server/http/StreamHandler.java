@@ -7,18 +7,23 @@ import dev.es.common.Protocol;
 import dev.es.common.SseFrames;
 import dev.es.server.hub.Hub;
 import dev.es.server.hub.Subscription;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ForkJoinWorkerThread;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpMethod;
 import org.eclipse.jetty.io.EndPoint;
+import org.eclipse.jetty.io.EofException;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.BufferUtil;
 import org.eclipse.jetty.util.Callback;
 
 /**
@@ -42,6 +47,11 @@ final class StreamHandler extends Handler.Abstract.NonBlocking {
     /** The streams now open, for the keepalive ticks and so that a stop can let them finish, or cut them. */
     private final Set<StreamWriter> streams = ConcurrentHashMap.newKeySet();
     private final Object allEnded = new Object();
+    /**
+     * Where woken writers take their turns: a pool of platform threads, one per core, that a burst of wakes keeps
+     * busy without creating or parking a thread per wake.
+     */
+    private ForkJoinPool turns;
 
     StreamHandler(Hub hub, Cors cors, Duration keepalive) {
         this.hub = hub;
@@ -60,7 +70,7 @@ final class StreamHandler extends Handler.Abstract.NonBlocking {
         if (lastEventId == null || lastEventId.isBlank()) {
             lastEventId = Request.extractQueryParameters(request).getValue(Protocol.LAST_EVENT_ID_PARAM);
         }
-        StreamWriter writer = new StreamWriter(response, callback, getServer().getThreadPool(), HELLO, this::ended);
+        StreamWriter writer = new StreamWriter(response, callback, turns, HELLO, this::ended);
         Subscription subscription;
         try {
             subscription = hub.subscribe(channel, lastEventId, writer::wake);
@@ -75,6 +85,8 @@ final class StreamHandler extends Handler.Abstract.NonBlocking {
         response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-cache");
         // Tells nginx (and proxies that copy it) not to buffer the stream.
         response.getHeaders().put("X-Accel-Buffering", "no");
+        // The connection ends with the stream: it is watched for reads (below), so cannot serve another request.
+        response.getHeaders().put(HttpHeader.CONNECTION, "close");
         // Closing the connection is what fails a write pending on a client that stopped reading.
         EndPoint endPoint = request.getConnectionMetaData().getConnection().getEndPoint();
         subscription.onAbort(endPoint::close);
@@ -82,13 +94,45 @@ final class StreamHandler extends Handler.Abstract.NonBlocking {
         request.addIdleTimeoutListener(idle -> false);
         streams.add(writer);
         writer.start(subscription);
+        endOnRead(endPoint, writer);
         return true;
+    }
+
+    /**
+     * Ends the stream as soon as the client closes its end (or sends anything: a subscriber has nothing more to
+     * say), not at the next write to it, up to a keepalive later: counts stay true and no fan-out is spent on
+     * subscribers that left. Jetty itself does not tell a handler that its client closed.
+     */
+    private static void endOnRead(EndPoint endPoint, StreamWriter writer) {
+        endPoint.tryFillInterested(Callback.from(() -> {
+            try {
+                if (endPoint.fill(BufferUtil.allocate(1)) == 0) {
+                    endOnRead(endPoint, writer);
+                    return;
+                }
+            } catch (IOException alreadyGone) {
+                // Ended below all the same.
+            }
+            endPoint.close();
+            writer.abort(new EofException("the subscriber closed its connection"));
+        }, closing -> {}));
     }
 
     @Override
     protected void doStart() throws Exception {
+        turns = new ForkJoinPool(Runtime.getRuntime().availableProcessors(), pool -> {
+            ForkJoinWorkerThread thread = ForkJoinPool.defaultForkJoinWorkerThreadFactory.newThread(pool);
+            thread.setName("es-writer-" + thread.getPoolIndex());
+            return thread;
+        }, null, true);
         super.doStart();
         scheduleTick();
+    }
+
+    @Override
+    protected void doStop() throws Exception {
+        super.doStop();
+        turns.shutdownNow();
     }
 
     /**
