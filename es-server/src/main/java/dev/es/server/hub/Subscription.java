@@ -78,17 +78,19 @@ public final class Subscription {
      * what a slow reader lets pile up, not what it asked to catch up on.
      */
     void replay(List<byte[]> frames) {
+        boolean wakeConsumer = false;
         lock.lock();
         try {
             if (!frames.isEmpty() && closeReason == null) {
                 queue = new ArrayDeque<>(frames);
                 queuedBytes = frames.stream().mapToLong(frame -> frame.length).sum();
                 limitBytes = capacityBytes + queuedBytes;
-                signal();
+                wakeConsumer = signal();
             }
         } finally {
             lock.unlock();
         }
+        wakeIf(wakeConsumer);
     }
 
     /**
@@ -99,6 +101,8 @@ public final class Subscription {
      *     larger than the capacity still reaches a reader that keeps up.
      */
     boolean offer(byte[] frame) {
+        boolean queued;
+        boolean wakeConsumer;
         lock.lock();
         try {
             if (closeReason != null) {
@@ -107,20 +111,21 @@ public final class Subscription {
             if (queue == null) {
                 queue = new ArrayDeque<>(INITIAL_QUEUE);
             }
-            if (queue.isEmpty() || queuedBytes + frame.length <= limitBytes) {
+            queued = queue.isEmpty() || queuedBytes + frame.length <= limitBytes;
+            if (queued) {
                 queue.add(frame);
                 queuedBytes += frame.length;
-                signal();
-                return true;
+            } else {
+                closeReason = CloseReason.TOO_SLOW;
+                queue = null;
+                queuedBytes = 0;
             }
-            closeReason = CloseReason.TOO_SLOW;
-            queue = null;
-            queuedBytes = 0;
-            signal();
-            return false;
+            wakeConsumer = signal();
         } finally {
             lock.unlock();
         }
+        wakeIf(wakeConsumer);
+        return queued;
     }
 
     /**
@@ -171,15 +176,17 @@ public final class Subscription {
 
     /** Ends the subscription; frames already queued are still taken, unless it ends for being too slow. */
     void close(CloseReason reason) {
+        boolean wakeConsumer = false;
         lock.lock();
         try {
             if (closeReason == null) {
                 closeReason = reason;
-                signal();
+                wakeConsumer = signal();
             }
         } finally {
             lock.unlock();
         }
+        wakeIf(wakeConsumer);
     }
 
     /** What take and poll hand out, the lock held. */
@@ -196,11 +203,21 @@ public final class Subscription {
         return batch;
     }
 
-    /** Tells the consumer there is something: a blocked take returns, a waiting poller is woken once. */
-    private void signal() {
+    /**
+     * Tells the consumer there is something, the lock held: a blocked take returns at once.
+     *
+     * @return whether a waiting poller is to be woken, which the caller does once it has let go of the lock, so
+     *     that the woken consumer does not find it held
+     */
+    private boolean signal() {
         ready.signal();
-        if (consumerWaiting) {
-            consumerWaiting = false;
+        boolean wakeConsumer = consumerWaiting;
+        consumerWaiting = false;
+        return wakeConsumer;
+    }
+
+    private void wakeIf(boolean wakeConsumer) {
+        if (wakeConsumer) {
             wake.run();
         }
     }
