@@ -96,6 +96,10 @@ done
 run_load one-channel-1k -s 1000 -c 1 -m 2000 --size 100 -p 1
 run_load one-channel-10k -s 10000 -c 1 -m 200 --size 100 -p 1
 run_load hundred-channels -s 10000 -c 100 -m 5000 --size 100 -p 4
+# Stalled subscribers: the same load of 8 KiB events without and with 10 subscribers that never read, which
+# fill their socket buffers and queues (8 MB each) and are dropped as too slow; the healthy p99 is compared.
+run_load healthy-8k -s 500 -c 1 -m 1000 --size 8192 -p 1
+run_load stalled-8k -s 500 -c 1 -m 1000 --size 8192 -p 1 --stalled 10
 
 python3 - "$(getconf CLK_TCK)" "$out" "$memory" <<'PY'
 import json, statistics, sys
@@ -120,6 +124,13 @@ for name in dict.fromkeys(k[0] for k in rows):
     e, n = med["es"], med["nchan"]
     ratio = lambda a, b: f"{a / b:.2f}×" if b else "-"
     print(f"| {name} | es / nchan | {ratio(e[0], n[0])} | {ratio(e[1], n[1])} | {ratio(e[2], n[2])} | {ratio(e[3], n[3])} | |")
+if ("healthy-8k", "es") in rows and ("stalled-8k", "es") in rows:
+    print()
+    print("| 10 stalled subscribers beside 500 healthy | es | nchan |")
+    print("|---|---|---|")
+    p99 = lambda name, server: statistics.median(r[2] for r in rows[(name, server)])
+    print("| healthy p99 with / without the stalled ones | "
+          + " | ".join(f"{p99('stalled-8k', s) / p99('healthy-8k', s):.2f}×" for s in ("es", "nchan")) + " |")
 per = dict(line.split() for line in open(memory))
 print()
 print("| 10,000 idle subscribers | es | nchan | es / nchan |")
