@@ -15,6 +15,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ForkJoinWorkerThread;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpMethod;
@@ -34,7 +35,7 @@ import org.eclipse.jetty.util.Callback;
  * <p>A write that makes no progress for the configured timeout fails through Jetty's I/O idle timeout; an idle
  * stream, with no write pending, is never cut by it.
  */
-final class StreamHandler extends Handler.Abstract.NonBlocking {
+final class StreamHandler extends Handler.Abstract {
 
     /** How long a client should wait before reconnecting: soon, but not in a tight loop. */
     static final Duration RECONNECT_HINT = Duration.ofSeconds(2);
@@ -61,7 +62,8 @@ final class StreamHandler extends Handler.Abstract.NonBlocking {
 
     @Override
     public boolean handle(Request request, Response response, Callback callback) {
-        String channel = Request.getPathInContext(request).substring(1);
+        String path = Request.getPathInContext(request);
+        String channel = path.length() > 1 ? path.substring(1) : "";
         if (!HttpMethod.GET.is(request.getMethod()) || !ChannelName.isValid(channel)) {
             return false;
         }
@@ -70,7 +72,7 @@ final class StreamHandler extends Handler.Abstract.NonBlocking {
         if (lastEventId == null || lastEventId.isBlank()) {
             lastEventId = Request.extractQueryParameters(request).getValue(Protocol.LAST_EVENT_ID_PARAM);
         }
-        StreamWriter writer = new StreamWriter(response, callback, turns, HELLO, this::ended);
+        StreamWriter writer = new StreamWriter(response, callback, this::takeTurn, HELLO, this::ended);
         Subscription subscription;
         try {
             subscription = hub.subscribe(channel, lastEventId, writer::wake);
@@ -80,28 +82,41 @@ final class StreamHandler extends Handler.Abstract.NonBlocking {
             // The hub refuses joins once it is stopping: come back (to another server) later.
             return refuse(response, callback, 503, stopping.getMessage());
         }
-        response.setStatus(200);
-        response.getHeaders().put(HttpHeader.CONTENT_TYPE, Protocol.EVENT_STREAM);
-        response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-cache");
-        // Tells nginx (and proxies that copy it) not to buffer the stream.
-        response.getHeaders().put("X-Accel-Buffering", "no");
-        // The connection ends with the stream: it is watched for reads (below), so cannot serve another request.
-        response.getHeaders().put(HttpHeader.CONNECTION, "close");
-        // Closing the connection is what fails a write pending on a client that stopped reading.
-        EndPoint endPoint = request.getConnectionMetaData().getConnection().getEndPoint();
-        subscription.onAbort(endPoint::close);
-        // Only a pending write may time out: without this Jetty would also end a stream idle for the timeout.
-        request.addIdleTimeoutListener(idle -> false);
-        streams.add(writer);
-        writer.start(subscription);
-        endOnRead(endPoint, writer);
+        try {
+            writer.attach(subscription);
+            response.setStatus(200);
+            response.getHeaders().put(HttpHeader.CONTENT_TYPE, Protocol.EVENT_STREAM);
+            response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-cache");
+            // Tells nginx (and proxies that copy it) not to buffer the stream.
+            response.getHeaders().put("X-Accel-Buffering", "no");
+            // Only a pending write may time out: without this Jetty would also end a stream idle for the timeout.
+            request.addIdleTimeoutListener(idle -> false);
+            EndPoint endPoint = request.getConnectionMetaData().getConnection().getEndPoint();
+            boolean ownConnection = request.getConnectionMetaData().getHttpVersion().getVersion() < 20;
+            if (ownConnection) {
+                // It ends with the stream: it is watched for reads, so cannot serve another request.
+                response.getHeaders().put(HttpHeader.CONNECTION, "close");
+                // Closing it is what fails a write pending on a client that stopped reading.
+                subscription.onAbort(endPoint::close);
+                endOnRead(endPoint, writer);
+            } else {
+                // A multiplexed connection carries other requests: only this stream ends.
+                subscription.onAbort(() -> writer.abort(new EofException("the subscriber was cut off")));
+            }
+            streams.add(writer);
+        } catch (RuntimeException | Error unexpected) {
+            hub.unsubscribe(subscription);
+            throw unexpected;
+        }
+        writer.start();
         return true;
     }
 
     /**
      * Ends the stream as soon as the client closes its end (or sends anything: a subscriber has nothing more to
      * say), not at the next write to it, up to a keepalive later: counts stay true and no fan-out is spent on
-     * subscribers that left. Jetty itself does not tell a handler that its client closed.
+     * subscribers that left. Jetty itself does not tell a handler that its client closed. When the connection is
+     * closed from this side (a stop, a subscriber dropped as too slow), the watch fails, and ends the stream too.
      */
     private static void endOnRead(EndPoint endPoint, StreamWriter writer) {
         endPoint.tryFillInterested(Callback.from(() -> {
@@ -115,7 +130,19 @@ final class StreamHandler extends Handler.Abstract.NonBlocking {
             }
             endPoint.close();
             writer.abort(new EofException("the subscriber closed its connection"));
-        }, closing -> {}));
+        }, writer::abort));
+    }
+
+    /**
+     * Runs a writer's turn on the writer pool; once that has stopped (the server is stopping), on Jetty's, so
+     * that a wake never fails on the publisher's thread, which holds the hub's locks.
+     */
+    private void takeTurn(Runnable turn) {
+        try {
+            turns.execute(turn);
+        } catch (RejectedExecutionException stopped) {
+            getServer().getThreadPool().execute(turn);
+        }
     }
 
     @Override
@@ -132,7 +159,8 @@ final class StreamHandler extends Handler.Abstract.NonBlocking {
     @Override
     protected void doStop() throws Exception {
         super.doStop();
-        turns.shutdownNow();
+        // Turns already queued still run: each ends its stream, whose connection is closed by now.
+        turns.shutdown();
     }
 
     /**

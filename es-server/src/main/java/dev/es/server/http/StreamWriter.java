@@ -1,10 +1,12 @@
 package dev.es.server.http;
 
 import dev.es.common.SseFrames;
+import dev.es.server.hub.CloseReason;
 import dev.es.server.hub.Subscription;
 import java.nio.ByteBuffer;
 import java.util.concurrent.Executor;
 import java.util.function.Consumer;
+import org.eclipse.jetty.io.EofException;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.IteratingCallback;
@@ -25,7 +27,7 @@ final class StreamWriter extends IteratingCallback {
     private final Runnable turn = this::iterate;
     /** Written first, with the headers: how long the client waits before reconnecting. */
     private byte[] hello;
-    /** Set by {@link #start}, before the first turn. */
+    /** Set by {@link #attach}, before the writer is started or seen by anything else. */
     private Subscription subscription;
     private volatile boolean keepaliveDue;
     private volatile boolean wroteSinceTick;
@@ -42,9 +44,13 @@ final class StreamWriter extends IteratingCallback {
         this.ended = ended;
     }
 
-    /** Starts writing for the subscription: the headers and the hello go out now, on the caller's thread. */
-    void start(Subscription subscription) {
+    /** The subscription to write for: the hub's answer to a subscribe whose wake is this writer's. */
+    void attach(Subscription subscription) {
         this.subscription = subscription;
+    }
+
+    /** Starts writing: the headers and the hello go out now, on the caller's thread. */
+    void start() {
         iterate();
     }
 
@@ -70,10 +76,14 @@ final class StreamWriter extends IteratingCallback {
     }
 
     @Override
-    protected Action process() {
+    protected Action process() throws EofException {
         byte[] batch = hello != null ? hello : subscription.poll();
         hello = null;
         if (batch == null) {
+            if (subscription.closeReason() == CloseReason.TOO_SLOW) {
+                // Its connection is closed already: the stream failed, it did not end.
+                throw new EofException("dropped as too slow");
+            }
             return Action.SUCCEEDED;
         }
         if (batch.length == 0) {
@@ -90,14 +100,20 @@ final class StreamWriter extends IteratingCallback {
 
     @Override
     protected void onCompleteSuccess() {
-        ended.accept(this);
-        done.succeeded();
+        try {
+            ended.accept(this);
+        } finally {
+            done.succeeded();
+        }
     }
 
     @Override
     protected void onCompleteFailure(Throwable clientGoneOrStalled) {
         // The subscriber left or stopped reading; it may reconnect and replay from its Last-Event-ID.
-        ended.accept(this);
-        done.failed(clientGoneOrStalled);
+        try {
+            ended.accept(this);
+        } finally {
+            done.failed(clientGoneOrStalled);
+        }
     }
 }
