@@ -71,7 +71,8 @@ run_load() {
   done
 }
 
-# Memory per idle subscriber: the server's resident memory with 10,000 idle subscribers, less without them.
+# Memory per idle subscriber: the server's resident memory with 10,000 idle subscribers, less without them,
+# on a server that has already served (and dropped) 10,000 subscribers once.
 rss_kib() {
   local pids total=0
   if [[ $1 == es ]]; then pids=$(pgrep -f "dev.es.cli.Main serve --port $es_port"); else pids=$(pgrep -x nginx); fi
@@ -82,6 +83,11 @@ memory="$scratch/memory"
 for server in es nchan; do
   port=$es_port mode=api
   [[ $server == nchan ]] && port=$nchan_port mode=raw
+  # Warm: on a fresh es serve the first connections also pay for loading and compiling the code that serves
+  # them and for growing the heap, which is not what one more idle subscriber costs a running server.
+  "$root/es" bench --url "http://127.0.0.1:$port" --pub-mode "$mode" --channel-prefix warm -s 10000 -m 0 \
+    --timeout 60s --json >/dev/null 2>&1 || true
+  sleep 3
   before=$(rss_kib "$server")
   "$root/es" bench --url "http://127.0.0.1:$port" --pub-mode "$mode" --channel-prefix idle -s 10000 -m 0 \
     --hold 10s --timeout 60s --json >"$scratch/idle-$server.json" 2>/dev/null &
