@@ -59,8 +59,8 @@ run_load() {
       json=$("$root/es" bench --url "http://127.0.0.1:$port" --pub-mode "$mode" --channel-prefix "$name-$round" \
         --timeout 300s --json "$@" 2>/dev/null) || true
       after=$(ticks "$server")
-      # es notices subscribers that left at its next write to them (a keepalive at most 15 s later): wait
-      # until they are gone, so that no run pays for the last one's connections.
+      # Wait until the last run's subscribers are gone from es (it notices a close at once, and ends
+      # thousands of them in a moment), so that no run pays for the last one's connections.
       for _ in $(seq 400); do
         [[ $(curl -s -I "http://127.0.0.1:$es_port/all" | tr -d '\r' | awk -F': ' 'tolower($1)=="x-consumer-count"{print $2}') == 0 ]] && break
         sleep 0.1
@@ -103,7 +103,7 @@ run_load one-channel-1k -s 1000 -c 1 -m 2000 --size 100 -p 1
 run_load one-channel-10k -s 10000 -c 1 -m 200 --size 100 -p 1
 run_load hundred-channels -s 10000 -c 100 -m 5000 --size 100 -p 4
 # Stalled subscribers: the same load of 8 KiB events without and with 10 subscribers that never read, which
-# fill their socket buffers and queues (8 MB each) and are dropped as too slow; the healthy p99 is compared.
+# fill their socket buffers and 4 MiB queues with the 8 MB each is sent, and are dropped as too slow; the healthy p99 is compared.
 run_load healthy-8k -s 500 -c 1 -m 1000 --size 8192 -p 1
 run_load stalled-8k -s 500 -c 1 -m 1000 --size 8192 -p 1 --stalled 10
 

@@ -15,8 +15,8 @@ import java.util.Objects;
  * @param corsOrigin the {@code Access-Control-Allow-Origin} to send, or null to send none (same origin only)
  * @param corsMethods the methods a cross-origin page may use
  * @param history events kept per channel for replay
- * @param keepalive how often streams are checked: one that wrote nothing since the last check gets a comment, so an
- *     idle stream gets one every one to two intervals
+ * @param keepalive how often streams are checked: one that wrote no events since the last check gets a comment, so
+ *     the first comes one to two intervals after the last event, then one every interval
  * @param maxEventBytes the largest publish body accepted
  * @param queueBytes how far, in bytes of frames, a subscriber may fall behind before it is dropped as too slow
  */

@@ -64,8 +64,8 @@ final class StreamWriter extends IteratingCallback {
     }
 
     /**
-     * Called every keepalive interval: a stream that wrote nothing since the last tick gets a comment, which is
-     * also how a client that went away is noticed.
+     * Called every keepalive interval: a stream that wrote no events since the last tick gets a comment, so an
+     * idle stream gets one every interval.
      */
     void tick() {
         if (!wroteSinceTick) {
@@ -93,7 +93,8 @@ final class StreamWriter extends IteratingCallback {
             batch = KEEPALIVE;
         }
         keepaliveDue = false;
-        wroteSinceTick = true;
+        // A keepalive is not news: counting it would skip the next tick, a comment every other interval.
+        wroteSinceTick = batch != KEEPALIVE;
         response.write(false, ByteBuffer.wrap(batch), this);
         return Action.SCHEDULED;
     }

@@ -48,7 +48,7 @@ public final class Subscription {
         return channel;
     }
 
-    /** How to cut the subscriber's connection, which also ends a write its writer is blocked in. */
+    /** How to cut the subscriber's connection, which also fails a write pending on a client that does not read. */
     public void onAbort(Runnable action) {
         lock.lock();
         try {
@@ -60,7 +60,7 @@ public final class Subscription {
 
     /**
      * Cuts the subscriber's connection. Called with no lock held: it is I/O. The hub calls it for a
-     * subscription dropped as too slow, whose writer is likely blocked in a write the client does not read.
+     * subscription dropped as too slow, whose writer likely has a write pending that the client does not read.
      */
     public void abort() {
         Runnable action;
