@@ -17,7 +17,7 @@ import java.util.Set;
 public final class ClientConfig {
 
     /** The keys the file may hold. */
-    public static final Set<String> KEYS = Set.of("url", "token");
+    private static final Set<String> KEYS = Set.of("url", "token");
 
     private final Path file;
 

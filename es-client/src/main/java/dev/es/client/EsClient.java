@@ -105,7 +105,8 @@ public final class EsClient {
 
     /**
      * Opens a channel's event stream. A read that waits longer than {@code idleLimit} fails, which is how a
-     * silent (dead) connection is noticed; {@link HttpURLConnection#disconnect()} ends it from another thread.
+     * silent (dead) connection is noticed. Another thread ends a blocked read by interrupting the reading
+     * virtual thread ({@link EventStream#stop()}); closing the connection does not.
      *
      * @param lastEventId sent as Last-Event-ID when not null: the hub replays what came after it
      */

@@ -109,12 +109,12 @@ public final class EventStream {
                 connectedOnce = true;
                 failures = 0;
                 listener.onStatus("connected to " + client.endpoint().resolve("/" + channel));
-                // A stop() that came before the connection was published could not close it.
+                // A stop() that came while the connection was opening had no read to interrupt: do not start one.
                 if (!stopped) {
                     pump(connection.getInputStream(), parser);
                 }
             } catch (EsException e) {
-                // A connection cut by stop() is not a failure, even before the stream was ever open.
+                // A read ended by stop() is not a failure, even before the stream was ever open.
                 if (!stopped && (!connectedOnce || e.exitCode() != EsException.UNREACHABLE || !reconnect)) {
                     throw e;
                 }
@@ -160,7 +160,9 @@ public final class EventStream {
 
     /** The retry time, doubled per consecutive failure up to a cap, with up to 20% jitter against herds. */
     static long backoff(long retryMillis, int failures) {
-        long base = Math.min(MAX_BACKOFF.toMillis(), retryMillis << Math.min(failures, 5));
+        // Capped before the shift too: a huge retry: from the hub would overflow it.
+        long cap = MAX_BACKOFF.toMillis();
+        long base = Math.min(cap, Math.min(cap, retryMillis) << Math.min(failures, 5));
         return base + ThreadLocalRandom.current().nextLong(base / 5 + 1);
     }
 

@@ -21,18 +21,17 @@ public final class Durations {
         if (!m.matches()) {
             throw new IllegalArgumentException("'" + text + "' is not a duration: use e.g. 500ms, 10s, 2m or 1h");
         }
-        long amount;
+        String unit = m.group(2) == null ? "s" : m.group(2);
         try {
-            amount = Long.parseLong(m.group(1));
-        } catch (NumberFormatException tooLong) {
+            long amount = Long.parseLong(m.group(1));
+            return switch (unit) {
+                case "ms" -> Duration.ofMillis(amount);
+                case "m" -> Duration.ofMinutes(amount);
+                case "h" -> Duration.ofHours(amount);
+                default -> Duration.ofSeconds(amount);
+            };
+        } catch (NumberFormatException | ArithmeticException tooLong) {
             throw new IllegalArgumentException("'" + text + "' is too long a duration");
         }
-        String unit = m.group(2) == null ? "s" : m.group(2);
-        return switch (unit) {
-            case "ms" -> Duration.ofMillis(amount);
-            case "m" -> Duration.ofMinutes(amount);
-            case "h" -> Duration.ofHours(amount);
-            default -> Duration.ofSeconds(amount);
-        };
     }
 }

@@ -22,4 +22,12 @@ class DurationsTest {
         assertEquals("'ten' is not a duration: use e.g. 500ms, 10s, 2m or 1h",
                 assertThrows(IllegalArgumentException.class, () -> Durations.parse("ten")).getMessage());
     }
+
+    @Test
+    void aNumberBeyondWhatADurationHoldsIsTooLong() {
+        for (String text : new String[] {"99999999999999999999s", "9223372036854775807h", "9223372036854775807m"}) {
+            assertEquals("'" + text + "' is too long a duration",
+                    assertThrows(IllegalArgumentException.class, () -> Durations.parse(text)).getMessage());
+        }
+    }
 }

@@ -44,7 +44,7 @@ public final class LoadRun {
         }
     }
 
-    /** Runs the load; {@code progress} hears a one-line status every tenth of a second. */
+    /** Runs the load; {@code progress} hears a one-line status about every 10 ms while it waits. */
     public BenchResult execute(Consumer<String> progress) throws InterruptedException {
         long deadline = System.nanoTime() + settings.timeout().toNanos();
         List<BenchSubscriber> subscribers = new ArrayList<>();

@@ -1,7 +1,6 @@
 package dev.es.client.cli;
 
 import dev.es.client.ClientConfig;
-import dev.es.common.EnvironmentSource;
 import dev.es.common.EsException;
 import java.io.IOException;
 import java.util.concurrent.Callable;
@@ -39,7 +38,7 @@ public final class ConfigCommand {
 
         @Override
         public Integer call() {
-            ClientConfig config = ClientConfig.forUser(EnvironmentSource.of(spec.root().userObject()));
+            ClientConfig config = EndpointOptions.config(spec);
             try {
                 config.set(key, value);
             } catch (IllegalArgumentException e) {

@@ -12,7 +12,7 @@ import picocli.CommandLine.Spec;
 /** {@code --url}, {@code --token} and {@code --token-file}, shared by every client command. */
 public final class EndpointOptions {
 
-    @Option(names = "--url", paramLabel = "URL", description = "The hub (default: $ES_URL, the config file, or http://127.0.0.1:8080).")
+    @Option(names = "--url", paramLabel = "URL", description = "The hub (default: $ES_URL, the config file, or " + EndpointResolver.DEFAULT_URL + ").")
     String url;
 
     @Option(names = "--token", paramLabel = "TOKEN", description = "Auth-Token to send (default: $ES_TOKEN or the config file).")
@@ -28,5 +28,10 @@ public final class EndpointOptions {
     public Endpoint endpoint() {
         Map<String, String> env = EnvironmentSource.of(command.root().userObject());
         return new EndpointResolver(env, ClientConfig.forUser(env), System.in).resolve(url, token, tokenFile);
+    }
+
+    /** The user's config file, found through the command's environment (its own, in tests). */
+    static ClientConfig config(CommandSpec spec) {
+        return ClientConfig.forUser(EnvironmentSource.of(spec.root().userObject()));
     }
 }

@@ -1,8 +1,6 @@
 package dev.es.client.cli;
 
-import dev.es.client.ClientConfig;
 import dev.es.client.EsClient;
-import dev.es.common.EnvironmentSource;
 import dev.es.common.EsException;
 import dev.es.common.Event;
 import java.io.BufferedReader;
@@ -76,12 +74,14 @@ public final class PublishCommand implements Callable<Integer> {
             throw new EsException(EsException.USAGE, "give the data one way: DATA, -f FILE or -l");
         }
         EsClient client = new EsClient(endpoint.endpoint());
+        // --verbose is the root's, inherited: it prints the id each event was stored with.
+        boolean printIds = Verbosity.requested(spec.root().commandLine().getParseResult());
         if (lines) {
-            publishLines(client);
+            publishLines(client, printIds);
         } else if (sources == 0 && Terminals.stdinIsTerminal()) {
-            return PublishPrompt.run(client, channel, this::event, ClientConfig.forUser(EnvironmentSource.of(spec.root().userObject())).historyFile());
+            return PublishPrompt.run(client, channel, this::event, EndpointOptions.config(spec).historyFile());
         } else {
-            publish(client, singleData());
+            publish(client, singleData(), printIds);
         }
         return 0;
     }
@@ -98,10 +98,10 @@ public final class PublishCommand implements Callable<Integer> {
         return input.endsWith("\n") ? input.substring(0, input.length() - (input.endsWith("\r\n") ? 2 : 1)) : input;
     }
 
-    private void publishLines(EsClient client) throws IOException {
+    private void publishLines(EsClient client, boolean printIds) throws IOException {
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
         for (String line = in.readLine(); line != null; line = in.readLine()) {
-            publish(client, line);
+            publish(client, line, printIds);
         }
     }
 
@@ -114,10 +114,9 @@ public final class PublishCommand implements Callable<Integer> {
         }
     }
 
-    private void publish(EsClient client, String payload) {
+    private void publish(EsClient client, String payload, boolean printIds) {
         String stored = client.publish(channel, event(payload));
-        // --verbose is the root's, inherited: it prints the id each event was stored with.
-        if (stored != null && Verbosity.requested(spec.root().commandLine().getParseResult())) {
+        if (stored != null && printIds) {
             spec.commandLine().getOut().println(stored);
             spec.commandLine().getOut().flush();
         }
