@@ -139,6 +139,7 @@ class ClientProcessIT {
 
         Process fromEnv = EsScript.process(env("ES_TOKEN", "from-env"), "publish", "ch", "x").start();
         assertTrue(fromEnv.waitFor(10, TimeUnit.SECONDS));
+        assertEquals(4, fromEnv.exitValue());
         assertEquals("es: token from ES_TOKEN was refused\n", read(fromEnv, true));
 
         Process fromFlag = EsScript.process(env("ES_TOKEN", "from-env"), "publish", "--token", TOKEN, "ch", "x").start();
@@ -152,6 +153,7 @@ class ClientProcessIT {
         noUrl.remove("ES_URL");
         Process set = EsScript.process(noUrl, "config", "set", "url", server.url().toString()).start();
         assertTrue(set.waitFor(10, TimeUnit.SECONDS));
+        assertEquals(0, set.exitValue(), read(set, true));
         Process publish = EsScript.process(noUrl, "publish", "--token", TOKEN, "--verbose", "--id", "9", "ch", "x").start();
         assertTrue(publish.waitFor(10, TimeUnit.SECONDS));
         assertEquals("9\n", read(publish, false));
