@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -44,7 +45,7 @@ class ClientProcessIT {
 
     /** The environment of a user whose ES_URL points at the test hub and whose home is empty. */
     private Map<String, String> env(String... more) {
-        Map<String, String> env = new java.util.HashMap<>(Map.of("ES_URL", server.url().toString(), "HOME", home.toString()));
+        Map<String, String> env = new HashMap<>(Map.of("ES_URL", server.url().toString(), "HOME", home.toString()));
         for (int i = 0; i + 1 < more.length; i += 2) {
             env.put(more[i], more[i + 1]);
         }

@@ -53,7 +53,7 @@ class DistArchiveIT {
 
     @Test
     void everyCommandHasAManPageThatManFindsThroughThePath() throws Exception {
-        for (String page : List.of("es", "es-serve", "es-publish", "es-subscribe", "es-channels", "es-close", "es-config", "es-completion")) {
+        for (String page : List.of("es", "es-serve", "es-publish", "es-subscribe", "es-channels", "es-close", "es-config", "es-completion", "es-bench")) {
             assertTrue(Files.exists(home.resolve("man/man1/" + page + ".1")), page);
         }
         Result man = run(home, "man", "es-subscribe");

@@ -15,7 +15,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** A real {@code es serve} process, on the classpath this test runs with, as a user would start it. */
+/** A real {@code es serve} process, started through the distribution's launcher ({@link EsScript}) as a user would. */
 final class ServeProcess implements AutoCloseable {
 
     private static final Pattern LISTENING = Pattern.compile("listening on (http://\\S+),");
@@ -44,7 +44,7 @@ final class ServeProcess implements AutoCloseable {
         return new ServeProcess(process, stderr, URI.create(m.group(1)));
     }
 
-    /** Runs {@code es ARGS} to completion (bounded), returning its exit code and stderr. */
+    /** Runs {@code es serve ARGS} to completion (bounded), returning its exit code and stderr. */
     static Finished run(String... args) throws IOException, InterruptedException {
         Path stderr = Files.createTempFile("es", ".err");
         Process process = builder(Map.of(), args).redirectError(stderr.toFile()).start();

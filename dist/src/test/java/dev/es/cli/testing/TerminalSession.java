@@ -38,7 +38,7 @@ public final class TerminalSession implements AutoCloseable {
         run(command);
     }
 
-    public String screen() throws IOException, InterruptedException {
+    private String screen() throws IOException, InterruptedException {
         return run(List.of("tmux", "-L", socket, "capture-pane", "-p", "-t", "0"));
     }
 
