@@ -48,10 +48,12 @@ ticks() {
 }
 
 out="$scratch/results"
-# run_load NAME ARGS...: one es bench run against each server per round, alternating.
+# run_load NAME ARGS...: one es bench run against each server per round, alternating. Round 0 is a warm-up
+# that is not recorded: a JVM compiles its hot code over the first runs of a load (es's CPU per delivery fell
+# from 39 to 10 µs over four 100-channel runs on one server), and the figures are for a server that has run.
 run_load() {
   local name=$1; shift
-  for round in $(seq "$runs"); do
+  for round in $(seq 0 "$runs"); do
     for server in es nchan; do
       local port=$es_port mode=api before after json
       [[ $server == nchan ]] && port=$nchan_port mode=raw
@@ -65,7 +67,9 @@ run_load() {
         [[ $(curl -s -I "http://127.0.0.1:$es_port/all" | tr -d '\r' | awk -F': ' 'tolower($1)=="x-consumer-count"{print $2}') == 0 ]] && break
         sleep 0.1
       done
-      printf '%s\t%s\t%s\t%s\n' "$name" "$server" "$((after - before))" "${json:-{\}}" >>"$out"
+      if ((round > 0)); then
+        printf '%s\t%s\t%s\t%s\n' "$name" "$server" "$((after - before))" "${json:-{\}}" >>"$out"
+      fi
       echo "compare: $name $server run $round: ${json:0:200}" >&2
     done
   done
