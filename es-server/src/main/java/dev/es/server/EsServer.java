@@ -28,19 +28,29 @@ public final class EsServer implements AutoCloseable {
 
     private EsServer(ServerSettings settings) {
         this.settings = settings;
-        this.broker = Broker.inProcess();
+        this.broker = settings.redis() == null
+                ? Broker.inProcess()
+                : Broker.redis(settings.redis(), settings.history());
         this.hub = new Hub(broker, settings.history(), settings.queueBytes());
         this.http = new HttpApi(hub, settings);
     }
 
     /**
-     * Starts a hub listening on the settings' host and port.
+     * Starts a hub listening on the settings' host and port, sharing its channels through Redis when the
+     * settings name it.
      *
      * @throws io.javalin.util.JavalinBindException when the port cannot be bound
+     * @throws dev.es.server.broker.BrokerUnavailableException when Redis cannot be reached
+     * @throws IllegalArgumentException when the Redis URI is not one
      */
     public static EsServer start(ServerSettings settings) {
         EsServer server = new EsServer(settings);
-        server.http.start();
+        try {
+            server.http.start();
+        } catch (RuntimeException e) {
+            server.broker.close();
+            throw e;
+        }
         return server;
     }
 

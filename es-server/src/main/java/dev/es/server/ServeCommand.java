@@ -3,12 +3,14 @@ package dev.es.server;
 import dev.es.common.EnvironmentSource;
 import dev.es.common.EsException;
 import dev.es.common.Token;
+import dev.es.server.broker.BrokerUnavailableException;
 import io.javalin.util.JavalinBindException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -34,6 +36,7 @@ import picocli.CommandLine.Spec;
             "  es serve --port 9000 --token s3cret",
             "  ES_TOKEN=s3cret es serve --host 0.0.0.0 --cors-origin '*'",
             "  es serve --history 0 --keepalive 30s",
+            "  es serve --port 8081 --redis redis://127.0.0.1:6379   # several servers, one hub",
             "",
             "Ctrl-C or SIGTERM ends every stream and exits."
         })
@@ -85,12 +88,25 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--max-event-bytes", paramLabel = "BYTES", description = "Largest publish body accepted (default: ${DEFAULT-VALUE}).")
     long maxEventBytes = ServerSettings.DEFAULT_MAX_EVENT_BYTES;
 
+    @Option(
+            names = "--redis",
+            paramLabel = "URI",
+            description = {
+                "Share channels, history and counts with every es serve on this Redis: "
+                        + "redis://[user:password@]HOST[:PORT][/DB], rediss:// for TLS (default: $ES_REDIS)."
+            })
+    String redis;
+
     @Override
     public Integer call() throws InterruptedException {
         ServerSettings settings = settings();
         EsServer server;
         try {
             server = EsServer.start(settings);
+        } catch (BrokerUnavailableException e) {
+            throw new EsException(EsException.FAILURE, e.getMessage(), e);
+        } catch (IllegalArgumentException e) {
+            throw new EsException(EsException.USAGE, e.getMessage(), e);
         } catch (JavalinBindException e) {
             Throwable root = e;
             while (root.getCause() != null) {
@@ -105,10 +121,11 @@ public final class ServeCommand implements Callable<Integer> {
             stopped.countDown();
         }, "es-serve-shutdown"));
         spec.commandLine().getOut().printf(
-                "es serve: listening on %s, auth %s, history %d events per channel%n",
+                "es serve: listening on %s, auth %s, history %d events per channel%s%n",
                 server.url(),
                 settings.authRequired() ? "on (Auth-Token)" : "off",
-                settings.history());
+                settings.history(),
+                settings.redis() == null ? "" : ", channels shared through Redis");
         spec.commandLine().getOut().flush();
         stopped.await();
         return 0;
@@ -131,6 +148,7 @@ public final class ServeCommand implements Callable<Integer> {
                     .history(history)
                     .keepalive(keepalive)
                     .maxEventBytes(maxEventBytes)
+                    .redis(redis != null ? redis : blankAsNull(environment().get("ES_REDIS")))
                     .build();
         } catch (IllegalArgumentException e) {
             throw new EsException(EsException.USAGE, e.getMessage());
@@ -138,8 +156,16 @@ public final class ServeCommand implements Callable<Integer> {
     }
 
     private String token() {
-        Token found = Token.find(token, tokenFile, EnvironmentSource.of(spec.root().userObject()), System.in);
+        Token found = Token.find(token, tokenFile, environment(), System.in);
         return found == null ? null : found.value();
+    }
+
+    private Map<String, String> environment() {
+        return EnvironmentSource.of(spec.root().userObject());
+    }
+
+    private static String blankAsNull(String value) {
+        return value == null || value.isBlank() ? null : value;
     }
 
     private static boolean isLoopback(String address) {

@@ -19,6 +19,7 @@ import java.util.Objects;
  *     the first comes one to two intervals after the last event, then one every interval
  * @param maxEventBytes the largest publish body accepted
  * @param queueBytes how far, in bytes of frames, a subscriber may fall behind before it is dropped as too slow
+ * @param redis the Redis URI through which servers share channels, or null for this server alone
  */
 public record ServerSettings(
         String host,
@@ -30,7 +31,8 @@ public record ServerSettings(
         int history,
         Duration keepalive,
         long maxEventBytes,
-        long queueBytes) {
+        long queueBytes,
+        String redis) {
 
     /** Loopback: a hub reachable from elsewhere is a decision (with a token, or --no-auth). */
     public static final String DEFAULT_HOST = "127.0.0.1";
@@ -66,6 +68,9 @@ public record ServerSettings(
         if (token != null && token.isBlank()) {
             throw new IllegalArgumentException("token must not be blank");
         }
+        if (redis != null && redis.isBlank()) {
+            throw new IllegalArgumentException("the Redis URI must not be blank");
+        }
         requirePositive("timeout", timeout);
         requirePositive("keepalive", keepalive);
         if (history < 0) {
@@ -95,6 +100,7 @@ public record ServerSettings(
         private Duration keepalive = DEFAULT_KEEPALIVE;
         private long maxEventBytes = DEFAULT_MAX_EVENT_BYTES;
         private long queueBytes = DEFAULT_QUEUE_BYTES;
+        private String redis;
 
         private Builder() {}
 
@@ -148,10 +154,15 @@ public record ServerSettings(
             return this;
         }
 
+        public Builder redis(String value) {
+            redis = value;
+            return this;
+        }
+
         public ServerSettings build() {
             return new ServerSettings(
                     host, port, token, timeout, corsOrigin, corsMethods, history, keepalive, maxEventBytes,
-                    queueBytes);
+                    queueBytes, redis);
         }
     }
 

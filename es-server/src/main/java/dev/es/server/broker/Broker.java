@@ -1,14 +1,17 @@
 package dev.es.server.broker;
 
+import dev.es.common.ChannelStatus;
 import dev.es.common.Event;
+import java.util.List;
 
 /**
  * The seam between this server's hub and every other server sharing its channels: publishes and closes go
- * through the broker, which hands them to the hub of each server, this one included.
+ * through the broker, which hands them to the hub of each server, this one included; counts and listings come
+ * from it, so that they cover every server.
  */
 public interface Broker extends AutoCloseable {
 
-    /** Where a broker delivers: the local hub. */
+    /** Where a broker delivers, and what it knows of this server: the local hub. */
     interface Sink {
         /**
          * Delivers an event to this server's subscribers of the channel ({@code all}: of every channel).
@@ -19,6 +22,12 @@ public interface Broker extends AutoCloseable {
 
         /** Disconnects this server's subscribers of the channel ({@code all}: of every channel). */
         void closeChannel(String channel);
+
+        /** The channel as this server alone knows it, or null when it has no such channel. */
+        ChannelStatus localStatus(String channel);
+
+        /** This server's channels, sorted by name. */
+        List<ChannelStatus> localStatuses();
     }
 
     /** Starts handing what any server accepts to the sink. */
@@ -28,11 +37,26 @@ public interface Broker extends AutoCloseable {
      * Accepts an event for every server; returns once it is accepted.
      *
      * @return the event with its id when this broker assigns ids on acceptance, else as given
+     * @throws BrokerUnavailableException when the event could not be stored
      */
     Event publish(String channel, Event event);
 
+    /**
+     * Makes sure this server receives the channel's events and holds its history before a subscriber joins it
+     * here, so that the joiner's replay and live events meet with no gap.
+     *
+     * @throws BrokerUnavailableException when that cannot be done now
+     */
+    void follow(String channel);
+
     /** Closes a channel on every server. */
     void closeChannel(String channel);
+
+    /** The channel with its subscribers on every server, or null when it exists nowhere. */
+    ChannelStatus status(String channel);
+
+    /** Every channel of every server, sorted by name. */
+    List<ChannelStatus> statuses();
 
     @Override
     void close();
@@ -40,5 +64,17 @@ public interface Broker extends AutoCloseable {
     /** The broker for a single server: delivers at once, in the caller's thread. */
     static Broker inProcess() {
         return new InProcessBroker();
+    }
+
+    /**
+     * The broker for several servers sharing channels through Redis; connects at once.
+     *
+     * @param uri {@code redis://[user:password@]host[:port][/db]}, or {@code rediss://} for TLS
+     * @param history events kept per channel, in Redis
+     * @throws IllegalArgumentException when the URI is not a Redis URI
+     * @throws BrokerUnavailableException when Redis cannot be reached
+     */
+    static Broker redis(String uri, int history) {
+        return RedisBroker.connect(uri, history);
     }
 }

@@ -1,9 +1,11 @@
 package dev.es.server.broker;
 
+import dev.es.common.ChannelStatus;
 import dev.es.common.Event;
+import java.util.List;
 import java.util.Objects;
 
-/** One server alone: accepting an event is delivering it. */
+/** One server alone: accepting an event is delivering it, and this server's channels are all there are. */
 final class InProcessBroker implements Broker {
 
     private volatile Sink sink;
@@ -19,8 +21,23 @@ final class InProcessBroker implements Broker {
     }
 
     @Override
+    public void follow(String channel) {
+        // Every event already reaches this server's hub.
+    }
+
+    @Override
     public void closeChannel(String channel) {
         sink.closeChannel(channel);
+    }
+
+    @Override
+    public ChannelStatus status(String channel) {
+        return sink.localStatus(channel);
+    }
+
+    @Override
+    public List<ChannelStatus> statuses() {
+        return sink.localStatuses();
     }
 
     @Override

@@ -19,6 +19,8 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
 public final class HttpApi {
 
     private static final String CHANNEL_PATH = "/{channel}";
+    /** What a 503 asks a client to wait: a stop or a lost Redis connection is over in seconds, or never. */
+    static final String RETRY_AFTER_SECONDS = "1";
     /**
      * What a stop waits for stream writers to finish their last write once their subscriptions are closed;
      * then the connections of writers stuck on clients that stopped reading are cut.
@@ -73,8 +75,12 @@ public final class HttpApi {
 
             cfg.routes.exception(ApiError.class, (e, ctx) -> error(ctx, e.status(), e.getMessage()));
             cfg.routes.exception(IllegalArgumentException.class, (e, ctx) -> error(ctx, 400, e.getMessage()));
-            // The hub refuses joins and publishes once it is stopping: come back (to another server) later.
-            cfg.routes.exception(IllegalStateException.class, (e, ctx) -> error(ctx, 503, e.getMessage()));
+            // The hub refuses joins and publishes once it is stopping, and the broker while Redis is away: come
+            // back (to another server) later.
+            cfg.routes.exception(IllegalStateException.class, (e, ctx) -> {
+                ctx.header("Retry-After", RETRY_AFTER_SECONDS);
+                error(ctx, 503, e.getMessage());
+            });
             cfg.routes.error(404, ctx -> replaceError(ctx, "not found: a channel is one path segment; " + ChannelName.RULE));
             cfg.routes.error(405, ctx -> {
                 if (!ctx.path().startsWith(Protocol.RESERVED_PREFIX) && !ChannelName.isValid(ctx.path().substring(1))) {

@@ -79,7 +79,8 @@ final class StreamHandler extends Handler.Abstract {
         } catch (IllegalArgumentException subscribingToAll) {
             return refuse(response, callback, 400, subscribingToAll.getMessage());
         } catch (IllegalStateException stopping) {
-            // The hub refuses joins once it is stopping: come back (to another server) later.
+            // The hub refuses joins once it is stopping, the broker while Redis is away: come back later.
+            response.getHeaders().put("Retry-After", HttpApi.RETRY_AFTER_SECONDS);
             return refuse(response, callback, 503, stopping.getMessage());
         }
         try {

@@ -83,6 +83,7 @@ public final class Hub implements Broker.Sink {
             throw new IllegalArgumentException(ChannelName.ALL_IS_RESERVED);
         }
         requireRunning();
+        broker.follow(channel);
         Subscription subscription = new Subscription(channel, queueBytes, wake);
         // Joined inside compute so that a channel being forgotten as idle cannot swallow the join.
         channels.compute(channel, (name, existing) -> {
@@ -101,26 +102,40 @@ public final class Hub implements Broker.Sink {
         });
     }
 
+    /** Whether the channel exists on any server sharing this hub's channels. */
     public boolean channelExists(String channel) {
-        return channels.containsKey(channel);
+        return broker.status(channel) != null;
     }
 
+    /** Subscribers of the channel on every server. */
     public int consumerCount(String channel) {
-        Channel found = channels.get(channel);
-        return found == null ? 0 : found.subscriberCount();
+        ChannelStatus found = broker.status(channel);
+        return found == null ? 0 : found.consumers();
     }
 
+    /** Subscribers of every channel on every server. */
     public int consumerCountAll() {
-        return channels.values().stream().mapToInt(Channel::subscriberCount).sum();
+        return broker.statuses().stream().mapToInt(ChannelStatus::consumers).sum();
     }
 
-    /** The existing channels, sorted. */
+    /** The existing channels of every server, sorted. */
     public List<String> channels() {
-        return channels.keySet().stream().sorted().toList();
+        return broker.statuses().stream().map(ChannelStatus::name).toList();
     }
 
-    /** Every channel with its counts, sorted by name, as the JSON listing shows them. */
+    /** Every channel of every server with its counts, sorted by name, as the JSON listing shows them. */
     public List<ChannelStatus> statuses() {
+        return broker.statuses();
+    }
+
+    @Override
+    public ChannelStatus localStatus(String channel) {
+        Channel found = channels.get(channel);
+        return found == null ? null : found.status();
+    }
+
+    @Override
+    public List<ChannelStatus> localStatuses() {
         return channels.values().stream()
                 .map(Channel::status)
                 .sorted(Comparator.comparing(ChannelStatus::name))

@@ -1,0 +1,260 @@
+package dev.es.server.broker;
+
+import dev.es.common.ChannelName;
+import dev.es.common.ChannelStatus;
+import dev.es.common.Event;
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisException;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.Delay;
+import io.lettuce.core.resource.DefaultClientResources;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Several servers as one hub, on Redis: each channel's events in a stream (its history, trimmed to the
+ * history length, and the order every server delivers in), announced to every server over pub/sub
+ * ({@link RedisFeed}); each server's subscriber counts in a hash that expires unless renewed
+ * ({@link RedisPresence}). The Lua scripts beside this class say what each step does in Redis.
+ *
+ * <p>While Redis cannot be reached, whatever must store or read answers {@link BrokerUnavailableException}
+ * at once (Lettuce rejects commands while disconnected rather than queueing them), streams already open stay
+ * open, and Lettuce reconnects with backoff; the feed then catches up.
+ */
+final class RedisBroker implements Broker {
+
+    static final String EVENTS = "es:events";
+    static final String SERVERS = "es:servers";
+    static final String SERVER_PREFIX = "es:server:";
+    /** Without a timeout in the URI: long enough for a busy Redis, short enough that a publisher is told. */
+    static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(2);
+
+    private static final RedisScript PUBLISH = RedisScript.named("publish");
+    private static final RedisScript CLOSE = RedisScript.named("close");
+    private static final RedisScript STATUSES = RedisScript.named("statuses");
+
+    private final String location;
+    private final String server = UUID.randomUUID().toString();
+    private final long streamLength;
+    private final Duration timeout;
+    private final ClientResources resources;
+    private final RedisClient client;
+    private final StatefulRedisConnection<String, String> connection;
+    private final RedisCommands<String, String> redis;
+    private StatefulRedisPubSubConnection<String, String> announcements;
+    private RedisFeed feed;
+    private RedisPresence presence;
+    private volatile Sink sink;
+
+    private RedisBroker(RedisURI uri, int history) {
+        this.location = location(uri);
+        // A stream keeps at least the newest entry: with no history kept for replay it still carries events.
+        this.streamLength = Math.max(history, 1);
+        this.timeout = uri.getTimeout();
+        this.resources = DefaultClientResources.builder()
+                .reconnectDelay(Delay.exponential(Duration.ofMillis(50), Duration.ofSeconds(2), 2, TimeUnit.MILLISECONDS))
+                .build();
+        this.client = RedisClient.create(resources, uri);
+        client.setOptions(ClientOptions.builder()
+                .autoReconnect(true)
+                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                .build());
+        try {
+            this.connection = client.connect();
+        } catch (RedisException e) {
+            shutdownClient();
+            throw unavailable("cannot reach Redis at " + location, e);
+        }
+        this.redis = connection.sync();
+    }
+
+    /**
+     * Connects to Redis, or fails at once.
+     *
+     * @param uri {@code redis://[user:password@]host[:port][/db]}, or {@code rediss://} for TLS
+     * @param history events kept per channel
+     * @throws IllegalArgumentException when the URI is not a Redis URI
+     * @throws BrokerUnavailableException when Redis cannot be reached
+     */
+    static RedisBroker connect(String uri, int history) {
+        RedisURI parsed;
+        try {
+            parsed = RedisURI.create(uri);
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("invalid Redis URI '" + uri + "': " + e.getMessage(), e);
+        }
+        if (!uri.contains("timeout=")) {
+            parsed.setTimeout(DEFAULT_TIMEOUT);
+        }
+        return new RedisBroker(parsed, history);
+    }
+
+    static String streamKey(String channel) {
+        return "es:channel:" + channel;
+    }
+
+    static BrokerUnavailableException unavailable(String what, Throwable cause) {
+        String reason = cause == null || cause.getMessage() == null ? "" : ": " + rootMessage(cause);
+        return new BrokerUnavailableException(what + reason, cause);
+    }
+
+    @Override
+    public void connect(Sink target) {
+        sink = target;
+        feed = new RedisFeed(redis, target, timeout);
+        presence = new RedisPresence(redis, target, server);
+        try {
+            announcements = client.connectPubSub();
+            announcements.addListener(feed);
+            announcements.sync().subscribe(EVENTS);
+        } catch (RedisException e) {
+            close();
+            throw unavailable("cannot reach Redis at " + location, e);
+        }
+        presence.start();
+    }
+
+    @Override
+    public Event publish(String channel, Event event) {
+        if (channel.equals(ChannelName.ALL)) {
+            for (ChannelStatus each : statuses()) {
+                publishOne(each.name(), event);
+            }
+            return event;
+        }
+        return publishOne(channel, event);
+    }
+
+    private Event publishOne(String channel, Event event) {
+        try {
+            String id = PUBLISH.run(redis, ScriptOutputType.VALUE, new String[] {streamKey(channel)},
+                    channel,
+                    orEmpty(event.id()),
+                    orEmpty(event.event()),
+                    event.data(),
+                    event.retry() == null ? "" : event.retry().toString(),
+                    Long.toString(streamLength));
+            return event.withId(id);
+        } catch (RedisException e) {
+            throw unavailable("Redis at " + location + " did not store the event; publish it again", e);
+        }
+    }
+
+    @Override
+    public void follow(String channel) {
+        feed.follow(channel);
+    }
+
+    @Override
+    public void closeChannel(String channel) {
+        try {
+            CLOSE.run(redis, ScriptOutputType.INTEGER, new String[0], channel);
+        } catch (RedisException e) {
+            throw unavailable("Redis at " + location + " did not close the channel", e);
+        }
+    }
+
+    @Override
+    public ChannelStatus status(String channel) {
+        List<ChannelStatus> found = merge(elsewhere(channel), local(sink.localStatus(channel)));
+        return found.isEmpty() ? null : found.getFirst();
+    }
+
+    @Override
+    public List<ChannelStatus> statuses() {
+        return merge(elsewhere(""), sink.localStatuses());
+    }
+
+    @Override
+    public void close() {
+        if (presence != null) {
+            presence.stop();
+        }
+        if (feed != null) {
+            feed.stop();
+        }
+        if (announcements != null) {
+            announcements.close();
+        }
+        connection.close();
+        shutdownClient();
+    }
+
+    /** Channels as Redis and the other servers know them (one, or every one for ""), by name. */
+    private Map<String, ChannelStatus> elsewhere(String channel) {
+        List<String> flat;
+        try {
+            flat = STATUSES.run(redis, ScriptOutputType.MULTI, new String[0], server, channel);
+        } catch (RedisException e) {
+            throw unavailable("Redis at " + location + " cannot tell the channels of every server", e);
+        }
+        Map<String, ChannelStatus> byName = new LinkedHashMap<>();
+        for (int i = 0; i + 3 < flat.size(); i += 4) {
+            String last = flat.get(i + 3);
+            byName.put(flat.get(i), new ChannelStatus(flat.get(i), Integer.parseInt(flat.get(i + 1)),
+                    Long.parseLong(flat.get(i + 2)),
+                    last.isEmpty() ? null : Instant.ofEpochMilli(Long.parseLong(last)).toString()));
+        }
+        return byName;
+    }
+
+    /**
+     * Redis's view with this server's subscribers added. A channel only this server has is listed while it has
+     * subscribers: its local history mirrors a stream, so with none and no stream it is gone for the others.
+     */
+    private static List<ChannelStatus> merge(Map<String, ChannelStatus> elsewhere, List<ChannelStatus> here) {
+        Map<String, ChannelStatus> all = new LinkedHashMap<>(elsewhere);
+        for (ChannelStatus mine : here) {
+            ChannelStatus theirs = all.get(mine.name());
+            if (theirs != null) {
+                all.put(mine.name(), new ChannelStatus(mine.name(), theirs.consumers() + mine.consumers(),
+                        theirs.events(), theirs.lastEventAt()));
+            } else if (mine.consumers() > 0) {
+                all.put(mine.name(), new ChannelStatus(mine.name(), mine.consumers(), 0, null));
+            }
+        }
+        List<ChannelStatus> sorted = new ArrayList<>(all.values());
+        sorted.sort(Comparator.comparing(ChannelStatus::name));
+        return sorted;
+    }
+
+    private static List<ChannelStatus> local(ChannelStatus status) {
+        return status == null ? List.of() : List.of(status);
+    }
+
+    private void shutdownClient() {
+        client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+        resources.shutdown(0, 2, TimeUnit.SECONDS);
+    }
+
+    /** The URI without its password, for messages. */
+    private static String location(RedisURI uri) {
+        return (uri.isSsl() ? "rediss://" : "redis://") + uri.getHost() + ":" + uri.getPort()
+                + (uri.getDatabase() == 0 ? "" : "/" + uri.getDatabase());
+    }
+
+    private static String rootMessage(Throwable failure) {
+        Throwable root = failure;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+    }
+
+    private static String orEmpty(String value) {
+        return value == null ? "" : value;
+    }
+}

@@ -1,0 +1,78 @@
+package dev.es.server.broker;
+
+import dev.es.common.ChannelStatus;
+import io.lettuce.core.RedisException;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.api.sync.RedisCommands;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * This server's subscriber counts, kept in Redis for the other servers: written when they change (checked
+ * every {@link #CHECK}) and at least every {@link #BEAT}, and kept there only {@link #KEEP}, so that a
+ * server that dies takes its counts with it within that time.
+ */
+final class RedisPresence {
+
+    static final Duration CHECK = Duration.ofMillis(100);
+    static final Duration BEAT = Duration.ofSeconds(1);
+    static final Duration KEEP = Duration.ofSeconds(3);
+
+    private static final RedisScript PRESENCE = RedisScript.named("presence");
+
+    private final RedisCommands<String, String> redis;
+    private final Broker.Sink sink;
+    private final String server;
+    private final ScheduledExecutorService timer =
+            Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("es-redis-presence").daemon().factory());
+    /** What was last written, as the script's arguments, or null when the last write failed. */
+    private List<String> written;
+    private long writtenAtNanos;
+
+    RedisPresence(RedisCommands<String, String> redis, Broker.Sink sink, String server) {
+        this.redis = redis;
+        this.sink = sink;
+        this.server = server;
+    }
+
+    void start() {
+        timer.scheduleWithFixedDelay(this::check, 0, CHECK.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** Stops writing and takes this server's counts out at once. */
+    void stop() {
+        timer.shutdownNow();
+        try {
+            redis.del(RedisBroker.SERVER_PREFIX + server);
+            redis.zrem(RedisBroker.SERVERS, server);
+        } catch (RedisException unreachable) {
+            // They expire by themselves.
+        }
+    }
+
+    private void check() {
+        List<String> args = new ArrayList<>();
+        args.add(server);
+        args.add(Long.toString(KEEP.toMillis()));
+        for (ChannelStatus channel : sink.localStatuses()) {
+            if (channel.consumers() > 0) {
+                args.add(channel.name());
+                args.add(Integer.toString(channel.consumers()));
+            }
+        }
+        if (args.equals(written) && System.nanoTime() - writtenAtNanos < BEAT.toNanos()) {
+            return;
+        }
+        try {
+            PRESENCE.run(redis, ScriptOutputType.INTEGER, new String[0], args.toArray(String[]::new));
+            written = args;
+            writtenAtNanos = System.nanoTime();
+        } catch (RedisException unreachable) {
+            written = null;
+        }
+    }
+}

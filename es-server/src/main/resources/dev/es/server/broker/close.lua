@@ -1,0 +1,14 @@
+-- Closes a channel ('all': every channel) for every server: drops its stream and figures, then tells every
+-- server to disconnect its subscribers. ARGV[1] the channel.
+local names = {ARGV[1]}
+if ARGV[1] == 'all' then
+  names = redis.call('SMEMBERS', 'es:channels')
+end
+for _, name in ipairs(names) do
+  redis.call('DEL', 'es:channel:' .. name)
+  redis.call('SREM', 'es:channels', name)
+  redis.call('HDEL', 'es:published', name)
+  redis.call('HDEL', 'es:last', name)
+end
+redis.call('PUBLISH', 'es:events', cjson.encode({t = 'x', c = ARGV[1]}))
+return #names
