@@ -1,0 +1,166 @@
+package dev.es.server.broker;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.es.server.EsServer;
+import dev.es.server.ServerSettings;
+import dev.es.server.testing.ApiClient;
+import dev.es.server.testing.RedisServer;
+import dev.es.server.testing.SseRecorder;
+import dev.es.server.testing.TcpLink;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** es serve when Redis is missing, lost, cut off or restarted empty: each against a real redis-server. */
+class RedisFaultsTest {
+
+    private RedisServer redis;
+    private final List<AutoCloseable> closeAfter = new ArrayList<>();
+
+    @BeforeEach
+    void startRedis() throws Exception {
+        redis = RedisServer.start();
+    }
+
+    @AfterEach
+    void stopEverything() throws Exception {
+        for (AutoCloseable each : closeAfter.reversed()) {
+            each.close();
+        }
+        redis.close();
+    }
+
+    @Test
+    void redisUnreachableAtStartIsAClearErrorNamingTheUri() throws Exception {
+        redis.stop();
+        String uri = "redis://127.0.0.1:" + redis.port();
+        BrokerUnavailableException e = assertThrows(BrokerUnavailableException.class,
+                () -> EsServer.start(ServerSettings.builder().port(0).redis(uri).build()));
+        assertTrue(e.getMessage().startsWith("cannot reach Redis at " + uri + ": "), e.getMessage());
+        assertEquals(false, e.getMessage().contains("\n"), "one line");
+    }
+
+    @Test
+    void aPasswordInTheUriIsUsedAndNeverShown() throws Exception {
+        redis.command("CONFIG", "SET", "requirepass", "s3cret");
+        ApiClient api = api(server("redis://:s3cret@127.0.0.1:" + redis.port()));
+        assertEquals(201, api.publish("ch", "{\"data\":\"x\"}").statusCode());
+        BrokerUnavailableException e = assertThrows(BrokerUnavailableException.class,
+                () -> EsServer.start(ServerSettings.builder().port(0).redis("redis://:wrong@127.0.0.1:" + redis.port()).build()));
+        assertEquals(false, e.getMessage().contains("wrong"), e.getMessage());
+    }
+
+    /**
+     * The link between one server and Redis fails while Redis and the other server go on: that server refuses
+     * publishes (503, JSON), keeps its subscribers with keepalives, and once the link is back they receive what
+     * the other server accepted meanwhile, with no gap and no duplicate.
+     */
+    @Test
+    void aServerCutOffFromRedisRefusesPublishesKeepsItsSubscribersAndCatchesUp() throws Exception {
+        TcpLink link = TcpLink.to(redis.port());
+        closeAfter.add(link);
+        ApiClient cutOff = api(server("redis://127.0.0.1:" + link.port()));
+        ApiClient other = api(server(redis.uri()));
+        SseRecorder subscriber = SseRecorder.open(cutOff.url("/feed"));
+        closeAfter.add(subscriber);
+        other.awaitConsumers("feed", 1);
+        other.publish("feed", "{\"data\":\"before\"}");
+        subscriber.assertData("before");
+
+        link.cut();
+        HttpResponse<String> refused = awaitStatus(() -> cutOff.publish("feed", "{\"data\":\"lost?\"}"), 503);
+        assertTrue(refused.body().startsWith("{\"error\":\"Redis at redis://127.0.0.1:" + link.port()), refused.body());
+        assertEquals("1", refused.headers().firstValue("Retry-After").orElseThrow());
+        for (String data : List.of("one", "two", "three")) {
+            assertEquals(201, other.publish("feed", "{\"data\":\"" + data + "\"}").statusCode());
+        }
+        SseRecorder.Item keepalive = subscriber.next();
+        assertEquals("comment", keepalive.kind(), "the stream stays open and alive: " + subscriber.raw());
+
+        link.mend();
+        subscriber.assertData("one", "two", "three");
+        awaitStatus(() -> cutOff.publish("feed", "{\"data\":\"after\"}"), 201);
+        subscriber.assertData("after");
+        assertEquals(false, subscriber.raw().contains("lost?"), "a refused event was never delivered");
+    }
+
+    @Test
+    void theCountsOfAServerThatCanNoLongerRenewThemExpire() throws Exception {
+        TcpLink link = TcpLink.to(redis.port());
+        closeAfter.add(link);
+        ApiClient doomed = api(server("redis://127.0.0.1:" + link.port()));
+        ApiClient other = api(server(redis.uri()));
+        closeAfter.add(SseRecorder.open(doomed.url("/feed")));
+        other.awaitConsumers("feed", 1);
+        link.cut();
+        long cutAt = System.nanoTime();
+        awaitConsumers(other, "feed", 0, RedisPresence.KEEP.plusSeconds(2));
+        Duration took = Duration.ofNanos(System.nanoTime() - cutAt);
+        assertTrue(took.compareTo(RedisPresence.KEEP.plusSeconds(2)) < 0, "gone after " + took);
+    }
+
+    @Test
+    void serversRecoverFromARedisRestartedEmptyWithoutRestartingThemselves() throws Exception {
+        ApiClient first = api(server(redis.uri()));
+        ApiClient second = api(server(redis.uri()));
+        SseRecorder subscriber = SseRecorder.open(first.url("/feed"));
+        closeAfter.add(subscriber);
+        second.awaitConsumers("feed", 1);
+        second.publish("feed", "{\"data\":\"before\"}");
+        subscriber.assertData("before");
+
+        redis.restart();
+        awaitStatus(() -> second.publish("feed", "{\"data\":\"after\"}"), 201);
+        subscriber.assertData("after");
+        awaitConsumers(second, "feed", 1, Duration.ofSeconds(5));
+    }
+
+    private EsServer server(String redisUri) {
+        EsServer server = EsServer.start(ServerSettings.builder()
+                .port(0)
+                .redis(redisUri)
+                .keepalive(Duration.ofMillis(200))
+                .build());
+        closeAfter.add(server);
+        return server;
+    }
+
+    private ApiClient api(EsServer server) {
+        ApiClient api = new ApiClient(server.url(), null);
+        closeAfter.add(api);
+        return api;
+    }
+
+    private interface Call {
+        HttpResponse<String> send() throws Exception;
+    }
+
+    /** Repeats a call until it answers the status, for at most 10 s (a reconnect takes up to 2 s of backoff). */
+    private static HttpResponse<String> awaitStatus(Call call, int status) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        HttpResponse<String> last = call.send();
+        while (last.statusCode() != status && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+            last = call.send();
+        }
+        assertEquals(status, last.statusCode(), last.body());
+        return last;
+    }
+
+    private static void awaitConsumers(ApiClient api, String channel, int expected, Duration within) throws Exception {
+        long deadline = System.nanoTime() + within.toNanos();
+        int seen = api.consumers(channel);
+        while (seen != expected && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+            seen = api.consumers(channel);
+        }
+        assertEquals(expected, seen, "consumers of " + channel);
+    }
+}

@@ -1,0 +1,158 @@
+package dev.es.server.broker;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.es.server.EsServer;
+import dev.es.server.ServerSettings;
+import dev.es.server.testing.ApiClient;
+import dev.es.server.testing.RedisServer;
+import dev.es.server.testing.SseRecorder;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Three es servers on one real redis-server behave as one hub, over real HTTP. */
+class SeveralServersTest {
+
+    private static RedisServer redis;
+    private final List<EsServer> servers = new ArrayList<>();
+    private final List<ApiClient> apis = new ArrayList<>();
+
+    @BeforeAll
+    static void startRedis() throws Exception {
+        redis = RedisServer.start();
+    }
+
+    @AfterAll
+    static void stopRedis() throws Exception {
+        redis.close();
+    }
+
+    @BeforeEach
+    void startServers() throws Exception {
+        redis.command("FLUSHALL");
+        for (int i = 0; i < 3; i++) {
+            EsServer server = EsServer.start(ServerSettings.builder().port(0).redis(redis.uri()).build());
+            servers.add(server);
+            apis.add(new ApiClient(server.url(), null));
+        }
+    }
+
+    @AfterEach
+    void stopServers() {
+        apis.forEach(ApiClient::close);
+        servers.forEach(EsServer::stop);
+    }
+
+    @Test
+    void publishesOnAnyServerReachEverySubscriberOnceInOneOrder() throws Exception {
+        List<SseRecorder> subscribers = new ArrayList<>();
+        for (ApiClient api : apis) {
+            subscribers.add(SseRecorder.open(api.url("/feed")));
+        }
+        apis.getFirst().awaitConsumers("feed", 3);
+        int each = 50;
+        try (ExecutorService publishers = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Future<?>> done = new ArrayList<>();
+            for (int p = 0; p < 2; p++) {
+                ApiClient api = apis.get(p);
+                int publisher = p;
+                done.add(publishers.submit(() -> {
+                    for (int i = 0; i < each; i++) {
+                        assertEquals(201, api.publish("feed", "{\"data\":\"p" + publisher + "-" + i + "\"}").statusCode());
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : done) {
+                f.get();
+            }
+        }
+        List<String> first = null;
+        for (SseRecorder subscriber : subscribers) {
+            List<String> seen = new ArrayList<>();
+            List<Long> ids = new ArrayList<>();
+            for (int i = 0; i < 2 * each; i++) {
+                SseRecorder.Item event = subscriber.nextEvent();
+                seen.add(event.data());
+                ids.add(Long.parseLong(event.id()));
+            }
+            assertEquals(ids.stream().sorted().distinct().toList(), ids, "ids unique and increasing");
+            for (int p = 0; p < 2; p++) {
+                String prefix = "p" + p + "-";
+                List<String> fromOne = seen.stream().filter(d -> d.startsWith(prefix)).toList();
+                assertEquals(each, fromOne.size());
+                for (int i = 0; i < each; i++) {
+                    assertEquals(prefix + i, fromOne.get(i), "each publisher's events in the order it published");
+                }
+            }
+            if (first == null) {
+                first = seen;
+            } else {
+                assertEquals(first, seen, "every server delivers in the one order the events were accepted");
+            }
+            subscriber.close();
+        }
+    }
+
+    @Test
+    void aClientThatReconnectsToAnotherServerGetsExactlyWhatItMissed() throws Exception {
+        String lastSeen;
+        try (SseRecorder onFirst = SseRecorder.open(apis.get(0).url("/feed"))) {
+            apis.get(0).awaitConsumers("feed", 1);
+            apis.get(1).publish("feed", "{\"data\":\"one\"}");
+            lastSeen = onFirst.nextEvent().id();
+        }
+        apis.get(1).publish("feed", "{\"data\":\"two\"}");
+        apis.get(0).publish("feed", "{\"data\":\"three\"}");
+        try (SseRecorder onThird = SseRecorder.open(apis.get(2).url("/feed"), "Last-Event-ID", lastSeen)) {
+            onThird.assertData("two", "three");
+            apis.get(1).publish("feed", "{\"data\":\"four\"}");
+            onThird.assertData("four");
+        }
+    }
+
+    @Test
+    void countsListingsAndPublishingToAllCoverEveryServer() throws Exception {
+        try (SseRecorder a1 = SseRecorder.open(apis.get(0).url("/a"));
+                SseRecorder a2 = SseRecorder.open(apis.get(0).url("/a"));
+                SseRecorder b = SseRecorder.open(apis.get(1).url("/b"))) {
+            apis.get(2).awaitConsumers("a", 2);
+            apis.get(2).awaitConsumers("b", 1);
+            var all = apis.get(2).head("all");
+            assertEquals("3", all.headers().firstValue("X-Consumer-Count").orElseThrow());
+            assertEquals("[a,b]", all.headers().firstValue("X-Available-Channels").orElseThrow());
+            assertEquals("true", apis.get(2).head("b").headers().firstValue("X-Channel-Exists").orElseThrow());
+
+            assertEquals(201, apis.get(2).publish("all", "{\"data\":\"to everyone\"}").statusCode());
+            a1.assertData("to everyone");
+            a2.assertData("to everyone");
+            b.assertData("to everyone");
+
+            String listing = apis.get(1).send(apis.get(1).request("/_es/v1/channels")).body();
+            assertTrue(listing.contains("{\"name\":\"a\",\"consumers\":2,\"events\":1,"), listing);
+            assertTrue(listing.contains("{\"name\":\"b\",\"consumers\":1,\"events\":1,"), listing);
+        }
+    }
+
+    @Test
+    void deletingAChannelOnOneServerDisconnectsItsSubscribersOnAll() throws Exception {
+        try (SseRecorder onFirst = SseRecorder.open(apis.get(0).url("/doomed"));
+                SseRecorder onSecond = SseRecorder.open(apis.get(1).url("/doomed"))) {
+            apis.get(2).awaitConsumers("doomed", 2);
+            assertEquals(200, apis.get(2).delete("doomed").statusCode());
+            onFirst.awaitEnd();
+            onSecond.awaitEnd();
+            apis.get(2).awaitConsumers("doomed", 0);
+            assertEquals("false", apis.get(0).head("doomed").headers().firstValue("X-Channel-Exists").orElseThrow());
+        }
+    }
+}
