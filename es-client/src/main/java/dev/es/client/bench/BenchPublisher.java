@@ -84,7 +84,7 @@ final class BenchPublisher {
         if (connection == null) {
             connection = new Socket();
             connection.setTcpNoDelay(true);
-            connection.connect(new InetSocketAddress(settings.url().getHost(), settings.port()), 10_000);
+            connection.connect(new InetSocketAddress(settings.url().getHost(), BenchSettings.port(settings.url())), 10_000);
             in = new BufferedInputStream(connection.getInputStream());
         }
         connection.getOutputStream().write(request);

@@ -2,10 +2,13 @@ package dev.es.client.bench;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * What one load run does.
  *
+ * @param url the hub publishers publish to, and subscribers subscribe to unless {@code subscribeUrls} are given
+ * @param subscribeUrls hubs the subscribers spread over in turn (several servers sharing channels); empty: url
  * @param rate events per second over all publishers, 0 for as fast as answers come
  * @param stalled extra subscribers (on the first channel) that never read, to see what they cost the others
  * @param hold how long the connected subscribers stay idle before publishing starts (to measure them idle)
@@ -13,6 +16,7 @@ import java.time.Duration;
  */
 public record BenchSettings(
         URI url,
+        List<URI> subscribeUrls,
         String token,
         int subscribers,
         int stalled,
@@ -35,11 +39,17 @@ public record BenchSettings(
             throw new IllegalArgumentException("subscribers, channels, publishers and the connect rate must be "
                     + "positive; events and size not negative");
         }
+        subscribeUrls = subscribeUrls.isEmpty() ? List.of(url) : List.copyOf(subscribeUrls);
+    }
+
+    /** The hub the i-th subscriber subscribes to. */
+    URI subscribeUrl(int i) {
+        return subscribeUrls.get(i % subscribeUrls.size());
     }
 
     /** The port to connect to: the URL's, else its scheme's. */
-    int port() {
-        return url.getPort() > 0 ? url.getPort() : "https".equals(url.getScheme()) ? 443 : 80;
+    static int port(URI target) {
+        return target.getPort() > 0 ? target.getPort() : "https".equals(target.getScheme()) ? 443 : 80;
     }
 
     String channel(int index) {

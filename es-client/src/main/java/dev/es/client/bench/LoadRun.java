@@ -3,6 +3,7 @@ package dev.es.client.bench;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -52,8 +53,9 @@ public final class LoadRun {
         long connectStart = System.nanoTime();
         for (int i = 0; i < settings.subscribers() && System.nanoTime() < deadline; i++) {
             String path = settings.subPath().replace("{channel}", settings.channel(i % settings.channels()));
+            URI hub = settings.subscribeUrl(i);
             BenchSubscriber subscriber = new BenchSubscriber(
-                    this, latencies[i % STRIPES], settings.url().getHost(), settings.port(), path, settings.publishers());
+                    this, latencies[i % STRIPES], hub.getHost(), BenchSettings.port(hub), path, settings.publishers());
             subscribers.add(subscriber);
             readers.add(Thread.ofVirtual().name("bench-sub-" + i).start(subscriber::run));
             long due = connectStart + (long) ((i + 1) * 1e9 / settings.connectRate());
@@ -126,8 +128,9 @@ public final class LoadRun {
             Socket socket = new Socket();
             try {
                 socket.setReceiveBufferSize(4096);
-                socket.connect(new InetSocketAddress(settings.url().getHost(), settings.port()), 10_000);
-                socket.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: " + settings.url().getHost()
+                URI hub = settings.subscribeUrl(i);
+                socket.connect(new InetSocketAddress(hub.getHost(), BenchSettings.port(hub)), 10_000);
+                socket.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: " + hub.getHost()
                         + "\r\nAccept: text/event-stream\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
                 sockets.add(socket);
             } catch (IOException e) {

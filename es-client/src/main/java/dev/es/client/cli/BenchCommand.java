@@ -8,8 +8,10 @@ import dev.es.common.EsException;
 import dev.es.common.Json;
 import java.io.PrintWriter;
 import java.net.InetAddress;
+import java.net.URI;
 import java.net.UnknownHostException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -37,7 +39,9 @@ import picocli.CommandLine.Spec;
             "Examples:",
             "  es bench -s 1000 -m 2000                    # one channel, 1000 subscribers, 2000 events",
             "  es bench -s 10000 -c 100 -m 5000 -p 4 --json",
-            "  es bench --url http://127.0.0.1:8081 --pub-mode raw   # nchan (see bench/nchan.conf)"
+            "  es bench --url http://127.0.0.1:8081 --pub-mode raw   # nchan (see bench/nchan.conf)",
+            "  es bench --url http://127.0.0.1:8080 --sub-url http://127.0.0.1:8080 --sub-url http://127.0.0.1:8081",
+            "                                              # two servers on one Redis: publish on one, subscribe on both"
         })
 public final class BenchCommand implements Callable<Integer> {
 
@@ -92,6 +96,13 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--channel-prefix", paramLabel = "PREFIX", description = "Channel names are PREFIX-0, PREFIX-1… (default: ${DEFAULT-VALUE}).")
     String channelPrefix = "bench";
 
+    @Option(
+            names = "--sub-url",
+            paramLabel = "URL",
+            description = "Subscribe on this hub instead of --url; repeat it to spread subscribers over several "
+                    + "servers sharing channels (es serve --redis).")
+    List<URI> subscribeUrls = new ArrayList<>();
+
     @Option(names = "--allow-host", paramLabel = "HOST", description = "A host other than loopback that may be loaded.")
     List<String> allowedHosts = List.of();
 
@@ -102,6 +113,7 @@ public final class BenchCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         Endpoint target = endpoint.endpoint();
         requireAllowed(target.url().getHost());
+        subscribeUrls.forEach(url -> requireAllowed(url.getHost()));
         if (!pubMode.equals("api") && !pubMode.equals("raw")) {
             throw new EsException(EsException.USAGE, "--pub-mode is api or raw, not '" + pubMode + "'");
         }
@@ -110,7 +122,7 @@ public final class BenchCommand implements Callable<Integer> {
         boolean bar = !json.requested() && Terminals.stderrIsTerminal();
         BenchResult result;
         try {
-            BenchSettings settings = new BenchSettings(target.url(), target.token(), subscribers, stalled, channels, events,
+            BenchSettings settings = new BenchSettings(target.url(), subscribeUrls, target.token(), subscribers, stalled, channels, events,
                     size, rate, publishers, connectRate, duration, hold, timeout, pubMode.equals("raw"), subPath, pubPath,
                     channelPrefix);
             result = new LoadRun(settings).execute(line -> {

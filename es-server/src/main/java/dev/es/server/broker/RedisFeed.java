@@ -16,9 +16,9 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -31,7 +31,8 @@ import java.util.concurrent.TimeoutException;
  * whose previous position is not the cursor means announcements were missed (the connection was lost, the
  * channel was just followed), and the feed reads the stream from the cursor instead. After every
  * (re)subscription it reads every followed stream from its cursor, which is how what was published while this
- * server could not hear is delivered, with no gap and no duplicate.
+ * server could not hear is delivered, with no gap and no duplicate. A read that fails (the command connection
+ * may come back after the subscription does) is tried again every {@link #RETRY} until it succeeds.
  *
  * <p>Everything runs on one thread of its own, never on Lettuce's event loop, whose thread a blocking read
  * would need.
@@ -40,12 +41,16 @@ final class RedisFeed extends RedisPubSubAdapter<String, String> {
 
     private static final System.Logger LOG = System.getLogger(RedisFeed.class.getName());
     private static final TypeReference<Map<String, String>> FIELDS = new TypeReference<>() {};
+    static final Duration RETRY = Duration.ofMillis(200);
 
     private final RedisCommands<String, String> redis;
     private final Broker.Sink sink;
     private final Duration timeout;
-    private final ExecutorService thread =
-            Executors.newSingleThreadExecutor(Thread.ofPlatform().name("es-redis-feed").daemon().factory());
+    private final ScheduledExecutorService thread =
+            Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("es-redis-feed").daemon().factory());
+    /** A catch-up is scheduled after a failed read; the failure was told: on the feed's thread only. */
+    private boolean retrying;
+    private boolean warned;
     /** The followed channels and their cursors: written on the feed's thread only. */
     private final ConcurrentMap<String, Long> cursors = new ConcurrentHashMap<>();
 
@@ -124,15 +129,27 @@ final class RedisFeed extends RedisPubSubAdapter<String, String> {
     }
 
     private void catchUp() {
+        retrying = false;
         cursors.forEach(this::tryReadFrom);
+        if (!retrying && warned) {
+            warned = false;
+            LOG.log(System.Logger.Level.INFO, "es: caught up with Redis");
+        }
     }
 
     private void tryReadFrom(String channel, long cursor) {
         try {
             readFrom(channel, cursor);
         } catch (RedisException e) {
-            // The next (re)subscription catches up from the same cursor.
-            LOG.log(System.Logger.Level.WARNING, "es: cannot read channel " + channel + " from Redis: " + e.getMessage());
+            if (!warned) {
+                warned = true;
+                LOG.log(System.Logger.Level.WARNING, "es: cannot read from Redis, trying again every "
+                        + RETRY.toMillis() + " ms: " + e.getMessage());
+            }
+            if (!retrying) {
+                retrying = true;
+                thread.schedule(this::catchUp, RETRY.toMillis(), TimeUnit.MILLISECONDS);
+            }
         }
     }
 
