@@ -30,7 +30,7 @@ public final class EsServer implements AutoCloseable {
         this.settings = settings;
         this.broker = settings.redis() == null
                 ? Broker.inProcess()
-                : Broker.redis(settings.redis(), settings.history());
+                : Broker.redis(settings.redis(), settings.redisCaCert(), settings.history());
         this.hub = new Hub(broker, settings.history(), settings.queueBytes());
         this.http = new HttpApi(hub, settings);
     }

@@ -7,6 +7,7 @@ import dev.es.server.broker.BrokerUnavailableException;
 import io.javalin.util.JavalinBindException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
@@ -97,6 +98,12 @@ public final class ServeCommand implements Callable<Integer> {
             })
     String redis;
 
+    @Option(
+            names = "--redis-cacert",
+            paramLabel = "FILE",
+            description = "PEM file of the certificate authorities to trust for rediss:// (default: Java's).")
+    Path redisCaCert;
+
     @Override
     public Integer call() throws InterruptedException {
         ServerSettings settings = settings();
@@ -149,6 +156,7 @@ public final class ServeCommand implements Callable<Integer> {
                     .keepalive(keepalive)
                     .maxEventBytes(maxEventBytes)
                     .redis(redis != null ? redis : blankAsNull(environment().get("ES_REDIS")))
+                    .redisCaCert(redisCaCert)
                     .build();
         } catch (IllegalArgumentException e) {
             throw new EsException(EsException.USAGE, e.getMessage());

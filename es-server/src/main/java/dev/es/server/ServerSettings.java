@@ -1,6 +1,7 @@
 package dev.es.server;
 
 import dev.es.common.Protocol;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -20,6 +21,8 @@ import java.util.Objects;
  * @param maxEventBytes the largest publish body accepted
  * @param queueBytes how far, in bytes of frames, a subscriber may fall behind before it is dropped as too slow
  * @param redis the Redis URI through which servers share channels, or null for this server alone
+ * @param redisCaCert a PEM file of the certificate authorities to trust for {@code rediss://}, or null for the
+ *     Java runtime's
  */
 public record ServerSettings(
         String host,
@@ -32,7 +35,8 @@ public record ServerSettings(
         Duration keepalive,
         long maxEventBytes,
         long queueBytes,
-        String redis) {
+        String redis,
+        Path redisCaCert) {
 
     /** Loopback: a hub reachable from elsewhere is a decision (with a token, or --no-auth). */
     public static final String DEFAULT_HOST = "127.0.0.1";
@@ -101,6 +105,7 @@ public record ServerSettings(
         private long maxEventBytes = DEFAULT_MAX_EVENT_BYTES;
         private long queueBytes = DEFAULT_QUEUE_BYTES;
         private String redis;
+        private Path redisCaCert;
 
         private Builder() {}
 
@@ -159,10 +164,15 @@ public record ServerSettings(
             return this;
         }
 
+        public Builder redisCaCert(Path value) {
+            redisCaCert = value;
+            return this;
+        }
+
         public ServerSettings build() {
             return new ServerSettings(
                     host, port, token, timeout, corsOrigin, corsMethods, history, keepalive, maxEventBytes,
-                    queueBytes, redis);
+                    queueBytes, redis, redisCaCert);
         }
     }
 

@@ -2,6 +2,7 @@ package dev.es.server.broker;
 
 import dev.es.common.ChannelStatus;
 import dev.es.common.Event;
+import java.nio.file.Path;
 import java.util.List;
 
 /**
@@ -70,11 +71,12 @@ public interface Broker extends AutoCloseable {
      * The broker for several servers sharing channels through Redis; connects at once.
      *
      * @param uri {@code redis://[user:password@]host[:port][/db]}, or {@code rediss://} for TLS
+     * @param caCert a PEM file of the certificate authorities to trust for TLS, or null for the Java runtime's
      * @param history events kept per channel, in Redis
-     * @throws IllegalArgumentException when the URI is not a Redis URI
+     * @throws IllegalArgumentException when the URI is not a Redis URI or the file cannot be read
      * @throws BrokerUnavailableException when Redis cannot be reached
      */
-    static Broker redis(String uri, int history) {
-        return RedisBroker.connect(uri, history);
+    static Broker redis(String uri, Path caCert, int history) {
+        return RedisBroker.connect(uri, caCert, history);
     }
 }

@@ -8,12 +8,15 @@ import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisException;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.SslOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.Delay;
 import io.lettuce.core.resource.DefaultClientResources;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -59,7 +62,7 @@ final class RedisBroker implements Broker {
     private RedisPresence presence;
     private volatile Sink sink;
 
-    private RedisBroker(RedisURI uri, int history) {
+    private RedisBroker(RedisURI uri, Path caCert, int history) {
         this.location = location(uri);
         // A stream keeps at least the newest entry: with no history kept for replay it still carries events.
         this.streamLength = Math.max(history, 1);
@@ -68,10 +71,13 @@ final class RedisBroker implements Broker {
                 .reconnectDelay(Delay.exponential(Duration.ofMillis(50), Duration.ofSeconds(2), 2, TimeUnit.MILLISECONDS))
                 .build();
         this.client = RedisClient.create(resources, uri);
-        client.setOptions(ClientOptions.builder()
+        ClientOptions.Builder options = ClientOptions.builder()
                 .autoReconnect(true)
-                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-                .build());
+                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS);
+        if (caCert != null) {
+            options.sslOptions(SslOptions.builder().jdkSslProvider().trustManager(caCert.toFile()).build());
+        }
+        client.setOptions(options.build());
         try {
             this.connection = client.connect();
         } catch (RedisException e) {
@@ -85,11 +91,12 @@ final class RedisBroker implements Broker {
      * Connects to Redis, or fails at once.
      *
      * @param uri {@code redis://[user:password@]host[:port][/db]}, or {@code rediss://} for TLS
+     * @param caCert a PEM file of the certificate authorities to trust for TLS, or null for the Java runtime's
      * @param history events kept per channel
-     * @throws IllegalArgumentException when the URI is not a Redis URI
+     * @throws IllegalArgumentException when the URI is not a Redis URI or the file cannot be read
      * @throws BrokerUnavailableException when Redis cannot be reached
      */
-    static RedisBroker connect(String uri, int history) {
+    static RedisBroker connect(String uri, Path caCert, int history) {
         RedisURI parsed;
         try {
             parsed = RedisURI.create(uri);
@@ -99,7 +106,10 @@ final class RedisBroker implements Broker {
         if (!uri.contains("timeout=")) {
             parsed.setTimeout(DEFAULT_TIMEOUT);
         }
-        return new RedisBroker(parsed, history);
+        if (caCert != null && !Files.isReadable(caCert)) {
+            throw new IllegalArgumentException("cannot read the Redis CA certificate file " + caCert);
+        }
+        return new RedisBroker(parsed, caCert, history);
     }
 
     static String streamKey(String channel) {

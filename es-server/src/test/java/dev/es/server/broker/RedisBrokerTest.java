@@ -22,6 +22,6 @@ class RedisBrokerTest extends BrokerContract {
     @Override
     Broker newBroker() throws Exception {
         redis.command("FLUSHALL");
-        return Broker.redis(redis.uri(), HISTORY);
+        return Broker.redis(redis.uri(), null, HISTORY);
     }
 }

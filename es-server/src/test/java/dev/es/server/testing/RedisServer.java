@@ -1,22 +1,21 @@
 package dev.es.server.testing;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
  * A real redis-server (Debian's package) on a free loopback port, never the machine's default one, keeping
  * nothing on disk: started by a test, stopped after it. {@link #restart()} brings it back empty on the same
- * port, as a Redis that lost its data.
+ * port, as a Redis that lost its data. {@link #startTls()} serves TLS only, with a certificate from a CA of
+ * its own (made with openssl).
  */
 public final class RedisServer implements AutoCloseable {
 
@@ -24,21 +23,36 @@ public final class RedisServer implements AutoCloseable {
 
     private final int port;
     private final Path directory;
+    private final boolean tls;
     private Process process;
 
-    private RedisServer(int port, Path directory) {
+    private RedisServer(int port, Path directory, boolean tls) {
         this.port = port;
         this.directory = directory;
+        this.tls = tls;
     }
 
     public static RedisServer start() throws IOException, InterruptedException {
-        RedisServer server = new RedisServer(freePort(), Files.createTempDirectory("es-redis"));
+        RedisServer server = new RedisServer(freePort(), Files.createTempDirectory("es-redis"), false);
+        server.launch();
+        return server;
+    }
+
+    /** A Redis that speaks TLS only; {@link #caCert()} is the CA its certificate comes from. */
+    public static RedisServer startTls() throws IOException, InterruptedException {
+        RedisServer server = new RedisServer(freePort(), Files.createTempDirectory("es-redis"), true);
+        server.makeCertificates();
         server.launch();
         return server;
     }
 
     public String uri() {
-        return "redis://127.0.0.1:" + port;
+        return (tls ? "rediss" : "redis") + "://127.0.0.1:" + port;
+    }
+
+    /** The PEM certificate of the CA that signed a TLS server's certificate. */
+    public Path caCert() {
+        return directory.resolve("ca.crt");
     }
 
     public int port() {
@@ -62,20 +76,14 @@ public final class RedisServer implements AutoCloseable {
         launch();
     }
 
-    /** Sends one command (words without spaces) and returns Redis's first line of answer. */
-    public String command(String... words) throws IOException {
-        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
-            socket.setSoTimeout(5000);
-            OutputStream out = socket.getOutputStream();
-            out.write((String.join(" ", words) + "\r\n").getBytes(StandardCharsets.UTF_8));
-            out.flush();
-            InputStream in = socket.getInputStream();
-            StringBuilder line = new StringBuilder();
-            for (int c = in.read(); c >= 0 && c != '\n'; c = in.read()) {
-                line.append((char) c);
-            }
-            return line.toString().strip();
+    /** Runs one command with redis-cli and returns its answer, trimmed. */
+    public String command(String... words) throws IOException, InterruptedException {
+        List<String> argv = new ArrayList<>(List.of("redis-cli", "-p", Integer.toString(port)));
+        if (tls) {
+            argv.addAll(List.of("--tls", "--cacert", caCert().toString()));
         }
+        argv.addAll(List.of(words));
+        return run(argv).strip();
     }
 
     @Override
@@ -90,20 +98,24 @@ public final class RedisServer implements AutoCloseable {
     }
 
     private void launch() throws IOException, InterruptedException {
-        process = new ProcessBuilder(List.of(
-                        "redis-server", "--port", Integer.toString(port), "--bind", "127.0.0.1",
-                        "--save", "", "--appendonly", "no", "--dir", directory.toString()))
+        List<String> argv = new ArrayList<>(List.of("redis-server", "--bind", "127.0.0.1", "--save", "",
+                "--appendonly", "no", "--dir", directory.toString()));
+        if (tls) {
+            argv.addAll(List.of("--port", "0", "--tls-port", Integer.toString(port),
+                    "--tls-cert-file", directory.resolve("redis.crt").toString(),
+                    "--tls-key-file", directory.resolve("redis.key").toString(),
+                    "--tls-ca-cert-file", caCert().toString(), "--tls-auth-clients", "no"));
+        } else {
+            argv.addAll(List.of("--port", Integer.toString(port)));
+        }
+        process = new ProcessBuilder(argv)
                 .redirectErrorStream(true)
                 .redirectOutput(directory.resolve("redis.log").toFile())
                 .start();
         long deadline = System.nanoTime() + START.toNanos();
         while (System.nanoTime() < deadline) {
-            try {
-                if (command("PING").equals("+PONG")) {
-                    return;
-                }
-            } catch (IOException notYet) {
-                // Still starting.
+            if (command("PING").equals("PONG")) {
+                return;
             }
             if (!process.isAlive()) {
                 throw new IOException("redis-server exited: " + Files.readString(directory.resolve("redis.log")));
@@ -111,6 +123,30 @@ public final class RedisServer implements AutoCloseable {
             Thread.sleep(20);
         }
         throw new IOException("redis-server did not answer PING within " + START);
+    }
+
+    /** A CA and a certificate for 127.0.0.1 signed by it, valid for a day. */
+    private void makeCertificates() throws IOException, InterruptedException {
+        String dir = directory.toString();
+        run(List.of("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=es test CA",
+                "-keyout", dir + "/ca.key", "-out", dir + "/ca.crt"));
+        run(List.of("openssl", "req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=127.0.0.1",
+                "-keyout", dir + "/redis.key", "-out", dir + "/redis.csr"));
+        Files.writeString(directory.resolve("ext.cnf"), "subjectAltName=IP:127.0.0.1\n");
+        run(List.of("openssl", "x509", "-req", "-days", "1", "-in", dir + "/redis.csr", "-CA", dir + "/ca.crt",
+                "-CAkey", dir + "/ca.key", "-CAcreateserial", "-extfile", dir + "/ext.cnf", "-out", dir + "/redis.crt"));
+    }
+
+    /** Runs a program to its end (at most 10 s) and returns what it printed. */
+    private static String run(List<String> argv) throws IOException, InterruptedException {
+        Process run = new ProcessBuilder(argv).redirectErrorStream(true).start();
+        run.getOutputStream().close();
+        String output = new String(run.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!run.waitFor(10, TimeUnit.SECONDS)) {
+            run.destroyForcibly();
+            throw new IOException(argv.getFirst() + " did not finish");
+        }
+        return output;
     }
 
     private static int freePort() throws IOException {
