@@ -31,8 +31,13 @@ public final class EsServer implements AutoCloseable {
         this.broker = settings.redis() == null
                 ? Broker.inProcess()
                 : Broker.redis(settings.redis(), settings.redisCaCert(), settings.history());
-        this.hub = new Hub(broker, settings.history(), settings.queueBytes());
-        this.http = new HttpApi(hub, settings);
+        try {
+            this.hub = new Hub(broker, settings.history(), settings.queueBytes());
+            this.http = new HttpApi(hub, settings);
+        } catch (RuntimeException e) {
+            broker.close();
+            throw e;
+        }
     }
 
     /**

@@ -44,11 +44,13 @@ public interface Broker extends AutoCloseable {
 
     /**
      * Makes sure this server receives the channel's events and holds its history before a subscriber joins it
-     * here, so that the joiner's replay and live events meet with no gap.
+     * here, so that the joiner's replay and live events meet with no gap; for a subscriber resuming after an
+     * event it saw (perhaps on another server), that this server's history has everything up to it.
      *
+     * @param lastEventId the id of the last event the subscriber saw, or null
      * @throws BrokerUnavailableException when that cannot be done now
      */
-    void follow(String channel);
+    void follow(String channel, String lastEventId);
 
     /** Closes a channel on every server. */
     void closeChannel(String channel);

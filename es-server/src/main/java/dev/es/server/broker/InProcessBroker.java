@@ -21,7 +21,7 @@ final class InProcessBroker implements Broker {
     }
 
     @Override
-    public void follow(String channel) {
+    public void follow(String channel, String lastEventId) {
         // Every event already reaches this server's hub.
     }
 

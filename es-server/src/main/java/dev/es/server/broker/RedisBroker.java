@@ -8,6 +8,7 @@ import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisException;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.SocketOptions;
 import io.lettuce.core.SslOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
@@ -26,6 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Several servers as one hub, on Redis: each channel's events in a stream (its history, trimmed to the
@@ -61,6 +63,7 @@ final class RedisBroker implements Broker {
     private RedisFeed feed;
     private RedisPresence presence;
     private volatile Sink sink;
+    private final AtomicBoolean closed = new AtomicBoolean();
 
     private RedisBroker(RedisURI uri, Path caCert, int history) {
         this.location = location(uri);
@@ -73,14 +76,26 @@ final class RedisBroker implements Broker {
         this.client = RedisClient.create(resources, uri);
         ClientOptions.Builder options = ClientOptions.builder()
                 .autoReconnect(true)
-                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS);
+                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                // A command in flight when the connection drops fails rather than being sent again after the
+                // reconnect: a publish Redis may already have stored must not be stored twice.
+                .replayFilter(command -> true)
+                // A link that dies without a word (a partition) is noticed within about 10 s.
+                .socketOptions(SocketOptions.builder()
+                        .keepAlive(SocketOptions.KeepAliveOptions.builder()
+                                .enable()
+                                .idle(Duration.ofSeconds(5))
+                                .interval(Duration.ofSeconds(1))
+                                .count(3)
+                                .build())
+                        .build());
         if (caCert != null) {
             options.sslOptions(SslOptions.builder().jdkSslProvider().trustManager(caCert.toFile()).build());
         }
         client.setOptions(options.build());
         try {
             this.connection = client.connect();
-        } catch (RedisException e) {
+        } catch (RuntimeException e) {
             shutdownClient();
             throw unavailable("cannot reach Redis at " + location, e);
         }
@@ -130,7 +145,7 @@ final class RedisBroker implements Broker {
             announcements = client.connectPubSub();
             announcements.addListener(feed);
             announcements.sync().subscribe(EVENTS);
-        } catch (RedisException e) {
+        } catch (RuntimeException e) {
             close();
             throw unavailable("cannot reach Redis at " + location, e);
         }
@@ -159,13 +174,14 @@ final class RedisBroker implements Broker {
                     Long.toString(streamLength));
             return event.withId(id);
         } catch (RedisException e) {
-            throw unavailable("Redis at " + location + " did not store the event; publish it again", e);
+            // Refused while disconnected, or lost in flight (then perhaps stored): never answered as stored.
+            throw unavailable("Redis at " + location + " did not confirm the event was stored", e);
         }
     }
 
     @Override
-    public void follow(String channel) {
-        feed.follow(channel);
+    public void follow(String channel, String lastEventId) {
+        feed.follow(channel, lastEventId != null);
     }
 
     @Override
@@ -190,14 +206,18 @@ final class RedisBroker implements Broker {
 
     @Override
     public void close() {
+        if (closed.getAndSet(true)) {
+            return;
+        }
         if (presence != null) {
             presence.stop();
         }
-        if (feed != null) {
-            feed.stop();
-        }
+        // Announcements first: one arriving after the feed stopped would have nowhere to go.
         if (announcements != null) {
             announcements.close();
+        }
+        if (feed != null) {
+            feed.stop();
         }
         connection.close();
         shutdownClient();

@@ -5,12 +5,12 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import dev.es.common.ChannelName;
 import dev.es.common.Event;
 import dev.es.common.Json;
-import io.lettuce.core.Range;
 import io.lettuce.core.RedisException;
-import io.lettuce.core.StreamMessage;
+import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.sync.RedisCommands;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -26,33 +26,44 @@ import java.util.concurrent.TimeoutException;
  * Hands the events every server stores to this server's hub, each once and in its channel's order, for the
  * channels this server follows.
  *
- * <p>Every announcement names the stream position of its event and of the one before it. Per channel the
- * feed keeps the last position it delivered (its cursor): an announcement at or below it is a duplicate; one
- * whose previous position is not the cursor means announcements were missed (the connection was lost, the
- * channel was just followed), and the feed reads the stream from the cursor instead. After every
- * (re)subscription it reads every followed stream from its cursor, which is how what was published while this
- * server could not hear is delivered, with no gap and no duplicate. A read that fails (the command connection
- * may come back after the subscription does) is tried again every {@link #RETRY} until it succeeds.
+ * <p>Every announcement names its stream's life and the stream positions of its event and of the one before
+ * it. Per channel the feed keeps the life it knows and the last position it delivered: an announcement of
+ * that life at or below the position is a duplicate; one whose previous position is not it, or of another
+ * life, means something was missed, and the feed reads the stream instead ({@code read.lua}: from the
+ * position, or from the start of a new life). After every (re)subscription it reads every followed stream,
+ * which is how what was published while this server could not hear is delivered, with no gap and no
+ * duplicate. A read that fails (the command connection may come back after the subscription does) is tried
+ * again every {@link #RETRY} until it succeeds.
  *
  * <p>Everything runs on one thread of its own, never on Lettuce's event loop, whose thread a blocking read
  * would need.
  */
 final class RedisFeed extends RedisPubSubAdapter<String, String> {
 
+    static final Duration RETRY = Duration.ofMillis(200);
+
     private static final System.Logger LOG = System.getLogger(RedisFeed.class.getName());
     private static final TypeReference<Map<String, String>> FIELDS = new TypeReference<>() {};
-    static final Duration RETRY = Duration.ofMillis(200);
+    private static final RedisScript READ = RedisScript.named("read");
+
+    /** Where this server is in a channel's stream: the stream's life ("" before it has one) and position. */
+    private record Place(String life, long position) {
+        static final Place START = new Place("", 0);
+    }
 
     private final RedisCommands<String, String> redis;
     private final Broker.Sink sink;
     private final Duration timeout;
     private final ScheduledExecutorService thread =
             Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("es-redis-feed").daemon().factory());
+    /**
+     * The followed channels. Written on the feed's thread only; a channel once followed stays followed (a
+     * close starts it over), so a join never finds its channel unfollowed after {@link #follow} returned.
+     */
+    private final ConcurrentMap<String, Place> places = new ConcurrentHashMap<>();
     /** A catch-up is scheduled after a failed read; the failure was told: on the feed's thread only. */
     private boolean retrying;
     private boolean warned;
-    /** The followed channels and their cursors: written on the feed's thread only. */
-    private final ConcurrentMap<String, Long> cursors = new ConcurrentHashMap<>();
 
     RedisFeed(RedisCommands<String, String> redis, Broker.Sink sink, Duration timeout) {
         this.redis = redis;
@@ -60,26 +71,26 @@ final class RedisFeed extends RedisPubSubAdapter<String, String> {
         this.timeout = timeout;
     }
 
-    /** Follows a channel: delivers what its stream holds (it becomes the local history), then what comes. */
-    void follow(String channel) {
-        if (cursors.containsKey(channel)) {
+    /**
+     * Follows a channel: the first time, delivers what its stream holds (it becomes the local history), then
+     * what comes. For a subscriber resuming from an event it saw (perhaps on another server), first reads
+     * what this server may not have received yet, so that its replay has everything up to that event.
+     */
+    void follow(String channel, boolean resuming) {
+        if (places.containsKey(channel) && !resuming) {
             return;
         }
-        Future<?> followed = thread.submit(() -> {
-            if (!cursors.containsKey(channel)) {
-                readFrom(channel, 0);
-            }
-        });
+        Future<?> followed = thread.submit(() -> read(channel));
         try {
             followed.get(timeout.toMillis() * 2, TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
-            throw RedisBroker.unavailable("cannot read channel " + channel, e.getCause());
+            throw RedisBroker.unavailable("cannot read channel " + channel + " from Redis", e.getCause());
         } catch (TimeoutException e) {
             followed.cancel(false);
-            throw RedisBroker.unavailable("cannot read channel " + channel, e);
+            throw RedisBroker.unavailable("cannot read channel " + channel + " from Redis", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw RedisBroker.unavailable("interrupted reading channel " + channel, e);
+            throw RedisBroker.unavailable("interrupted reading channel " + channel + " from Redis", e);
         }
     }
 
@@ -108,38 +119,40 @@ final class RedisFeed extends RedisPubSubAdapter<String, String> {
         String channel = announcement.get("c");
         if ("x".equals(announcement.get("t"))) {
             if (channel.equals(ChannelName.ALL)) {
-                cursors.clear();
+                places.replaceAll((name, place) -> Place.START);
             } else {
-                cursors.remove(channel);
+                places.computeIfPresent(channel, (name, place) -> Place.START);
             }
             sink.closeChannel(channel);
             return;
         }
-        Long cursor = cursors.get(channel);
-        long position = Long.parseLong(announcement.get("p"));
-        if (cursor == null || position <= cursor) {
+        Place known = places.get(channel);
+        if (known == null) {
             return;
         }
-        if (Long.parseLong(announcement.get("q")) != cursor) {
-            tryReadFrom(channel, cursor);
+        long position = Long.parseLong(announcement.get("p"));
+        if (!announcement.get("l").equals(known.life()) || Long.parseLong(announcement.get("q")) != known.position()) {
+            if (!announcement.get("l").equals(known.life()) || position > known.position()) {
+                tryRead(channel);
+            }
             return;
         }
         sink.deliver(channel, event(announcement));
-        cursors.put(channel, position);
+        places.put(channel, new Place(known.life(), position));
     }
 
     private void catchUp() {
         retrying = false;
-        cursors.forEach(this::tryReadFrom);
+        places.keySet().forEach(this::tryRead);
         if (!retrying && warned) {
             warned = false;
             LOG.log(System.Logger.Level.INFO, "es: caught up with Redis");
         }
     }
 
-    private void tryReadFrom(String channel, long cursor) {
+    private void tryRead(String channel) {
         try {
-            readFrom(channel, cursor);
+            read(channel);
         } catch (RedisException e) {
             if (!warned) {
                 warned = true;
@@ -153,23 +166,34 @@ final class RedisFeed extends RedisPubSubAdapter<String, String> {
         }
     }
 
-    /** Delivers the stream's events after the cursor, in order, and moves the cursor past them. */
-    private void readFrom(String channel, long cursor) {
-        List<StreamMessage<String, String>> entries =
-                redis.xrange(RedisBroker.streamKey(channel), Range.create((cursor + 1) + "-0", "+"));
-        long delivered = cursor;
-        for (StreamMessage<String, String> entry : entries) {
-            long position = position(entry.getId());
+    /** Delivers what the stream holds past this server's place in it, in order, and moves the place. */
+    private void read(String channel) {
+        Place known = places.getOrDefault(channel, Place.START);
+        List<Object> answer = READ.run(redis, ScriptOutputType.MULTI, new String[] {RedisBroker.streamKey(channel)},
+                channel, known.life(), Long.toString(known.position()));
+        String life = (String) answer.get(0);
+        long delivered = life.equals(known.life()) ? known.position() : 0;
+        for (Object entry : (List<?>) answer.get(1)) {
+            List<?> idAndFields = (List<?>) entry;
+            long position = position((String) idAndFields.get(0));
             if (position > delivered) {
-                sink.deliver(channel, event(entry.getBody()));
+                sink.deliver(channel, event(fields((List<?>) idAndFields.get(1))));
                 delivered = position;
             }
         }
-        cursors.put(channel, delivered);
+        places.put(channel, new Place(life, delivered));
     }
 
     private static long position(String streamId) {
         return Long.parseLong(streamId.substring(0, streamId.indexOf('-')));
+    }
+
+    private static Map<String, String> fields(List<?> flat) {
+        Map<String, String> fields = new LinkedHashMap<>();
+        for (int i = 0; i + 1 < flat.size(); i += 2) {
+            fields.put((String) flat.get(i), (String) flat.get(i + 1));
+        }
+        return fields;
     }
 
     /** The event in a stream entry's or an announcement's fields: i (id), d (data), e (event), r (retry). */

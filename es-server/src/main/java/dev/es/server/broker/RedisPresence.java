@@ -47,6 +47,12 @@ final class RedisPresence {
     void stop() {
         timer.shutdownNow();
         try {
+            // A write under way could put the counts back after they are taken out.
+            timer.awaitTermination(RedisBroker.DEFAULT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        try {
             redis.del(RedisBroker.SERVER_PREFIX + server);
             redis.zrem(RedisBroker.SERVERS, server);
         } catch (RedisException unreachable) {
@@ -71,7 +77,8 @@ final class RedisPresence {
             PRESENCE.run(redis, ScriptOutputType.INTEGER, new String[0], args.toArray(String[]::new));
             written = args;
             writtenAtNanos = System.nanoTime();
-        } catch (RedisException unreachable) {
+        } catch (RuntimeException unreachable) {
+            // Any failure: one escaping would end the schedule, and this server's counts with it.
             written = null;
         }
     }

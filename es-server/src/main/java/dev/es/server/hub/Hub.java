@@ -83,7 +83,7 @@ public final class Hub implements Broker.Sink {
             throw new IllegalArgumentException(ChannelName.ALL_IS_RESERVED);
         }
         requireRunning();
-        broker.follow(channel);
+        broker.follow(channel, lastEventId);
         Subscription subscription = new Subscription(channel, queueBytes, wake);
         // Joined inside compute so that a channel being forgotten as idle cannot swallow the join.
         channels.compute(channel, (name, existing) -> {

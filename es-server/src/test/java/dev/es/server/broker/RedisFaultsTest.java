@@ -93,6 +93,73 @@ class RedisFaultsTest {
         assertEquals(false, subscriber.raw().contains("lost?"), "a refused event was never delivered");
     }
 
+    /**
+     * A client that saw events on one server and resumes on another that is cut off from Redis (so may lack
+     * them) is told to come back (503), not served a replay with a gap or duplicates; once the link is back
+     * it resumes there with exactly what came after its last event.
+     */
+    @Test
+    void aClientResumingOnAServerCutOffFromRedisIsToldToComeBackThenResumesExactly() throws Exception {
+        TcpLink link = TcpLink.to(redis.port());
+        closeAfter.add(link);
+        ApiClient cutOff = api(server("redis://127.0.0.1:" + link.port()));
+        ApiClient other = api(server(redis.uri()));
+        SseRecorder following = SseRecorder.open(cutOff.url("/feed"));
+        closeAfter.add(following);
+        other.awaitConsumers("feed", 1);
+        link.cut();
+        String lastSeen;
+        try (SseRecorder onOther = SseRecorder.open(other.url("/feed"))) {
+            other.awaitConsumers("feed", 1);
+            other.publish("feed", "{\"data\":\"one\"}");
+            other.publish("feed", "{\"data\":\"two\"}");
+            onOther.assertData("one");
+            lastSeen = onOther.nextEvent().id();
+        }
+        try (SseRecorder refused = SseRecorder.open(cutOff.url("/feed"), "Last-Event-ID", lastSeen)) {
+            assertEquals(503, refused.status());
+            assertEquals("1", refused.headers().firstValue("Retry-After").orElseThrow());
+        }
+        link.mend();
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        SseRecorder resumed = SseRecorder.open(cutOff.url("/feed"), "Last-Event-ID", lastSeen);
+        while (resumed.status() != 200 && System.nanoTime() < deadline) {
+            resumed.close();
+            Thread.sleep(100);
+            resumed = SseRecorder.open(cutOff.url("/feed"), "Last-Event-ID", lastSeen);
+        }
+        closeAfter.add(resumed);
+        assertEquals(200, resumed.status());
+        other.publish("feed", "{\"data\":\"three\"}");
+        resumed.assertData("three");
+        following.assertData("one", "two", "three");
+    }
+
+    /**
+     * A channel deleted and published to again while a server was cut off: once back, that server's
+     * subscriber gets the new life's events (it was not there to hear the close: it is not disconnected), none
+     * lost to positions that started over and no old one again.
+     */
+    @Test
+    void aChannelDeletedAndCreatedAgainWhileAServerWasCutOffGoesOnThere() throws Exception {
+        TcpLink link = TcpLink.to(redis.port());
+        closeAfter.add(link);
+        ApiClient cutOff = api(server("redis://127.0.0.1:" + link.port()));
+        ApiClient other = api(server(redis.uri()));
+        SseRecorder subscriber = SseRecorder.open(cutOff.url("/feed"));
+        closeAfter.add(subscriber);
+        other.awaitConsumers("feed", 1);
+        long far = System.currentTimeMillis() * 2_000;
+        other.publish("feed", "{\"id\":\"" + far + "\",\"data\":\"old life\"}");
+        subscriber.assertData("old life");
+        link.cut();
+        assertEquals(200, other.delete("feed").statusCode());
+        other.publish("feed", "{\"data\":\"new life\"}");
+        link.mend();
+        subscriber.assertData("new life");
+        assertEquals(1, subscriber.raw().split("old life", -1).length - 1, subscriber.raw());
+    }
+
     @Test
     void theCountsOfAServerThatCanNoLongerRenewThemExpire() throws Exception {
         TcpLink link = TcpLink.to(redis.port());
@@ -115,7 +182,9 @@ class RedisFaultsTest {
         SseRecorder subscriber = SseRecorder.open(first.url("/feed"));
         closeAfter.add(subscriber);
         second.awaitConsumers("feed", 1);
-        second.publish("feed", "{\"data\":\"before\"}");
+        // An id far above the clock: after the restart positions start from the clock again, below it.
+        long far = System.currentTimeMillis() * 2_000;
+        second.publish("feed", "{\"id\":\"" + far + "\",\"data\":\"before\"}");
         subscriber.assertData("before");
 
         redis.restart();

@@ -20,7 +20,7 @@ public final class TcpLink implements AutoCloseable {
     private final ServerSocket listener;
     private final int target;
     private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
-    private volatile boolean cut;
+    private boolean cut;
 
     private TcpLink(int target) throws IOException {
         this.target = target;
@@ -37,14 +37,14 @@ public final class TcpLink implements AutoCloseable {
         return listener.getLocalPort();
     }
 
-    public void cut() {
+    public synchronized void cut() {
         cut = true;
         for (Socket socket : sockets) {
             closeQuietly(socket);
         }
     }
 
-    public void mend() {
+    public synchronized void mend() {
         cut = false;
     }
 
@@ -58,14 +58,18 @@ public final class TcpLink implements AutoCloseable {
         while (!listener.isClosed()) {
             try {
                 Socket client = listener.accept();
-                if (cut) {
-                    client.close();
-                    continue;
-                }
                 Socket server = new Socket();
                 server.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), target), 5000);
-                sockets.add(client);
-                sockets.add(server);
+                // Checked and registered under the lock cut() takes, so no connection slips past a cut.
+                synchronized (this) {
+                    if (cut) {
+                        closeQuietly(client);
+                        closeQuietly(server);
+                        continue;
+                    }
+                    sockets.add(client);
+                    sockets.add(server);
+                }
                 Thread.ofVirtual().start(() -> pump(client, server));
                 Thread.ofVirtual().start(() -> pump(server, client));
             } catch (IOException closedOrRefused) {
