@@ -130,15 +130,20 @@ final class RedisFeed extends RedisPubSubAdapter<String, String> {
         if (known == null) {
             return;
         }
+        String life = announcement.get("l");
         long position = Long.parseLong(announcement.get("p"));
-        if (!announcement.get("l").equals(known.life()) || Long.parseLong(announcement.get("q")) != known.position()) {
-            if (!announcement.get("l").equals(known.life()) || position > known.position()) {
-                tryRead(channel);
-            }
-            return;
+        long previous = Long.parseLong(announcement.get("q"));
+        boolean next = life.equals(known.life())
+                ? previous == known.position()
+                // The first event of a new life: nothing of it can have been missed.
+                : previous == 0;
+        if (next) {
+            sink.deliver(channel, event(announcement));
+            places.put(channel, new Place(life, position));
+        } else if (!life.equals(known.life()) || position > known.position()) {
+            // Missed: read the stream, whose history may by now hold fewer than were missed.
+            tryRead(channel);
         }
-        sink.deliver(channel, event(announcement));
-        places.put(channel, new Place(known.life(), position));
     }
 
     private void catchUp() {
