@@ -67,7 +67,7 @@ public final class EsServer implements AutoCloseable {
     /** The base URL clients use. */
     public URI url() {
         String host = settings.host().contains(":") ? "[" + settings.host() + "]" : settings.host();
-        return URI.create("http://" + host + ":" + port());
+        return URI.create((settings.tls() ? "https://" : "http://") + host + ":" + port());
     }
 
     public ServerSettings settings() {

@@ -28,6 +28,10 @@ import picocli.CommandLine.Spec;
             "",
             "GET /CHANNEL streams events, POST /CHANNEL publishes JSON {\"id\",\"event\",\"data\"}, "
                     + "DELETE /CHANNEL closes a channel, HEAD /CHANNEL tells its subscriber count.",
+            "",
+            "Speaks HTTP/1.1 and HTTP/2 in clear text (h2c); with --tls-cert and --tls-key, HTTPS with HTTP/2 "
+                    + "(browsers open at most six HTTP/1.1 connections to a host, so a page following more "
+                    + "channels needs HTTP/2).",
             ""
         },
         footer = {
@@ -38,6 +42,7 @@ import picocli.CommandLine.Spec;
             "  ES_TOKEN=s3cret es serve --host 0.0.0.0 --cors-origin '*'",
             "  es serve --history 0 --keepalive 30s",
             "  es serve --port 8081 --redis redis://127.0.0.1:6379   # several servers, one hub",
+            "  es serve --tls-cert cert.pem --tls-key key.pem        # HTTPS and HTTP/2",
             "",
             "Ctrl-C or SIGTERM ends every stream and exits."
         })
@@ -88,6 +93,15 @@ public final class ServeCommand implements Callable<Integer> {
 
     @Option(names = "--max-event-bytes", paramLabel = "BYTES", description = "Largest publish body accepted (default: ${DEFAULT-VALUE}).")
     long maxEventBytes = ServerSettings.DEFAULT_MAX_EVENT_BYTES;
+
+    @Option(
+            names = "--tls-cert",
+            paramLabel = "FILE",
+            description = "Serve HTTPS, and HTTP/2 over it, with this PEM certificate chain (needs --tls-key).")
+    Path tlsCert;
+
+    @Option(names = "--tls-key", paramLabel = "FILE", description = "The PEM (PKCS#8) private key of --tls-cert.")
+    Path tlsKey;
 
     @Option(
             names = "--redis",
@@ -157,6 +171,7 @@ public final class ServeCommand implements Callable<Integer> {
                     .maxEventBytes(maxEventBytes)
                     .redis(redis != null ? redis : blankAsNull(environment().get("ES_REDIS")))
                     .redisCaCert(redisCaCert)
+                    .tls(tlsCert, tlsKey)
                     .build();
         } catch (IllegalArgumentException e) {
             throw new EsException(EsException.USAGE, e.getMessage());

@@ -23,6 +23,9 @@ import java.util.Objects;
  * @param redis the Redis URI through which servers share channels, or null for this server alone
  * @param redisCaCert a PEM file of the certificate authorities to trust for {@code rediss://}, or null for the
  *     Java runtime's
+ * @param tlsCert the PEM certificate chain to serve HTTPS (and HTTP/2 over it) with, or null for plain HTTP
+ *     (with HTTP/2 in clear text, h2c, beside HTTP/1.1)
+ * @param tlsKey the PEM (PKCS#8) private key of that certificate; given exactly when it is
  */
 public record ServerSettings(
         String host,
@@ -36,7 +39,9 @@ public record ServerSettings(
         long maxEventBytes,
         long queueBytes,
         String redis,
-        Path redisCaCert) {
+        Path redisCaCert,
+        Path tlsCert,
+        Path tlsKey) {
 
     /** Loopback: a hub reachable from elsewhere is a decision (with a token, or --no-auth). */
     public static final String DEFAULT_HOST = "127.0.0.1";
@@ -72,6 +77,9 @@ public record ServerSettings(
         if (token != null && token.isBlank()) {
             throw new IllegalArgumentException("token must not be blank");
         }
+        if ((tlsCert == null) != (tlsKey == null)) {
+            throw new IllegalArgumentException("a TLS certificate and its key go together: give both or neither");
+        }
         if (redis != null && redis.isBlank()) {
             throw new IllegalArgumentException("the Redis URI must not be blank");
         }
@@ -106,6 +114,8 @@ public record ServerSettings(
         private long queueBytes = DEFAULT_QUEUE_BYTES;
         private String redis;
         private Path redisCaCert;
+        private Path tlsCert;
+        private Path tlsKey;
 
         private Builder() {}
 
@@ -169,10 +179,17 @@ public record ServerSettings(
             return this;
         }
 
+        /** Serves HTTPS with this PEM certificate chain and PKCS#8 key. */
+        public Builder tls(Path certificate, Path key) {
+            tlsCert = certificate;
+            tlsKey = key;
+            return this;
+        }
+
         public ServerSettings build() {
             return new ServerSettings(
                     host, port, token, timeout, corsOrigin, corsMethods, history, keepalive, maxEventBytes,
-                    queueBytes, redis, redisCaCert);
+                    queueBytes, redis, redisCaCert, tlsCert, tlsKey);
         }
     }
 
@@ -184,5 +201,9 @@ public record ServerSettings(
 
     public boolean authRequired() {
         return token != null;
+    }
+
+    public boolean tls() {
+        return tlsCert != null;
     }
 }

@@ -101,8 +101,10 @@ final class StreamHandler extends Handler.Abstract {
                 subscription.onAbort(endPoint::close);
                 endOnRead(endPoint, writer);
             } else {
-                // A multiplexed connection carries other requests: only this stream ends.
+                // A multiplexed connection carries other requests: only this stream ends. Its client closing it
+                // (RST_STREAM) or the connection failing reaches the request as a failure.
                 subscription.onAbort(() -> writer.abort(new EofException("the subscriber was cut off")));
+                request.addFailureListener(writer::abort);
             }
             streams.add(writer);
         } catch (RuntimeException | Error unexpected) {

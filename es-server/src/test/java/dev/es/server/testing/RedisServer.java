@@ -3,7 +3,6 @@ package dev.es.server.testing;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -14,8 +13,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * A real redis-server (Debian's package) on a free loopback port, never the machine's default one, keeping
  * nothing on disk: started by a test, stopped after it. {@link #restart()} brings it back empty on the same
- * port, as a Redis that lost its data. {@link #startTls()} serves TLS only, with a certificate from a CA of
- * its own (made with openssl).
+ * port, as a Redis that lost its data. {@link #startTls()} serves TLS only, with {@link TestCertificates}.
  */
 public final class RedisServer implements AutoCloseable {
 
@@ -41,7 +39,7 @@ public final class RedisServer implements AutoCloseable {
     /** A Redis that speaks TLS only; {@link #caCert()} is the CA its certificate comes from. */
     public static RedisServer startTls() throws IOException, InterruptedException {
         RedisServer server = new RedisServer(freePort(), Files.createTempDirectory("es-redis"), true);
-        server.makeCertificates();
+        TestCertificates.makeIn(server.directory);
         server.launch();
         return server;
     }
@@ -83,7 +81,7 @@ public final class RedisServer implements AutoCloseable {
             argv.addAll(List.of("--tls", "--cacert", caCert().toString()));
         }
         argv.addAll(List.of(words));
-        return run(argv).strip();
+        return Programs.run(argv).output().strip();
     }
 
     @Override
@@ -102,8 +100,8 @@ public final class RedisServer implements AutoCloseable {
                 "--appendonly", "no", "--dir", directory.toString()));
         if (tls) {
             argv.addAll(List.of("--port", "0", "--tls-port", Integer.toString(port),
-                    "--tls-cert-file", directory.resolve("redis.crt").toString(),
-                    "--tls-key-file", directory.resolve("redis.key").toString(),
+                    "--tls-cert-file", directory.resolve("server.crt").toString(),
+                    "--tls-key-file", directory.resolve("server.key").toString(),
                     "--tls-ca-cert-file", caCert().toString(), "--tls-auth-clients", "no"));
         } else {
             argv.addAll(List.of("--port", Integer.toString(port)));
@@ -123,30 +121,6 @@ public final class RedisServer implements AutoCloseable {
             Thread.sleep(20);
         }
         throw new IOException("redis-server did not answer PING within " + START);
-    }
-
-    /** A CA and a certificate for 127.0.0.1 signed by it, valid for a day. */
-    private void makeCertificates() throws IOException, InterruptedException {
-        String dir = directory.toString();
-        run(List.of("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=es test CA",
-                "-keyout", dir + "/ca.key", "-out", dir + "/ca.crt"));
-        run(List.of("openssl", "req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=127.0.0.1",
-                "-keyout", dir + "/redis.key", "-out", dir + "/redis.csr"));
-        Files.writeString(directory.resolve("ext.cnf"), "subjectAltName=IP:127.0.0.1\n");
-        run(List.of("openssl", "x509", "-req", "-days", "1", "-in", dir + "/redis.csr", "-CA", dir + "/ca.crt",
-                "-CAkey", dir + "/ca.key", "-CAcreateserial", "-extfile", dir + "/ext.cnf", "-out", dir + "/redis.crt"));
-    }
-
-    /** Runs a program to its end (at most 10 s) and returns what it printed. */
-    private static String run(List<String> argv) throws IOException, InterruptedException {
-        Process run = new ProcessBuilder(argv).redirectErrorStream(true).start();
-        run.getOutputStream().close();
-        String output = new String(run.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!run.waitFor(10, TimeUnit.SECONDS)) {
-            run.destroyForcibly();
-            throw new IOException(argv.getFirst() + " did not finish");
-        }
-        return output;
     }
 
     private static int freePort() throws IOException {

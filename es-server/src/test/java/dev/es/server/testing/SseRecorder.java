@@ -37,6 +37,7 @@ public final class SseRecorder implements AutoCloseable {
     private final StringBuilder raw = new StringBuilder();
     private final CountDownLatch ended = new CountDownLatch(1);
     private final HttpResponse<InputStream> response;
+    /** The client this recorder opened for itself, or null when it shares one it does not own. */
     private final HttpClient client;
 
     private SseRecorder(HttpClient client, HttpResponse<InputStream> response) {
@@ -49,14 +50,32 @@ public final class SseRecorder implements AutoCloseable {
         }
     }
 
-    /** Subscribes and returns once the response headers have arrived. */
+    /** Subscribes on a connection of its own and returns once the response headers have arrived. */
     public static SseRecorder open(URI url, String... headers) throws IOException, InterruptedException {
         HttpClient client = HttpClient.newBuilder().connectTimeout(WAIT).build();
+        return new SseRecorder(client, send(client, url, headers));
+    }
+
+    /**
+     * Subscribes through a client the caller owns (and closes), so that several streams can share one HTTP/2
+     * connection; returns once the response headers have arrived.
+     */
+    public static SseRecorder open(HttpClient shared, URI url, String... headers) throws IOException, InterruptedException {
+        return new SseRecorder(null, send(shared, url, headers));
+    }
+
+    private static HttpResponse<InputStream> send(HttpClient client, URI url, String... headers)
+            throws IOException, InterruptedException {
         HttpRequest.Builder request = HttpRequest.newBuilder(url).GET();
         if (headers.length > 0) {
             request.headers(headers);
         }
-        return new SseRecorder(client, client.send(request.build(), HttpResponse.BodyHandlers.ofInputStream()));
+        return client.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
+    }
+
+    /** The HTTP version the stream came over. */
+    public HttpClient.Version version() {
+        return response.version();
     }
 
     public int status() {
@@ -146,6 +165,8 @@ public final class SseRecorder implements AutoCloseable {
     @Override
     public void close() throws IOException {
         response.body().close();
-        client.close();
+        if (client != null) {
+            client.close();
+        }
     }
 }

@@ -1,0 +1,108 @@
+package dev.es.common;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
+import java.security.KeyStore;
+import java.security.PrivateKey;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateFactory;
+import java.security.spec.PKCS8EncodedKeySpec;
+import java.util.Base64;
+import java.util.List;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+
+/**
+ * TLS material in PEM files, as openssl and certificate authorities hand it out: a certificate chain and a
+ * PKCS#8 private key for a server, certificates of authorities to trust for a client. Every failure is an
+ * {@link IllegalArgumentException} whose message names the file and says what is wrong, in one line.
+ */
+public final class PemFiles {
+
+    private static final String KEY_BEGIN = "-----BEGIN PRIVATE KEY-----";
+    private static final String KEY_END = "-----END PRIVATE KEY-----";
+
+    private PemFiles() {}
+
+    /** A key store holding the server's key under the alias "es", with its certificate chain. */
+    public static KeyStore serverKeyStore(Path certificateFile, Path keyFile, char[] password) {
+        List<Certificate> chain = certificates(certificateFile);
+        PrivateKey key = privateKey(keyFile, chain.getFirst());
+        try {
+            KeyStore store = KeyStore.getInstance("PKCS12");
+            store.load(null, null);
+            store.setKeyEntry("es", key, password, chain.toArray(Certificate[]::new));
+            return store;
+        } catch (GeneralSecurityException | IOException e) {
+            throw new IllegalArgumentException("cannot use the key in " + keyFile + " with " + certificateFile + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    /** A client context that trusts the authorities in the file (and only those). */
+    public static SSLContext trusting(Path authorities) {
+        try {
+            KeyStore store = KeyStore.getInstance("PKCS12");
+            store.load(null, null);
+            int i = 0;
+            for (Certificate certificate : certificates(authorities)) {
+                store.setCertificateEntry("ca-" + i++, certificate);
+            }
+            TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            trust.init(store);
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(null, trust.getTrustManagers(), null);
+            return context;
+        } catch (GeneralSecurityException | IOException e) {
+            throw new IllegalArgumentException("cannot trust the certificates in " + authorities + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The certificates in a PEM file, in order: for a server, its own first, then the ones that signed it. */
+    static List<Certificate> certificates(Path file) {
+        try (InputStream in = Files.newInputStream(file)) {
+            List<Certificate> found = List.copyOf(CertificateFactory.getInstance("X.509").generateCertificates(in));
+            if (found.isEmpty()) {
+                throw new IllegalArgumentException("no certificate in " + file);
+            }
+            return found;
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot read " + file + ": " + describe(e), e);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalArgumentException("no PEM certificate in " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The unencrypted PKCS#8 key in a PEM file, of the certificate's algorithm (RSA, EC, Ed25519…). */
+    static PrivateKey privateKey(Path file, Certificate certificate) {
+        String text;
+        try {
+            text = Files.readString(file, StandardCharsets.US_ASCII);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot read " + file + ": " + describe(e), e);
+        }
+        int begin = text.indexOf(KEY_BEGIN);
+        int end = text.indexOf(KEY_END);
+        if (begin < 0 || end < begin) {
+            throw new IllegalArgumentException("no unencrypted PKCS#8 key (" + KEY_BEGIN + ") in " + file
+                    + "; convert one with: openssl pkcs8 -topk8 -nocrypt -in KEY -out " + file);
+        }
+        try {
+            byte[] der = Base64.getMimeDecoder().decode(text.substring(begin + KEY_BEGIN.length(), end));
+            return KeyFactory.getInstance(certificate.getPublicKey().getAlgorithm())
+                    .generatePrivate(new PKCS8EncodedKeySpec(der));
+        } catch (IllegalArgumentException | GeneralSecurityException e) {
+            throw new IllegalArgumentException("the key in " + file + " is not a "
+                    + certificate.getPublicKey().getAlgorithm() + " key for its certificate: " + e.getMessage(), e);
+        }
+    }
+
+    private static String describe(IOException e) {
+        return e instanceof java.nio.file.NoSuchFileException ? "no such file" : String.valueOf(e.getMessage());
+    }
+}

@@ -1,0 +1,70 @@
+package dev.es.server.http;
+
+import dev.es.common.PemFiles;
+import dev.es.server.ServerSettings;
+import java.security.SecureRandom;
+import java.util.HexFormat;
+import org.eclipse.jetty.alpn.server.ALPNServerConnectionFactory;
+import org.eclipse.jetty.http2.server.AbstractHTTP2ServerConnectionFactory;
+import org.eclipse.jetty.http2.server.HTTP2CServerConnectionFactory;
+import org.eclipse.jetty.http2.server.HTTP2ServerConnectionFactory;
+import org.eclipse.jetty.server.ConnectionFactory;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
+import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
+
+/**
+ * The protocols a connection may speak. Browsers open at most six HTTP/1.1 connections to a host, so a page
+ * with more streams needs HTTP/2: over TLS it is negotiated (ALPN, h2 preferred), in clear text (h2c) a client
+ * starts it directly or upgrades an HTTP/1.1 request to it.
+ */
+final class Transport {
+
+    /**
+     * Streams one HTTP/2 connection may carry at once: an SSE stream lasts, so the usual 100–128 would cap a
+     * page or a proxy that multiplexes many subscribers.
+     */
+    static final int MAX_STREAMS = 1000;
+
+    private Transport() {}
+
+    /** HTTP/1.1 and h2c; or, with a certificate, TLS carrying h2 or HTTP/1.1. */
+    static ConnectionFactory[] connectionFactories(ServerSettings settings, HttpConfiguration http) {
+        if (!settings.tls()) {
+            return new ConnectionFactory[] {new HttpConnectionFactory(http), http2(new HTTP2CServerConnectionFactory(http))};
+        }
+        HttpConfiguration https = new HttpConfiguration(http);
+        https.addCustomizer(new SecureRequestCustomizer());
+        ALPNServerConnectionFactory alpn = new ALPNServerConnectionFactory("h2", "http/1.1");
+        alpn.setDefaultProtocol("http/1.1");
+        return new ConnectionFactory[] {
+            new SslConnectionFactory(sslContext(settings), alpn.getProtocol()),
+            alpn,
+            http2(new HTTP2ServerConnectionFactory(https)),
+            new HttpConnectionFactory(https)
+        };
+    }
+
+    private static ConnectionFactory http2(AbstractHTTP2ServerConnectionFactory factory) {
+        factory.setMaxConcurrentStreams(MAX_STREAMS);
+        // A stream with nothing to send is not idle in the sense of a timeout: without this an event stream
+        // quiet for --timeout would be reset. A write stalled by a client that stopped reading is bounded by
+        // the subscriber's queue instead, and the connection's own idle timeout still applies.
+        factory.setStreamIdleTimeout(0);
+        return factory;
+    }
+
+    /** The certificate and key, loaded now so that a bad file fails the start with its own message. */
+    private static SslContextFactory.Server sslContext(ServerSettings settings) {
+        // The key store lives in memory only; its password guards nothing but is required.
+        byte[] random = new byte[16];
+        new SecureRandom().nextBytes(random);
+        String password = HexFormat.of().formatHex(random);
+        SslContextFactory.Server ssl = new SslContextFactory.Server();
+        ssl.setKeyStore(PemFiles.serverKeyStore(settings.tlsCert(), settings.tlsKey(), password.toCharArray()));
+        ssl.setKeyStorePassword(password);
+        return ssl;
+    }
+}

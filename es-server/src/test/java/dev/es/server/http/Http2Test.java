@@ -1,0 +1,133 @@
+package dev.es.server.http;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.es.common.PemFiles;
+import dev.es.server.EsServer;
+import dev.es.server.ServerSettings;
+import dev.es.server.testing.Programs;
+import dev.es.server.testing.SseRecorder;
+import dev.es.server.testing.TestCertificates;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * HTTP/2, which a page needs to follow more than six channels: over TLS, and in clear text (h2c), many streams
+ * share one connection, each gets its own events, and a stream its client closes leaves the count at once.
+ */
+class Http2Test {
+
+    private static final int CHANNELS = 20;
+
+    @TempDir
+    static Path folder;
+    private static TestCertificates certificates;
+
+    @BeforeAll
+    static void makeCertificates() throws Exception {
+        certificates = TestCertificates.makeIn(folder);
+    }
+
+    @AfterAll
+    static void nothingElse() {
+        // The temporary folder goes with JUnit.
+    }
+
+    @Test
+    void overTlsTwentyChannelsShareOneConnection() throws Exception {
+        ServerSettings settings = ServerSettings.builder().port(0).tls(certificates.certificate(), certificates.key()).build();
+        try (EsServer server = EsServer.start(settings);
+                HttpClient client = HttpClient.newBuilder()
+                        .version(HttpClient.Version.HTTP_2)
+                        .sslContext(PemFiles.trusting(certificates.ca()))
+                        .connectTimeout(Duration.ofSeconds(5))
+                        .build()) {
+            assertEquals("https", server.url().getScheme());
+            assertTwentyStreamsOnOneConnection(server, client);
+        }
+    }
+
+    @Test
+    void inClearTextTwentyChannelsShareOneConnectionAfterAnUpgrade() throws Exception {
+        try (EsServer server = EsServer.start(ServerSettings.builder().port(0).build());
+                HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_2).build()) {
+            // java.net.http upgrades to h2c on its first request without a body, then multiplexes on that connection.
+            HttpResponse<String> first = client.send(head(server.url().resolve("/all")), HttpResponse.BodyHandlers.ofString());
+            assertEquals(HttpClient.Version.HTTP_2, first.version());
+            assertTwentyStreamsOnOneConnection(server, client);
+        }
+    }
+
+    @Test
+    void aCertificateThatDoesNotLoadIsOneClearLine() throws Exception {
+        Path notPem = Files.writeString(folder.resolve("not.pem"), "hello\n");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> EsServer.start(
+                ServerSettings.builder().port(0).tls(notPem, certificates.key()).build()));
+        assertTrue(e.getMessage().startsWith("no PEM certificate in " + notPem), e.getMessage());
+        IllegalArgumentException missingKey = assertThrows(IllegalArgumentException.class, () -> EsServer.start(
+                ServerSettings.builder().port(0).tls(certificates.certificate(), folder.resolve("absent.key")).build()));
+        assertEquals("cannot read " + folder.resolve("absent.key") + ": no such file", missingKey.getMessage());
+        IllegalArgumentException rsaKey = assertThrows(IllegalArgumentException.class, () -> EsServer.start(
+                ServerSettings.builder().port(0).tls(certificates.certificate(), certificates.certificate()).build()));
+        assertTrue(rsaKey.getMessage().startsWith("no unencrypted PKCS#8 key"), rsaKey.getMessage());
+    }
+
+    private static void assertTwentyStreamsOnOneConnection(EsServer server, HttpClient client) throws Exception {
+        List<SseRecorder> streams = new ArrayList<>();
+        try {
+            for (int i = 0; i < CHANNELS; i++) {
+                SseRecorder stream = SseRecorder.open(client, server.url().resolve("/c" + i));
+                streams.add(stream);
+                assertEquals(200, stream.status());
+                assertEquals(HttpClient.Version.HTTP_2, stream.version());
+            }
+            assertEquals(CHANNELS, server.consumerCountAll());
+            assertEquals(1, establishedConnections(server.port()), "every stream on one connection");
+            for (int i = 0; i < CHANNELS; i++) {
+                HttpResponse<String> published = client.send(HttpRequest.newBuilder(server.url().resolve("/c" + i))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString("{\"data\":\"to c" + i + "\"}"))
+                        .build(), HttpResponse.BodyHandlers.ofString());
+                assertEquals(201, published.statusCode(), published.body());
+            }
+            for (int i = 0; i < CHANNELS; i++) {
+                streams.get(i).assertData("to c" + i);
+            }
+            streams.getFirst().close();
+            long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+            while (server.consumerCount("c0") != 0 && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertEquals(0, server.consumerCount("c0"), "a stream its client closed leaves the count");
+            assertEquals(CHANNELS - 1, server.consumerCountAll(), "the other streams on the connection go on");
+        } finally {
+            for (SseRecorder stream : streams) {
+                stream.close();
+            }
+        }
+    }
+
+    private static HttpRequest head(URI url) {
+        return HttpRequest.newBuilder(url).method("HEAD", HttpRequest.BodyPublishers.noBody()).build();
+    }
+
+    /** The server's side of the TCP connections established to its port, as ss counts them. */
+    private static int establishedConnections(int port) throws Exception {
+        Programs.Finished ss = Programs.run(List.of("ss", "-Htn", "state", "established", "( sport = :" + port + " )"));
+        assertEquals(0, ss.exitCode(), ss.output());
+        return (int) ss.output().lines().filter(line -> !line.isBlank()).count();
+    }
+}
