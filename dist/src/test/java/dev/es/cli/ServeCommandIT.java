@@ -4,7 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.es.server.testing.ApiClient;
+import dev.es.server.testing.Programs;
 import dev.es.server.testing.SseRecorder;
+import dev.es.server.testing.TestCertificates;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
@@ -13,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -109,6 +112,34 @@ class ServeCommandIT {
         } finally {
             Files.delete(file);
         }
+    }
+
+    @Test
+    void withACertificateItServesHttpsAndHttp2() throws Exception {
+        Path folder = Files.createTempDirectory("es-tls");
+        TestCertificates certificates = TestCertificates.makeIn(folder);
+        try (ServeProcess serve = ServeProcess.start(Map.of(), "--port", "0",
+                "--tls-cert", certificates.certificate().toString(), "--tls-key", certificates.key().toString())) {
+            assertEquals("https", serve.url().getScheme());
+            Programs.Finished curl = Programs.run(List.of("curl", "-sS", "-I", "--http2", "--cacert",
+                    certificates.ca().toString(), serve.url().resolve("/all").toString()));
+            assertTrue(curl.output().startsWith("HTTP/2 200"), curl.output());
+        } finally {
+            try (var files = Files.walk(folder)) {
+                for (Path file : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.delete(file);
+                }
+            }
+        }
+    }
+
+    @Test
+    void aCertificateThatDoesNotLoadIsOneLineAndAUsageError() throws Exception {
+        Path notPem = Files.writeString(Files.createTempFile("cert", ".pem"), "hello\n");
+        ServeProcess.Finished refused = ServeProcess.run("--port", "0", "--tls-cert", notPem.toString(), "--tls-key", notPem.toString());
+        assertEquals(2, refused.exitCode());
+        assertTrue(refused.stderr().startsWith("es: no PEM certificate in " + notPem + ": "), refused.stderr());
+        Files.delete(notPem);
     }
 
     @Test

@@ -18,7 +18,7 @@ import java.util.regex.Pattern;
 /** A real {@code es serve} process, started through the distribution's launcher ({@link EsScript}) as a user would. */
 final class ServeProcess implements AutoCloseable {
 
-    private static final Pattern LISTENING = Pattern.compile("listening on (http://\\S+),");
+    private static final Pattern LISTENING = Pattern.compile("listening on (https?://\\S+),");
 
     private final Process process;
     private final Path stderr;

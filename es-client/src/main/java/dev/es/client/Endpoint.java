@@ -1,6 +1,7 @@
 package dev.es.client;
 
 import java.net.URI;
+import java.nio.file.Path;
 import java.util.Objects;
 
 /**
@@ -9,8 +10,9 @@ import java.util.Objects;
  * @param url the hub's base URL
  * @param token the token to send as Auth-Token, or null
  * @param tokenSource where the token came from, for messages ("--token", "ES_TOKEN", a file), or null
+ * @param caCert a PEM file of the certificate authorities to trust for https, or null for the Java runtime's
  */
-public record Endpoint(URI url, String token, String tokenSource) {
+public record Endpoint(URI url, String token, String tokenSource, Path caCert) {
 
     public Endpoint {
         Objects.requireNonNull(url, "url");

@@ -5,13 +5,15 @@ import dev.es.common.Token;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
+import java.nio.file.Path;
 import java.util.Map;
 
 /**
  * The one place that decides where a client command goes and which token it sends. For each of the URL and
  * the token, the first that is set wins: the command-line flag ({@code --url}; {@code --token} or
  * {@code --token-file}), then the environment ({@code ES_URL}, {@code ES_TOKEN}), then the dotfile
- * ({@link ClientConfig}), then the default ({@value #DEFAULT_URL}, no token).
+ * ({@link ClientConfig}), then the default ({@value #DEFAULT_URL}, no token). The authorities to trust for
+ * https: {@code --cacert}, then {@code ES_CACERT}, then the Java runtime's.
  */
 public final class EndpointResolver {
 
@@ -32,16 +34,19 @@ public final class EndpointResolver {
      * @param urlFlag {@code --url}, or null
      * @param tokenFlag {@code --token}, or null
      * @param tokenFile {@code --token-file} ("-" for stdin), or null
+     * @param caCertFlag {@code --cacert}, or null
      */
-    public Endpoint resolve(String urlFlag, String tokenFlag, String tokenFile) {
+    public Endpoint resolve(String urlFlag, String tokenFlag, String tokenFile, Path caCertFlag) {
         Token token = Token.find(tokenFlag, tokenFile, env, stdin);
         Map<String, String> file = readConfig();
         if (token == null && isSet(file.get("token"))) {
             token = new Token(file.get("token"), config.file().toString());
         }
         String url = firstSet(urlFlag, env.get("ES_URL"), file.get("url"), DEFAULT_URL);
+        Path caCert = caCertFlag != null ? caCertFlag : isSet(env.get("ES_CACERT")) ? Path.of(env.get("ES_CACERT")) : null;
         try {
-            return new Endpoint(URI.create(url), token == null ? null : token.value(), token == null ? null : token.source());
+            return new Endpoint(URI.create(url), token == null ? null : token.value(), token == null ? null : token.source(),
+                    caCert);
         } catch (IllegalArgumentException e) {
             throw new EsException(EsException.USAGE, "bad URL '" + url + "': " + e.getMessage());
         }

@@ -6,6 +6,7 @@ import dev.es.common.EsException;
 import dev.es.common.Event;
 import dev.es.common.Json;
 import dev.es.common.JsonStreaming;
+import dev.es.common.PemFiles;
 import dev.es.common.Protocol;
 import dev.es.common.PublishBody;
 import java.io.IOException;
@@ -18,6 +19,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import javax.net.ssl.HttpsURLConnection;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLSocketFactory;
 
 /**
  * A client of an es hub's REST API: publish, close, channel information, and the event stream. Failures are
@@ -39,6 +43,7 @@ public final class EsClient {
     private final Endpoint endpoint;
     private final int connectTimeoutMillis;
     private final int requestTimeoutMillis;
+    private SSLSocketFactory trusted;
 
     public EsClient(Endpoint endpoint) {
         this(endpoint, CONNECT_TIMEOUT, REQUEST_TIMEOUT);
@@ -199,6 +204,9 @@ public final class EsClient {
     private HttpURLConnection open(String method, String path, int readTimeoutMillis) {
         try {
             HttpURLConnection request = (HttpURLConnection) endpoint.resolve(path).toURL().openConnection();
+            if (request instanceof HttpsURLConnection https && endpoint.caCert() != null) {
+                https.setSSLSocketFactory(trustedAuthorities());
+            }
             request.setRequestMethod(method);
             request.setConnectTimeout(connectTimeoutMillis);
             request.setReadTimeout(readTimeoutMillis);
@@ -212,10 +220,25 @@ public final class EsClient {
         }
     }
 
-    /** Connects, turning "nobody there" into the one line a user reads. */
+    /** The authorities of {@code --cacert}, read once per client. */
+    private SSLSocketFactory trustedAuthorities() {
+        if (trusted == null) {
+            try {
+                trusted = PemFiles.trusting(endpoint.caCert()).getSocketFactory();
+            } catch (IllegalArgumentException e) {
+                throw new EsException(EsException.USAGE, e.getMessage());
+            }
+        }
+        return trusted;
+    }
+
+    /** Connects, turning "nobody there" and "not who it should be" into the one line a user reads. */
     private void connect(HttpURLConnection request) {
         try {
             request.connect();
+        } catch (SSLException e) {
+            throw new EsException(EsException.UNREACHABLE, "TLS with " + endpoint.url() + " failed: " + e.getMessage()
+                    + (endpoint.caCert() == null ? "; for a private certificate authority, pass --cacert FILE" : ""), e);
         } catch (ConnectException e) {
             throw new EsException(EsException.UNREACHABLE,
                     "cannot reach " + endpoint.url() + " (connection refused); is 'es serve' running there?", e);

@@ -26,7 +26,7 @@ class EndpointResolverTest {
 
     @Test
     void withNothingSetItIsTheLocalDefaultWithNoToken() {
-        assertEquals(new Endpoint(URI.create("http://127.0.0.1:8080"), null, null), resolver(Map.of(), "").resolve(null, null, null));
+        assertEquals(new Endpoint(URI.create("http://127.0.0.1:8080"), null, null, null), resolver(Map.of(), "").resolve(null, null, null, null));
     }
 
     @Test
@@ -36,27 +36,27 @@ class EndpointResolverTest {
         config.set("token", "file-token");
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(config.file())));
         EndpointResolver all = resolver(Map.of("ES_URL", "http://env:2", "ES_TOKEN", "env-token"), "");
-        assertEquals(new Endpoint(URI.create("http://flag:3"), "flag-token", "--token"), all.resolve("http://flag:3", "flag-token", null));
-        assertEquals(new Endpoint(URI.create("http://env:2"), "env-token", "ES_TOKEN"), all.resolve(null, null, null));
-        assertEquals(new Endpoint(URI.create("http://file:1"), "file-token", config.file().toString()),
-                resolver(Map.of(), "").resolve(null, null, null));
+        assertEquals(new Endpoint(URI.create("http://flag:3"), "flag-token", "--token", null), all.resolve("http://flag:3", "flag-token", null, null));
+        assertEquals(new Endpoint(URI.create("http://env:2"), "env-token", "ES_TOKEN", null), all.resolve(null, null, null, null));
+        assertEquals(new Endpoint(URI.create("http://file:1"), "file-token", config.file().toString(), null),
+                resolver(Map.of(), "").resolve(null, null, null, null));
     }
 
     @Test
     void aTokenFileOrStandardInputGivesItsFirstLine() throws Exception {
         Path file = Files.writeString(home.resolve("token"), "  from-file  \nignored\n");
-        assertEquals("from-file", resolver(Map.of(), "").resolve(null, null, file.toString()).token());
-        assertEquals("--token-file " + file, resolver(Map.of(), "").resolve(null, null, file.toString()).tokenSource());
-        assertEquals("from-stdin", resolver(Map.of(), "from-stdin\n").resolve(null, null, "-").token());
+        assertEquals("from-file", resolver(Map.of(), "").resolve(null, null, file.toString(), null).token());
+        assertEquals("--token-file " + file, resolver(Map.of(), "").resolve(null, null, file.toString(), null).tokenSource());
+        assertEquals("from-stdin", resolver(Map.of(), "from-stdin\n").resolve(null, null, "-", null).token());
     }
 
     @Test
     void contradictionsAndNonsenseAreUsageErrors() {
-        EsException both = assertThrows(EsException.class, () -> resolver(Map.of(), "").resolve(null, "a", "b"));
+        EsException both = assertThrows(EsException.class, () -> resolver(Map.of(), "").resolve(null, "a", "b", null));
         assertEquals(EsException.USAGE, both.exitCode());
-        EsException scheme = assertThrows(EsException.class, () -> resolver(Map.of(), "").resolve("ftp://x", null, null));
+        EsException scheme = assertThrows(EsException.class, () -> resolver(Map.of(), "").resolve("ftp://x", null, null, null));
         assertEquals("bad URL 'ftp://x': the URL must start with http:// or https://: ftp://x", scheme.getMessage());
-        EsException empty = assertThrows(EsException.class, () -> resolver(Map.of(), "\n").resolve(null, null, "-"));
+        EsException empty = assertThrows(EsException.class, () -> resolver(Map.of(), "\n").resolve(null, null, "-", null));
         assertEquals("the token file - is empty", empty.getMessage());
     }
 }

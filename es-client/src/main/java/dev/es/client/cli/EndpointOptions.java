@@ -4,12 +4,13 @@ import dev.es.client.Endpoint;
 import dev.es.client.ClientConfig;
 import dev.es.client.EndpointResolver;
 import dev.es.common.EnvironmentSource;
+import java.nio.file.Path;
 import java.util.Map;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code --url}, {@code --token} and {@code --token-file}, shared by every client command. */
+/** {@code --url}, {@code --token}, {@code --token-file} and {@code --cacert}, shared by every client command. */
 public final class EndpointOptions {
 
     @Option(names = "--url", paramLabel = "URL", description = "The hub (default: $ES_URL, the config file, or " + EndpointResolver.DEFAULT_URL + ").")
@@ -21,13 +22,19 @@ public final class EndpointOptions {
     @Option(names = "--token-file", paramLabel = "FILE", description = "Read the token from FILE's first line ('-' for stdin).")
     String tokenFile;
 
+    @Option(
+            names = "--cacert",
+            paramLabel = "FILE",
+            description = "PEM certificate(s) of the authorities to trust for an https:// hub (default: $ES_CACERT, else Java's).")
+    Path caCert;
+
     @Spec(Spec.Target.MIXEE)
     CommandSpec command;
 
     /** Where to go, resolved in {@link EndpointResolver}'s order. */
     public Endpoint endpoint() {
         Map<String, String> env = EnvironmentSource.of(command.root().userObject());
-        return new EndpointResolver(env, ClientConfig.forUser(env), System.in).resolve(url, token, tokenFile);
+        return new EndpointResolver(env, ClientConfig.forUser(env), System.in).resolve(url, token, tokenFile, caCert);
     }
 
     /** The user's config file, found through the command's environment (its own, in tests). */
