@@ -44,9 +44,14 @@ import picocli.CommandLine.Spec;
             "  es serve --port 8081 --redis redis://127.0.0.1:6379   # several servers, one hub",
             "  es serve --tls-cert cert.pem --tls-key key.pem        # HTTPS and HTTP/2",
             "",
-            "Ctrl-C or SIGTERM ends every stream and exits."
+            "Ctrl-C or SIGTERM stops accepting, tells every subscriber to come back (a retry: hint, then the end of",
+            "its stream: EventSource reconnects, to another server behind a load balancer) and exits within",
+            "--shutdown-timeout."
         })
 public final class ServeCommand implements Callable<Integer> {
+
+    /** 128 + SIGTERM's 15, as a shell reports a process that SIGTERM ended. */
+    private static final int EXIT_ON_SIGTERM = 143;
 
     @Spec
     CommandSpec spec;
@@ -95,6 +100,13 @@ public final class ServeCommand implements Callable<Integer> {
     long maxEventBytes = ServerSettings.DEFAULT_MAX_EVENT_BYTES;
 
     @Option(
+            names = "--shutdown-timeout",
+            paramLabel = "DURATION",
+            description = "On Ctrl-C or SIGTERM: stop accepting, tell subscribers to come back (retry:), close, "
+                    + "and exit within this long (default: 2s).")
+    Duration shutdownTimeout = ServerSettings.DEFAULT_SHUTDOWN_TIMEOUT;
+
+    @Option(
             names = "--tls-cert",
             paramLabel = "FILE",
             description = "Serve HTTPS, and HTTP/2 over it, with this PEM certificate chain (needs --tls-key).")
@@ -138,6 +150,15 @@ public final class ServeCommand implements Callable<Integer> {
         }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            // Whatever a stop waits on, the process is gone when the shutdown timeout is over.
+            Thread.ofPlatform().daemon().name("es-serve-deadline").start(() -> {
+                try {
+                    Thread.sleep(settings.shutdownTimeout());
+                    Runtime.getRuntime().halt(EXIT_ON_SIGTERM);
+                } catch (InterruptedException ignored) {
+                    // Not reached: nothing interrupts it.
+                }
+            });
             server.stop();
             stopped.countDown();
         }, "es-serve-shutdown"));
@@ -172,6 +193,7 @@ public final class ServeCommand implements Callable<Integer> {
                     .redis(redis != null ? redis : blankAsNull(environment().get("ES_REDIS")))
                     .redisCaCert(redisCaCert)
                     .tls(tlsCert, tlsKey)
+                    .shutdownTimeout(shutdownTimeout)
                     .build();
         } catch (IllegalArgumentException e) {
             throw new EsException(EsException.USAGE, e.getMessage());

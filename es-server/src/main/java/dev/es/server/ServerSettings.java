@@ -26,6 +26,8 @@ import java.util.Objects;
  * @param tlsCert the PEM certificate chain to serve HTTPS (and HTTP/2 over it) with, or null for plain HTTP
  *     (with HTTP/2 in clear text, h2c, beside HTTP/1.1)
  * @param tlsKey the PEM (PKCS#8) private key of that certificate; given exactly when it is
+ * @param shutdownTimeout the longest a stop takes: streams get a quarter of it to write what is queued and
+ *     their {@code retry:} hint, then are cut; {@code es serve} exits at the latest when it is over
  */
 public record ServerSettings(
         String host,
@@ -41,7 +43,8 @@ public record ServerSettings(
         String redis,
         Path redisCaCert,
         Path tlsCert,
-        Path tlsKey) {
+        Path tlsKey,
+        Duration shutdownTimeout) {
 
     /** Loopback: a hub reachable from elsewhere is a decision (with a token, or --no-auth). */
     public static final String DEFAULT_HOST = "127.0.0.1";
@@ -65,6 +68,8 @@ public record ServerSettings(
      * reads can hold, while a burst of thousands of small events still fits.
      */
     public static final long DEFAULT_QUEUE_BYTES = 4 * 1024 * 1024;
+    /** Well inside the 10 s container runtimes and init systems wait after SIGTERM before SIGKILL. */
+    public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(2);
 
     public ServerSettings {
         Objects.requireNonNull(host, "host");
@@ -85,6 +90,8 @@ public record ServerSettings(
         }
         requirePositive("timeout", timeout);
         requirePositive("keepalive", keepalive);
+        Objects.requireNonNull(shutdownTimeout, "shutdownTimeout");
+        requirePositive("shutdown timeout", shutdownTimeout);
         if (history < 0) {
             throw new IllegalArgumentException("history must be 0 or more events");
         }
@@ -116,6 +123,7 @@ public record ServerSettings(
         private Path redisCaCert;
         private Path tlsCert;
         private Path tlsKey;
+        private Duration shutdownTimeout = DEFAULT_SHUTDOWN_TIMEOUT;
 
         private Builder() {}
 
@@ -186,10 +194,15 @@ public record ServerSettings(
             return this;
         }
 
+        public Builder shutdownTimeout(Duration value) {
+            shutdownTimeout = value;
+            return this;
+        }
+
         public ServerSettings build() {
             return new ServerSettings(
                     host, port, token, timeout, corsOrigin, corsMethods, history, keepalive, maxEventBytes,
-                    queueBytes, redis, redisCaCert, tlsCert, tlsKey);
+                    queueBytes, redis, redisCaCert, tlsCert, tlsKey, shutdownTimeout);
         }
     }
 

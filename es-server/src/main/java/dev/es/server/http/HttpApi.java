@@ -21,11 +21,6 @@ public final class HttpApi {
     /** What a 503 asks a client to wait: a stop or a lost Redis connection is over in seconds, or never. */
     static final String RETRY_AFTER_SECONDS = "1";
     /**
-     * What a stop waits for stream writers to finish their last write once their subscriptions are closed;
-     * then the connections of writers stuck on clients that stopped reading are cut.
-     */
-    private static final Duration STOP_GRACE = Duration.ofMillis(500);
-    /**
      * Connections the kernel may hold before they are accepted. Java's default of 50 makes a burst of
      * subscribers (a reconnect storm, a benchmark) wait out SYN retransmits of a second or more.
      */
@@ -33,6 +28,12 @@ public final class HttpApi {
 
     private final StreamHandler streams;
     private final Javalin javalin;
+    /**
+     * What a stop waits for stream writers to finish their last write once their subscriptions are closed
+     * (a quarter of the shutdown timeout); then the connections of writers stuck on clients that stopped
+     * reading are cut.
+     */
+    private final Duration stopGrace;
     private ServerConnector connector;
 
     /** The API of the hub, not yet listening. */
@@ -40,6 +41,7 @@ public final class HttpApi {
         ChannelRoutes channels = new ChannelRoutes(hub, new TokenCheck(settings.token()), settings.maxEventBytes());
         Cors cors = new Cors(settings.corsOrigin(), settings.corsMethods());
         streams = new StreamHandler(hub, cors, settings.keepalive());
+        stopGrace = settings.shutdownTimeout().dividedBy(4);
         javalin = Javalin.create(cfg -> {
             cfg.startup.showJavalinBanner = false;
             cfg.startup.showOldJavalinVersionWarning = false;
@@ -131,7 +133,7 @@ public final class HttpApi {
     /** Lets stream writers finish (their subscriptions must be closed already), then stops the server. */
     public void stop() {
         try {
-            streams.awaitStreams(STOP_GRACE);
+            streams.awaitStreams(stopGrace);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

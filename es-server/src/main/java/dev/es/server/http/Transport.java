@@ -32,19 +32,32 @@ final class Transport {
 
     /** HTTP/1.1 and h2c; or, with a certificate, TLS carrying h2 or HTTP/1.1. */
     static ConnectionFactory[] connectionFactories(ServerSettings settings, HttpConfiguration http) {
+        HttpConfiguration h2 = sessions(settings, http);
         if (!settings.tls()) {
-            return new ConnectionFactory[] {new HttpConnectionFactory(http), http2(new HTTP2CServerConnectionFactory(http))};
+            return new ConnectionFactory[] {new HttpConnectionFactory(http), http2(new HTTP2CServerConnectionFactory(h2))};
         }
         HttpConfiguration https = new HttpConfiguration(http);
         https.addCustomizer(new SecureRequestCustomizer());
+        h2.addCustomizer(new SecureRequestCustomizer());
         ALPNServerConnectionFactory alpn = new ALPNServerConnectionFactory("h2", "http/1.1");
         alpn.setDefaultProtocol("http/1.1");
         return new ConnectionFactory[] {
             new SslConnectionFactory(sslContext(settings), alpn.getProtocol()),
             alpn,
-            http2(new HTTP2ServerConnectionFactory(https)),
+            http2(new HTTP2ServerConnectionFactory(h2)),
             new HttpConnectionFactory(https)
         };
+    }
+
+    /**
+     * An HTTP/2 connection idle for its idle timeout is closed (GOAWAY), even with streams open: measured, a
+     * quiet event stream was cut after --timeout. Keepalive comments come at least every two intervals, so a
+     * connection idle for the timeout plus that is one whose client is gone or not reading.
+     */
+    private static HttpConfiguration sessions(ServerSettings settings, HttpConfiguration http) {
+        HttpConfiguration h2 = new HttpConfiguration(http);
+        h2.setIdleTimeout(http.getIdleTimeout() + 2 * settings.keepalive().toMillis());
+        return h2;
     }
 
     private static ConnectionFactory http2(AbstractHTTP2ServerConnectionFactory factory) {

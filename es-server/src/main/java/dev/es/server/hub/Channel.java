@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 
 /**
  * A channel: its subscribers, its history and its id sequence. Publishing appends to the history and offers
@@ -100,6 +101,15 @@ final class Channel {
 
     /** Ends every subscription and forgets them. */
     void closeAll(CloseReason reason) {
+        closeAll(reason, null);
+    }
+
+    /**
+     * Ends every subscription after a last frame of its own, and forgets them.
+     *
+     * @param lastFrame makes each subscriber's last frame, or null for none
+     */
+    void closeAll(CloseReason reason, Supplier<byte[]> lastFrame) {
         Subscription[] ended;
         lock.lock();
         try {
@@ -108,7 +118,7 @@ final class Channel {
             lock.unlock();
         }
         for (Subscription subscriber : ended) {
-            subscriber.close(reason);
+            subscriber.close(reason, lastFrame == null ? null : lastFrame.get());
         }
     }
 

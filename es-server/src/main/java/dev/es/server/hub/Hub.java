@@ -3,7 +3,9 @@ package dev.es.server.hub;
 import dev.es.common.ChannelName;
 import dev.es.common.ChannelStatus;
 import dev.es.common.Event;
+import dev.es.common.SseFrames;
 import dev.es.server.broker.Broker;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -12,7 +14,9 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 
 /**
  * The hub: channels, their subscribers and history, and the fan-out of events. It knows nothing of HTTP;
@@ -22,6 +26,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * existing channel; closing {@code all} closes every channel.
  */
 public final class Hub implements Broker.Sink {
+
+    /** The least a subscriber of a stopping server is told to wait before it comes back. */
+    public static final Duration COME_BACK_AFTER = Duration.ofMillis(500);
 
     private final ConcurrentMap<String, Channel> channels = new ConcurrentHashMap<>();
     /**
@@ -148,13 +155,19 @@ public final class Hub implements Broker.Sink {
         broker.closeChannel(channel);
     }
 
-    /** Disconnects every subscriber of this server, as the server stops. */
+    /**
+     * Disconnects every subscriber of this server, as the server stops, each told with a last {@code retry:}
+     * to come back (to another server) after a time of its own between {@link #COME_BACK_AFTER} and twice
+     * that, so that they do not all reconnect at once.
+     */
     public void shutdown() {
         shutDown = true;
+        Supplier<byte[]> comeBack = () -> SseFrames.retry(
+                COME_BACK_AFTER.toMillis() + ThreadLocalRandom.current().nextLong(COME_BACK_AFTER.toMillis() + 1));
         for (String name : channels.keySet()) {
             Channel channel = channels.remove(name);
             if (channel != null) {
-                channel.closeAll(CloseReason.SHUTDOWN);
+                channel.closeAll(CloseReason.SHUTDOWN, comeBack);
             }
         }
     }

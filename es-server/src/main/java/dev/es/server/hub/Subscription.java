@@ -176,10 +176,25 @@ public final class Subscription {
 
     /** Ends the subscription; frames already queued are still taken, unless it ends for being too slow. */
     void close(CloseReason reason) {
+        close(reason, null);
+    }
+
+    /**
+     * Ends the subscription after one last frame (a {@code retry:} hint as a server stops), unless it has ended
+     * already; what was queued before is still taken.
+     */
+    void close(CloseReason reason, byte[] lastFrame) {
         boolean wakeConsumer = false;
         lock.lock();
         try {
             if (closeReason == null) {
+                if (lastFrame != null) {
+                    if (queue == null) {
+                        queue = new ArrayDeque<>(INITIAL_QUEUE);
+                    }
+                    queue.add(lastFrame);
+                    queuedBytes += lastFrame.length;
+                }
                 closeReason = reason;
                 wakeConsumer = signal();
             }

@@ -76,6 +76,8 @@ class HubTest {
         Subscription before = hub.subscribe("ch", null);
         hub.shutdown();
         assertEquals(CloseReason.SHUTDOWN, before.closeReason());
+        String last = new String(before.take(1, TimeUnit.SECONDS), StandardCharsets.UTF_8);
+        assertEquals(true, last.matches("retry: \\d+\n\n"), "told to come back: " + last);
         assertNull(before.take(1, TimeUnit.SECONDS));
         assertThrows(IllegalStateException.class, () -> hub.subscribe("ch", null));
         assertThrows(IllegalStateException.class, () -> hub.publish("ch", Event.of("late")));

@@ -1,0 +1,47 @@
+package dev.es.server.http;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.es.common.Event;
+import dev.es.server.EsServer;
+import dev.es.server.ServerSettings;
+import dev.es.server.hub.Hub;
+import dev.es.server.testing.SseRecorder;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** A stopping server tells its subscribers to come back, each after a time of its own, then ends their streams. */
+class GracefulStopTest {
+
+    @Test
+    void aStopSendsWhatIsQueuedThenARetryHintThenEndsTheStream() throws Exception {
+        EsServer server = EsServer.start(ServerSettings.builder().port(0).build());
+        List<SseRecorder> subscribers = new ArrayList<>();
+        try {
+            for (int i = 0; i < 5; i++) {
+                subscribers.add(SseRecorder.open(server.url().resolve("/feed")));
+            }
+            while (server.consumerCount("feed") < subscribers.size()) {
+                Thread.sleep(10);
+            }
+            server.publish("feed", Event.of("last words"));
+            server.stop();
+            for (SseRecorder subscriber : subscribers) {
+                subscriber.assertData("last words");
+                SseRecorder.Item hint = subscriber.next();
+                assertEquals("retry", hint.kind(), subscriber.raw());
+                long millis = Long.parseLong(hint.data());
+                assertTrue(millis >= Hub.COME_BACK_AFTER.toMillis() && millis <= 2 * Hub.COME_BACK_AFTER.toMillis(),
+                        "retry " + millis);
+                subscriber.awaitEnd();
+            }
+        } finally {
+            server.stop();
+            for (SseRecorder subscriber : subscribers) {
+                subscriber.close();
+            }
+        }
+    }
+}
