@@ -27,6 +27,12 @@ public final class Protocol {
 
     /** GET: every channel as JSON, {@code [{"name","consumers","events","lastEventAt"}]}. */
     public static final String CHANNELS_PATH = RESERVED_PREFIX + "/channels";
+    /** Prometheus metrics, in its text format. */
+    public static final String METRICS_PATH = RESERVED_PREFIX + "/metrics";
+    /** 200 while the process serves at all. */
+    public static final String LIVE_PATH = RESERVED_PREFIX + "/health/live";
+    /** 200 while the server takes subscribers and publishes (stopping, or Redis away: 503). */
+    public static final String READY_PATH = RESERVED_PREFIX + "/health/ready";
 
     /** The largest publish body a hub accepts by default: 1 MiB, far above any notification. */
     public static final long DEFAULT_MAX_EVENT_BYTES = 1024 * 1024;

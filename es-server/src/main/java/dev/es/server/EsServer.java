@@ -25,6 +25,7 @@ public final class EsServer implements AutoCloseable {
     private final Broker broker;
     private final Hub hub;
     private final HttpApi http;
+    private final ServerMetrics metrics;
 
     private EsServer(ServerSettings settings) {
         this.settings = settings;
@@ -33,7 +34,8 @@ public final class EsServer implements AutoCloseable {
                 : Broker.redis(settings.redis(), settings.redisCaCert(), settings.history());
         try {
             this.hub = new Hub(broker, settings.history(), settings.queueBytes());
-            this.http = new HttpApi(hub, settings);
+            this.metrics = new ServerMetrics(hub);
+            this.http = new HttpApi(hub, settings, metrics);
         } catch (RuntimeException e) {
             broker.close();
             throw e;
@@ -121,6 +123,7 @@ public final class EsServer implements AutoCloseable {
         hub.shutdown();
         http.stop();
         broker.close();
+        metrics.close();
     }
 
     @Override

@@ -52,6 +52,9 @@ public interface Broker extends AutoCloseable {
      */
     void follow(String channel, String lastEventId);
 
+    /** Whether it can store and deliver now (Redis reachable). */
+    boolean connected();
+
     /** Closes a channel on every server. */
     void closeChannel(String channel);
 

@@ -26,6 +26,11 @@ final class InProcessBroker implements Broker {
     }
 
     @Override
+    public boolean connected() {
+        return true;
+    }
+
+    @Override
     public void closeChannel(String channel) {
         sink.closeChannel(channel);
     }

@@ -185,6 +185,11 @@ final class RedisBroker implements Broker {
     }
 
     @Override
+    public boolean connected() {
+        return connection.isOpen() && announcements != null && announcements.isOpen();
+    }
+
+    @Override
     public void closeChannel(String channel) {
         try {
             CLOSE.run(redis, ScriptOutputType.INTEGER, new String[0], channel);

@@ -5,6 +5,7 @@ import dev.es.common.Event;
 import dev.es.common.Json;
 import dev.es.common.Protocol;
 import dev.es.common.PublishBody;
+import dev.es.server.ServerMetrics;
 import dev.es.server.hub.Hub;
 import io.javalin.http.Context;
 import java.io.IOException;
@@ -20,11 +21,13 @@ final class ChannelRoutes {
     static final String ALLOWED_METHODS = "GET, POST, DELETE, HEAD, OPTIONS";
 
     private final Hub hub;
+    private final ServerMetrics metrics;
     private final TokenCheck tokens;
     private final long maxEventBytes;
 
-    ChannelRoutes(Hub hub, TokenCheck tokens, long maxEventBytes) {
+    ChannelRoutes(Hub hub, TokenCheck tokens, long maxEventBytes, ServerMetrics metrics) {
         this.hub = hub;
+        this.metrics = metrics;
         this.tokens = tokens;
         this.maxEventBytes = maxEventBytes;
     }
@@ -48,7 +51,8 @@ final class ChannelRoutes {
         if (!mediaType.equalsIgnoreCase(Protocol.JSON)) {
             throw new ApiError(400, "Content-Type must be application/json");
         }
-        Event stored = hub.publish(channel, PublishBody.read(readBody(ctx)));
+        Event event = PublishBody.read(readBody(ctx));
+        Event stored = metrics.publishes().record(() -> hub.publish(channel, event));
         ctx.status(201).contentType(Protocol.JSON);
         ctx.result(Json.write(stored.id() == null ? Map.of() : Map.of("id", stored.id())));
     }
@@ -71,6 +75,11 @@ final class ChannelRoutes {
             ctx.header(Protocol.CHANNEL_EXISTS, Boolean.toString(hub.channelExists(channel)));
         }
         ctx.status(200);
+    }
+
+    /** Prometheus's text format. Counts only, no channel names: open like the health checks. */
+    void metrics(Context ctx) {
+        ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape());
     }
 
     /** The JSON listing: what HEAD /all tells, per channel, with event counts. */

@@ -4,6 +4,7 @@ import dev.es.common.ChannelName;
 import dev.es.common.ErrorBody;
 import dev.es.common.Json;
 import dev.es.common.Protocol;
+import dev.es.server.ServerMetrics;
 import dev.es.server.ServerSettings;
 import dev.es.server.hub.Hub;
 import io.javalin.Javalin;
@@ -37,10 +38,10 @@ public final class HttpApi {
     private ServerConnector connector;
 
     /** The API of the hub, not yet listening. */
-    public HttpApi(Hub hub, ServerSettings settings) {
-        ChannelRoutes channels = new ChannelRoutes(hub, new TokenCheck(settings.token()), settings.maxEventBytes());
+    public HttpApi(Hub hub, ServerSettings settings, ServerMetrics metrics) {
+        ChannelRoutes channels = new ChannelRoutes(hub, new TokenCheck(settings.token()), settings.maxEventBytes(), metrics);
         Cors cors = new Cors(settings.corsOrigin(), settings.corsMethods());
-        streams = new StreamHandler(hub, cors, settings.keepalive());
+        streams = new StreamHandler(hub, cors, settings.keepalive(), metrics);
         stopGrace = settings.shutdownTimeout().dividedBy(4);
         javalin = Javalin.create(cfg -> {
             cfg.startup.showJavalinBanner = false;
@@ -73,6 +74,13 @@ public final class HttpApi {
             cfg.routes.head(CHANNEL_PATH, channels::info);
             cfg.routes.options(CHANNEL_PATH, cors::preflight);
             cfg.routes.get(Protocol.CHANNELS_PATH, channels::listing);
+            cfg.routes.get(Protocol.METRICS_PATH, channels::metrics);
+            cfg.routes.get(Protocol.LIVE_PATH, ctx -> ctx.contentType(Protocol.JSON).result("{\"status\":\"up\"}"));
+            cfg.routes.get(Protocol.READY_PATH, ctx -> {
+                boolean ready = hub.ready();
+                ctx.status(ready ? 200 : 503).contentType(Protocol.JSON)
+                        .result(ready ? "{\"status\":\"ready\"}" : "{\"status\":\"not ready\"}");
+            });
 
             cfg.routes.exception(ApiError.class, (e, ctx) -> error(ctx, e.status(), e.getMessage()));
             cfg.routes.exception(IllegalArgumentException.class, (e, ctx) -> error(ctx, 400, e.getMessage()));

@@ -5,6 +5,8 @@ import dev.es.common.ErrorBody;
 import dev.es.common.Json;
 import dev.es.common.Protocol;
 import dev.es.common.SseFrames;
+import dev.es.server.ServerMetrics;
+import dev.es.server.hub.CloseReason;
 import dev.es.server.hub.Hub;
 import dev.es.server.hub.Subscription;
 import java.io.IOException;
@@ -17,6 +19,7 @@ import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ForkJoinWorkerThread;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpMethod;
 import org.eclipse.jetty.io.EndPoint;
@@ -43,6 +46,7 @@ final class StreamHandler extends Handler.Abstract {
     private static final byte[] HELLO = SseFrames.retry(RECONNECT_HINT.toMillis());
 
     private final Hub hub;
+    private final ServerMetrics metrics;
     private final Cors cors;
     private final Duration keepalive;
     /** The streams now open, for the keepalive ticks and so that a stop can let them finish, or cut them. */
@@ -54,8 +58,9 @@ final class StreamHandler extends Handler.Abstract {
      */
     private ForkJoinPool turns;
 
-    StreamHandler(Hub hub, Cors cors, Duration keepalive) {
+    StreamHandler(Hub hub, Cors cors, Duration keepalive, ServerMetrics metrics) {
         this.hub = hub;
+        this.metrics = metrics;
         this.cors = cors;
         this.keepalive = keepalive;
     }
@@ -180,14 +185,31 @@ final class StreamHandler extends Handler.Abstract {
         streams.forEach(stream -> stream.subscription().abort());
     }
 
-    private void ended(StreamWriter stream) {
+    private void ended(StreamWriter stream, Throwable failure) {
         hub.unsubscribe(stream.subscription());
+        metrics.disconnected(why(stream.subscription().closeReason(), failure));
         streams.remove(stream);
         if (streams.isEmpty()) {
             synchronized (allEnded) {
                 allEnded.notifyAll();
             }
         }
+    }
+
+    private static ServerMetrics.Disconnect why(CloseReason closed, Throwable failure) {
+        if (closed != null) {
+            return switch (closed) {
+                case TOO_SLOW -> ServerMetrics.Disconnect.SLOW;
+                case CHANNEL_CLOSED -> ServerMetrics.Disconnect.CHANNEL_CLOSED;
+                case SHUTDOWN -> ServerMetrics.Disconnect.SHUTDOWN;
+            };
+        }
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof TimeoutException) {
+                return ServerMetrics.Disconnect.TIMEOUT;
+            }
+        }
+        return ServerMetrics.Disconnect.CLOSED;
     }
 
     private void scheduleTick() {

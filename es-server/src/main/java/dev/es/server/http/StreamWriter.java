@@ -5,7 +5,7 @@ import dev.es.server.hub.CloseReason;
 import dev.es.server.hub.Subscription;
 import java.nio.ByteBuffer;
 import java.util.concurrent.Executor;
-import java.util.function.Consumer;
+import java.util.function.BiConsumer;
 import org.eclipse.jetty.io.EofException;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
@@ -23,7 +23,7 @@ final class StreamWriter extends IteratingCallback {
     private final Response response;
     private final Callback done;
     private final Executor executor;
-    private final Consumer<StreamWriter> ended;
+    private final BiConsumer<StreamWriter, Throwable> ended;
     private final Runnable turn = this::iterate;
     /** Written first, with the headers: how long the client waits before reconnecting. */
     private byte[] hello;
@@ -34,9 +34,10 @@ final class StreamWriter extends IteratingCallback {
 
     /**
      * @param done the request's callback, completed when the stream ends
-     * @param ended told once the stream has ended, before the request completes
+     * @param ended told once the stream has ended, with what failed it (null when it ended cleanly), before
+     *     the request completes
      */
-    StreamWriter(Response response, Callback done, Executor executor, byte[] hello, Consumer<StreamWriter> ended) {
+    StreamWriter(Response response, Callback done, Executor executor, byte[] hello, BiConsumer<StreamWriter, Throwable> ended) {
         this.response = response;
         this.done = done;
         this.executor = executor;
@@ -102,7 +103,7 @@ final class StreamWriter extends IteratingCallback {
     @Override
     protected void onCompleteSuccess() {
         try {
-            ended.accept(this);
+            ended.accept(this, null);
         } finally {
             done.succeeded();
         }
@@ -112,7 +113,7 @@ final class StreamWriter extends IteratingCallback {
     protected void onCompleteFailure(Throwable clientGoneOrStalled) {
         // The subscriber left or stopped reading; it may reconnect and replay from its Last-Event-ID.
         try {
-            ended.accept(this);
+            ended.accept(this, clientGoneOrStalled);
         } finally {
             done.failed(clientGoneOrStalled);
         }

@@ -6,6 +6,7 @@ import dev.es.common.SseFrames;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
@@ -23,15 +24,18 @@ final class Channel {
     private final Subscribers subscribers = new Subscribers();
     /** The hub's id source: unique across its channels and lives, and increasing. */
     private final LongSupplier hubIds;
+    /** The hub's count of frames queued for subscribers. */
+    private final LongAdder delivered;
     /** The lowest id this channel may give next: above every numeric id a publisher chose. */
     private long minNextId;
     private long published;
     private long lastPublishedAtMillis;
 
-    Channel(String name, int historySize, LongSupplier hubIds) {
+    Channel(String name, int historySize, LongSupplier hubIds, LongAdder delivered) {
         this.name = name;
         this.history = new History(historySize);
         this.hubIds = hubIds;
+        this.delivered = delivered;
     }
 
     String name() {
@@ -71,6 +75,7 @@ final class Channel {
             for (int i = before; i < dropped.size(); i++) {
                 subscribers.remove(dropped.get(i));
             }
+            delivered.add(subscribers.size());
             return stored;
         } finally {
             lock.unlock();
@@ -124,6 +129,16 @@ final class Channel {
 
     int subscriberCount() {
         return subscribers.size();
+    }
+
+    /** Events this channel retains for replay. */
+    int retained() {
+        lock.lock();
+        try {
+            return history.size();
+        } finally {
+            lock.unlock();
+        }
     }
 
     ChannelStatus status() {

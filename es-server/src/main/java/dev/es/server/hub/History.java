@@ -37,6 +37,10 @@ final class History {
         return entries.isEmpty();
     }
 
+    int size() {
+        return entries.size();
+    }
+
     /**
      * The frames of the events that came after the given id, oldest first: those after the newest retained
      * event with this id; else, for the id evicted last, all of them; else, for a numeric id (the hub's ids

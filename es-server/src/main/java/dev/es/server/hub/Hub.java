@@ -16,6 +16,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
 
 /**
@@ -38,6 +39,8 @@ public final class Hub implements Broker.Sink {
      */
     private final AtomicLong ids = new AtomicLong(ChronoUnit.MICROS.between(Instant.EPOCH, Instant.now()));
     private final Broker broker;
+    private final LongAdder published = new LongAdder();
+    private final LongAdder delivered = new LongAdder();
     /** Set by {@link #shutdown()}: nothing joins or is published after it. */
     private volatile boolean shutDown;
     private final int historySize;
@@ -66,7 +69,39 @@ public final class Hub implements Broker.Sink {
     public Event publish(String channel, Event event) {
         requireValid(channel);
         requireRunning();
-        return broker.publish(channel, event);
+        Event stored = broker.publish(channel, event);
+        published.increment();
+        return stored;
+    }
+
+    /** Whether this server takes subscribers and publishes now: not stopping, and its broker connected. */
+    public boolean ready() {
+        return !shutDown && broker.connected();
+    }
+
+    /** Events this server accepted from publishers since it started. */
+    public long published() {
+        return published.sum();
+    }
+
+    /** Frames this server queued for its subscribers since it started: one per event and subscriber. */
+    public long delivered() {
+        return delivered.sum();
+    }
+
+    /** Subscribers of this server now. */
+    public int localSubscribers() {
+        return channels.values().stream().mapToInt(Channel::subscriberCount).sum();
+    }
+
+    /** Channels this server holds now. */
+    public int localChannels() {
+        return channels.size();
+    }
+
+    /** Events this server retains for replay now, over all its channels. */
+    public long retained() {
+        return channels.values().stream().mapToLong(Channel::retained).sum();
     }
 
     /**
@@ -223,7 +258,7 @@ public final class Hub implements Broker.Sink {
     }
 
     private Channel newChannel(String name) {
-        return new Channel(name, historySize, ids::getAndIncrement);
+        return new Channel(name, historySize, ids::getAndIncrement, delivered);
     }
 
     private void requireRunning() {

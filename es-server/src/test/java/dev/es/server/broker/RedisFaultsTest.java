@@ -85,9 +85,11 @@ class RedisFaultsTest {
         }
         SseRecorder.Item keepalive = subscriber.next();
         assertEquals("comment", keepalive.kind(), "the stream stays open and alive: " + subscriber.raw());
+        assertEquals(503, cutOff.send(cutOff.request("/_es/v1/health/ready")).statusCode(), "not ready without Redis");
 
         link.mend();
         subscriber.assertData("one", "two", "three");
+        awaitStatus(() -> cutOff.send(cutOff.request("/_es/v1/health/ready")), 200);
         awaitStatus(() -> cutOff.publish("feed", "{\"data\":\"after\"}"), 201);
         subscriber.assertData("after");
         assertEquals(false, subscriber.raw().contains("lost?"), "a refused event was never delivered");

@@ -96,7 +96,12 @@ class BadInputTest {
 
     @Test
     void aBodyOverTheLimitAnswers413FromItsDeclaredLength() throws Exception {
-        HttpResponse<String> answer = api.publish("ch", "{\"data\":\"" + "x".repeat(2000) + "\"}");
+        // HTTP/1.1: over HTTP/2 the answer is followed by a reset of the stream (its body is not read), which
+        // java.net.http reports instead of the answer when the reset overtakes it.
+        HttpResponse<String> answer = api.send(api.request("/ch")
+                .version(java.net.http.HttpClient.Version.HTTP_1_1)
+                .header("Content-Type", "application/json")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"data\":\"" + "x".repeat(2000) + "\"}")));
         assertEquals(413, answer.statusCode());
         assertEquals("{\"error\":\"the body exceeds the limit of 1024 bytes (--max-event-bytes)\"}", answer.body());
     }
