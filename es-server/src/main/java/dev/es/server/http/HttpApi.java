@@ -9,6 +9,8 @@ import dev.es.server.ServerSettings;
 import dev.es.server.hub.Hub;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
+import java.io.IOException;
+import java.io.InputStream;
 import java.time.Duration;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.ServerConnector;
@@ -26,6 +28,8 @@ public final class HttpApi {
      * subscribers (a reconnect storm, a benchmark) wait out SYN retransmits of a second or more.
      */
     private static final int ACCEPT_QUEUE = 4096;
+    /** The most of a refused request's body read before answering (see {@link #drainBody}). */
+    private static final int DRAIN_LIMIT = 64 * 1024;
 
     private final StreamHandler streams;
     private final Javalin javalin;
@@ -156,6 +160,27 @@ public final class HttpApi {
     }
 
     private static void error(Context ctx, int status, String message) {
+        if (status != 413) {
+            drainBody(ctx);
+        }
         ctx.status(status).contentType(Protocol.JSON).result(Json.write(new ErrorBody(message)));
+    }
+
+    /**
+     * Reads what is left of a refused request's body, up to {@link #DRAIN_LIMIT}: over HTTP/2 a body left unread
+     * makes Jetty reset the stream as it answers, and a client may then report the reset instead of the
+     * answer. A larger body, or one of unknown length, is left unread (and the stream reset).
+     */
+    private static void drainBody(Context ctx) {
+        long declared = ctx.req().getContentLengthLong();
+        // Unknown lengths (chunked) are not waited for: the rest may never come.
+        if (declared <= 0 || declared > DRAIN_LIMIT) {
+            return;
+        }
+        try (InputStream in = ctx.req().getInputStream()) {
+            in.readNBytes(DRAIN_LIMIT);
+        } catch (IOException | IllegalStateException unreadable) {
+            // Already read as a reader, or gone: nothing more to drain.
+        }
     }
 }
