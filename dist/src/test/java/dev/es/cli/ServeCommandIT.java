@@ -143,6 +143,49 @@ class ServeCommandIT {
     }
 
     @Test
+    void settingsComeFromFlagsThenTheEnvironmentThenTheConfigFile() throws Exception {
+        int fromFile = freePort();
+        int fromEnvironment = freePort();
+        Path config = Files.writeString(Files.createTempFile("serve", ".yaml"),
+                "# es serve settings\nport: " + fromFile + "\nhistory: 5\ncors-origin: '*'\ncors-methods: [GET, POST]\n");
+        try (ServeProcess serve = ServeProcess.start(Map.of("ES_PORT", Integer.toString(fromEnvironment)),
+                        "--config", config.toString(), "--history", "7");
+                ApiClient api = new ApiClient(serve.url(), null)) {
+            assertEquals(fromEnvironment, serve.port(), "the environment wins over the file");
+            var preflight = api.send(api.request("/ch").method("OPTIONS", java.net.http.HttpRequest.BodyPublishers.noBody())
+                    .header("Origin", "http://example.com").header("Access-Control-Request-Method", "POST"));
+            assertEquals("*", preflight.headers().firstValue("Access-Control-Allow-Origin").orElseThrow(), "from the file");
+            assertEquals("GET, POST", preflight.headers().firstValue("Access-Control-Allow-Methods").orElseThrow());
+        } finally {
+            Files.delete(config);
+        }
+    }
+
+    @Test
+    void aBadSettingIsOneLineNamingTheFileTheLineAndTheSettingOrTheVariable() throws Exception {
+        Path config = Files.writeString(Files.createTempFile("serve", ".yaml"), "port: 0\nhistory: lots\n");
+        ServeProcess.Finished badValue = ServeProcess.run("--config", config.toString());
+        assertEquals(2, badValue.exitCode());
+        assertTrue(badValue.stderr().startsWith("es: " + config + ":2: setting 'history': Invalid value for option "
+                + "'--history': 'lots' is not an int\n"), badValue.stderr());
+        Files.writeString(config, "port: 0\ncolour: blue\n");
+        ServeProcess.Finished unknown = ServeProcess.run("--config", config.toString());
+        assertTrue(unknown.stderr().startsWith("es: " + config + ":2: setting 'colour' is not one of es serve's"),
+                unknown.stderr());
+        ServeProcess.Finished variable = ServeProcess.run(Map.of("ES_KEEPALIVE", "often"), "--port", "0");
+        assertEquals(2, variable.exitCode());
+        assertTrue(variable.stderr().startsWith("es: ES_KEEPALIVE: Invalid value for option '--keepalive'"),
+                variable.stderr());
+        Files.delete(config);
+    }
+
+    private static int freePort() throws IOException {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+
+    @Test
     void badOptionValuesAreUsageErrors() throws IOException, InterruptedException {
         ServeProcess.Finished bad = ServeProcess.run("--keepalive", "soon");
         assertEquals(2, bad.exitCode());

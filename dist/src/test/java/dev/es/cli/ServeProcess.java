@@ -46,8 +46,13 @@ final class ServeProcess implements AutoCloseable {
 
     /** Runs {@code es serve ARGS} to completion (bounded), returning its exit code and stderr. */
     static Finished run(String... args) throws IOException, InterruptedException {
+        return run(Map.of(), args);
+    }
+
+    /** Runs {@code es serve ARGS} with these environment variables added, to completion (bounded). */
+    static Finished run(Map<String, String> env, String... args) throws IOException, InterruptedException {
         Path stderr = Files.createTempFile("es", ".err");
-        Process process = builder(Map.of(), args).redirectError(stderr.toFile()).start();
+        Process process = builder(env, args).redirectError(stderr.toFile()).start();
         process.getOutputStream().close();
         assertTrue(process.waitFor(30, TimeUnit.SECONDS), "es did not finish");
         return new Finished(process.exitValue(), Files.readString(stderr));

@@ -41,12 +41,17 @@ import picocli.CommandLine.Spec;
             "  es serve --port 9000 --token s3cret",
             "  ES_TOKEN=s3cret es serve --host 0.0.0.0 --cors-origin '*'",
             "  es serve --history 0 --keepalive 30s",
-            "  es serve --port 8081 --redis redis://127.0.0.1:6379   # several servers, one hub",
-            "  es serve --tls-cert cert.pem --tls-key key.pem        # HTTPS and HTTP/2",
+            "  es serve --redis redis://127.0.0.1:6379       # several servers, one hub",
+            "  es serve --tls-cert cert.pem --tls-key key.pem  # HTTPS and HTTP/2",
+            "  es serve --config /etc/es/serve.yaml",
             "",
-            "Ctrl-C or SIGTERM stops accepting, tells every subscriber to come back (a retry: hint, then the end of",
-            "its stream: EventSource reconnects, to another server behind a load balancer) and exits within",
-            "--shutdown-timeout."
+            "Every option can also be set in the environment, ES_ and its name in capitals with _ for - "
+                    + "(ES_PORT=9000, ES_CORS_ORIGIN='*'), or in the YAML file --config names (port: 9000, "
+                    + "cors-methods: [GET, POST]). A flag wins over the environment, the environment over the file.",
+            "",
+            "Ctrl-C or SIGTERM stops accepting, tells every subscriber to come back (a retry: hint, then the end "
+                    + "of its stream: EventSource reconnects, to another server behind a load balancer) and exits "
+                    + "within --shutdown-timeout."
         })
 public final class ServeCommand implements Callable<Integer> {
 
@@ -130,8 +135,17 @@ public final class ServeCommand implements Callable<Integer> {
             description = "PEM file of the certificate authorities to trust for rediss:// (default: Java's).")
     Path redisCaCert;
 
+    @Option(
+            names = "--config",
+            paramLabel = "FILE",
+            description = "Read settings from this YAML file, one 'option-name: value' per line (default: $ES_CONFIG).")
+    Path config;
+
     @Override
     public Integer call() throws InterruptedException {
+        String configVariable = environment().get("ES_CONFIG");
+        SettingSources.apply(spec, environment(), config != null ? config
+                : configVariable == null || configVariable.isBlank() ? null : Path.of(configVariable));
         ServerSettings settings = settings();
         EsServer server;
         try {
@@ -190,7 +204,7 @@ public final class ServeCommand implements Callable<Integer> {
                     .history(history)
                     .keepalive(keepalive)
                     .maxEventBytes(maxEventBytes)
-                    .redis(redis != null ? redis : blankAsNull(environment().get("ES_REDIS")))
+                    .redis(redis)
                     .redisCaCert(redisCaCert)
                     .tls(tlsCert, tlsKey)
                     .shutdownTimeout(shutdownTimeout)
@@ -209,9 +223,6 @@ public final class ServeCommand implements Callable<Integer> {
         return EnvironmentSource.of(spec.root().userObject());
     }
 
-    private static String blankAsNull(String value) {
-        return value == null || value.isBlank() ? null : value;
-    }
 
     private static boolean isLoopback(String address) {
         try {
