@@ -186,6 +186,26 @@ class ServeCommandIT {
     }
 
     @Test
+    void jsonLogsTellTheStartEveryRequestWithoutItsQueryAndTheStop() throws Exception {
+        try (ServeProcess serve = ServeProcess.start(Map.of(), "--port", "0", "--log-format", "json", "--access-log");
+                ApiClient api = new ApiClient(serve.url(), null)) {
+            assertEquals(201, api.publish("ch?token=secret", "{\"data\":\"x\"}").statusCode());
+            new ProcessBuilder("kill", "-TERM", Long.toString(serve.pid())).start().waitFor();
+            serve.awaitExit(5_000);
+            List<String> lines = serve.stdout();
+            List<String> events = new java.util.ArrayList<>();
+            for (String line : lines) {
+                var object = dev.es.common.Json.MAPPER.readTree(line);
+                events.add(object.get("event").asText());
+                assertTrue(object.hasNonNull("time") && object.hasNonNull("level") && object.hasNonNull("message"), line);
+            }
+            assertEquals(List.of("start", "access", "stop"), events, String.join("\n", lines));
+            assertTrue(lines.get(1).contains("\"method\":\"POST\",\"path\":\"/ch\",\"status\":201"), lines.get(1));
+            assertEquals(false, String.join("\n", lines).contains("secret"), "no query string, where tokens may be");
+        }
+    }
+
+    @Test
     void badOptionValuesAreUsageErrors() throws IOException, InterruptedException {
         ServeProcess.Finished bad = ServeProcess.run("--keepalive", "soon");
         assertEquals(2, bad.exitCode());

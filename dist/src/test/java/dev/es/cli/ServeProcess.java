@@ -10,6 +10,8 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -23,11 +25,15 @@ final class ServeProcess implements AutoCloseable {
     private final Process process;
     private final Path stderr;
     private final URI url;
+    private final BufferedReader stdout;
+    private final String firstLine;
 
-    private ServeProcess(Process process, Path stderr, URI url) {
+    private ServeProcess(Process process, Path stderr, URI url, BufferedReader stdout, String firstLine) {
         this.process = process;
         this.stderr = stderr;
         this.url = url;
+        this.stdout = stdout;
+        this.firstLine = firstLine;
     }
 
     /** Starts {@code es serve ARGS} and returns once it says where it listens. */
@@ -41,7 +47,7 @@ final class ServeProcess implements AutoCloseable {
         }
         Matcher m = LISTENING.matcher(line);
         assertTrue(m.find(), "unexpected first line: " + line);
-        return new ServeProcess(process, stderr, URI.create(m.group(1)));
+        return new ServeProcess(process, stderr, URI.create(m.group(1)), out, line);
     }
 
     /** Runs {@code es serve ARGS} to completion (bounded), returning its exit code and stderr. */
@@ -83,6 +89,15 @@ final class ServeProcess implements AutoCloseable {
     int awaitExit(long millis) throws InterruptedException {
         assertTrue(process.waitFor(millis, TimeUnit.MILLISECONDS), "es serve still running after " + millis + " ms");
         return process.exitValue();
+    }
+
+    /** Everything it wrote to standard output, its first line included; call once it has exited. */
+    List<String> stdout() throws IOException {
+        List<String> lines = new ArrayList<>(List.of(firstLine));
+        for (String line = stdout.readLine(); line != null; line = stdout.readLine()) {
+            lines.add(line);
+        }
+        return lines;
     }
 
     String stderr() throws IOException {

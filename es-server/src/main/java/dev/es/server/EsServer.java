@@ -27,15 +27,15 @@ public final class EsServer implements AutoCloseable {
     private final HttpApi http;
     private final ServerMetrics metrics;
 
-    private EsServer(ServerSettings settings) {
+    private EsServer(ServerSettings settings, ServerLog log) {
         this.settings = settings;
         this.broker = settings.redis() == null
                 ? Broker.inProcess()
-                : Broker.redis(settings.redis(), settings.redisCaCert(), settings.history());
+                : Broker.redis(settings.redis(), settings.redisCaCert(), settings.history(), log);
         try {
             this.hub = new Hub(broker, settings.history(), settings.queueBytes());
             this.metrics = new ServerMetrics(hub);
-            this.http = new HttpApi(hub, settings, metrics);
+            this.http = new HttpApi(hub, settings, metrics, log);
         } catch (RuntimeException e) {
             broker.close();
             throw e;
@@ -51,7 +51,12 @@ public final class EsServer implements AutoCloseable {
      * @throws IllegalArgumentException when the Redis URI is not one
      */
     public static EsServer start(ServerSettings settings) {
-        EsServer server = new EsServer(settings);
+        return start(settings, ServerLog.standardError());
+    }
+
+    /** Starts a hub that logs to the given log (its warnings; every request with the access log on). */
+    public static EsServer start(ServerSettings settings, ServerLog log) {
+        EsServer server = new EsServer(settings, log);
         try {
             server.http.start();
         } catch (RuntimeException e) {

@@ -10,10 +10,12 @@ import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -141,15 +143,26 @@ public final class ServeCommand implements Callable<Integer> {
             description = "Read settings from this YAML file, one 'option-name: value' per line (default: $ES_CONFIG).")
     Path config;
 
+    @Option(
+            names = "--log-format",
+            paramLabel = "FORMAT",
+            description = "text: a line for people (default); json: one JSON object per line, for machines.")
+    String logFormat = "text";
+
+    @Option(names = "--access-log", description = "Log every request, a stream once it ends (no query strings).")
+    boolean accessLog;
+
     @Override
     public Integer call() throws InterruptedException {
         String configVariable = environment().get("ES_CONFIG");
         SettingSources.apply(spec, environment(), config != null ? config
                 : configVariable == null || configVariable.isBlank() ? null : Path.of(configVariable));
         ServerSettings settings = settings();
+        ServerLog log = new ServerLog(spec.commandLine().getOut(), logFormat());
+        long startedAt = System.nanoTime();
         EsServer server;
         try {
-            server = EsServer.start(settings);
+            server = EsServer.start(settings, log);
         } catch (BrokerUnavailableException e) {
             throw new EsException(EsException.FAILURE, e.getMessage(), e);
         } catch (IllegalArgumentException e) {
@@ -174,15 +187,16 @@ public final class ServeCommand implements Callable<Integer> {
                 }
             });
             server.stop();
+            long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - startedAt);
+            log.info("stop", "stopped after " + seconds + " s", Map.of("uptimeSeconds", seconds));
             stopped.countDown();
         }, "es-serve-shutdown"));
-        spec.commandLine().getOut().printf(
-                "es serve: listening on %s, auth %s, history %d events per channel%s%n",
-                server.url(),
-                settings.authRequired() ? "on (Auth-Token)" : "off",
-                settings.history(),
-                settings.redis() == null ? "" : ", channels shared through Redis");
-        spec.commandLine().getOut().flush();
+        log.info("start", String.format(Locale.ROOT, "listening on %s, auth %s, history %d events per channel%s",
+                        server.url(),
+                        settings.authRequired() ? "on (Auth-Token)" : "off",
+                        settings.history(),
+                        settings.redis() == null ? "" : ", channels shared through Redis"),
+                startFields(server.url().toString(), settings));
         stopped.await();
         return 0;
     }
@@ -208,6 +222,7 @@ public final class ServeCommand implements Callable<Integer> {
                     .redisCaCert(redisCaCert)
                     .tls(tlsCert, tlsKey)
                     .shutdownTimeout(shutdownTimeout)
+                    .accessLog(accessLog)
                     .build();
         } catch (IllegalArgumentException e) {
             throw new EsException(EsException.USAGE, e.getMessage());
@@ -217,6 +232,23 @@ public final class ServeCommand implements Callable<Integer> {
     private String token() {
         Token found = Token.find(token, tokenFile, environment(), System.in);
         return found == null ? null : found.value();
+    }
+
+    private static Map<String, Object> startFields(String url, ServerSettings settings) {
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put("url", url);
+        fields.put("auth", settings.authRequired());
+        fields.put("history", settings.history());
+        fields.put("redis", settings.redis() != null);
+        return fields;
+    }
+
+    private ServerLog.Format logFormat() {
+        return switch (logFormat) {
+            case "text" -> ServerLog.Format.TEXT;
+            case "json" -> ServerLog.Format.JSON;
+            default -> throw new EsException(EsException.USAGE, "--log-format is text or json, not '" + logFormat + "'");
+        };
     }
 
     private Map<String, String> environment() {

@@ -26,6 +26,7 @@ import java.util.Objects;
  * @param tlsCert the PEM certificate chain to serve HTTPS (and HTTP/2 over it) with, or null for plain HTTP
  *     (with HTTP/2 in clear text, h2c, beside HTTP/1.1)
  * @param tlsKey the PEM (PKCS#8) private key of that certificate; given exactly when it is
+ * @param accessLog whether every request is logged (a stream once it ends)
  * @param shutdownTimeout the longest a stop takes: streams get a quarter of it to write what is queued and
  *     their {@code retry:} hint, then are cut; {@code es serve} exits at the latest when it is over
  */
@@ -44,7 +45,8 @@ public record ServerSettings(
         Path redisCaCert,
         Path tlsCert,
         Path tlsKey,
-        Duration shutdownTimeout) {
+        Duration shutdownTimeout,
+        boolean accessLog) {
 
     /** Loopback: a hub reachable from elsewhere is a decision (with a token, or --no-auth). */
     public static final String DEFAULT_HOST = "127.0.0.1";
@@ -124,6 +126,7 @@ public record ServerSettings(
         private Path tlsCert;
         private Path tlsKey;
         private Duration shutdownTimeout = DEFAULT_SHUTDOWN_TIMEOUT;
+        private boolean accessLog;
 
         private Builder() {}
 
@@ -199,10 +202,15 @@ public record ServerSettings(
             return this;
         }
 
+        public Builder accessLog(boolean value) {
+            accessLog = value;
+            return this;
+        }
+
         public ServerSettings build() {
             return new ServerSettings(
                     host, port, token, timeout, corsOrigin, corsMethods, history, keepalive, maxEventBytes,
-                    queueBytes, redis, redisCaCert, tlsCert, tlsKey, shutdownTimeout);
+                    queueBytes, redis, redisCaCert, tlsCert, tlsKey, shutdownTimeout, accessLog);
         }
     }
 

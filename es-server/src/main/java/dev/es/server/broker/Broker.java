@@ -2,6 +2,7 @@ package dev.es.server.broker;
 
 import dev.es.common.ChannelStatus;
 import dev.es.common.Event;
+import dev.es.server.ServerLog;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -78,10 +79,11 @@ public interface Broker extends AutoCloseable {
      * @param uri {@code redis://[user:password@]host[:port][/db]}, or {@code rediss://} for TLS
      * @param caCert a PEM file of the certificate authorities to trust for TLS, or null for the Java runtime's
      * @param history events kept per channel, in Redis
+     * @param log where losing and finding Redis again is told
      * @throws IllegalArgumentException when the URI is not a Redis URI or the file cannot be read
      * @throws BrokerUnavailableException when Redis cannot be reached
      */
-    static Broker redis(String uri, Path caCert, int history) {
-        return RedisBroker.connect(uri, caCert, history);
+    static Broker redis(String uri, Path caCert, int history, ServerLog log) {
+        return RedisBroker.connect(uri, caCert, history, log);
     }
 }

@@ -3,6 +3,7 @@ package dev.es.server.broker;
 import dev.es.common.ChannelName;
 import dev.es.common.ChannelStatus;
 import dev.es.common.Event;
+import dev.es.server.ServerLog;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisException;
@@ -63,9 +64,11 @@ final class RedisBroker implements Broker {
     private RedisFeed feed;
     private RedisPresence presence;
     private volatile Sink sink;
+    private final ServerLog log;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private RedisBroker(RedisURI uri, Path caCert, int history) {
+    private RedisBroker(RedisURI uri, Path caCert, int history, ServerLog log) {
+        this.log = log;
         this.location = location(uri);
         // A stream keeps at least the newest entry: with no history kept for replay it still carries events.
         this.streamLength = Math.max(history, 1);
@@ -111,7 +114,7 @@ final class RedisBroker implements Broker {
      * @throws IllegalArgumentException when the URI is not a Redis URI or the file cannot be read
      * @throws BrokerUnavailableException when Redis cannot be reached
      */
-    static RedisBroker connect(String uri, Path caCert, int history) {
+    static RedisBroker connect(String uri, Path caCert, int history, ServerLog log) {
         RedisURI parsed;
         try {
             parsed = RedisURI.create(uri);
@@ -124,7 +127,7 @@ final class RedisBroker implements Broker {
         if (caCert != null && !Files.isReadable(caCert)) {
             throw new IllegalArgumentException("cannot read the Redis CA certificate file " + caCert);
         }
-        return new RedisBroker(parsed, caCert, history);
+        return new RedisBroker(parsed, caCert, history, log);
     }
 
     static String streamKey(String channel) {
@@ -139,7 +142,7 @@ final class RedisBroker implements Broker {
     @Override
     public void connect(Sink target) {
         sink = target;
-        feed = new RedisFeed(redis, target, timeout);
+        feed = new RedisFeed(redis, target, timeout, log);
         presence = new RedisPresence(redis, target, server);
         try {
             announcements = client.connectPubSub();

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import dev.es.common.ChannelName;
 import dev.es.common.Event;
 import dev.es.common.Json;
+import dev.es.server.ServerLog;
 import io.lettuce.core.RedisException;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.sync.RedisCommands;
@@ -42,7 +43,6 @@ final class RedisFeed extends RedisPubSubAdapter<String, String> {
 
     static final Duration RETRY = Duration.ofMillis(200);
 
-    private static final System.Logger LOG = System.getLogger(RedisFeed.class.getName());
     private static final TypeReference<Map<String, String>> FIELDS = new TypeReference<>() {};
     private static final RedisScript READ = RedisScript.named("read");
 
@@ -53,6 +53,7 @@ final class RedisFeed extends RedisPubSubAdapter<String, String> {
 
     private final RedisCommands<String, String> redis;
     private final Broker.Sink sink;
+    private final ServerLog log;
     private final Duration timeout;
     private final ScheduledExecutorService thread =
             Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("es-redis-feed").daemon().factory());
@@ -65,7 +66,8 @@ final class RedisFeed extends RedisPubSubAdapter<String, String> {
     private boolean retrying;
     private boolean warned;
 
-    RedisFeed(RedisCommands<String, String> redis, Broker.Sink sink, Duration timeout) {
+    RedisFeed(RedisCommands<String, String> redis, Broker.Sink sink, Duration timeout, ServerLog log) {
+        this.log = log;
         this.redis = redis;
         this.sink = sink;
         this.timeout = timeout;
@@ -113,7 +115,7 @@ final class RedisFeed extends RedisPubSubAdapter<String, String> {
         try {
             announcement = Json.MAPPER.readValue(text, FIELDS);
         } catch (JsonProcessingException e) {
-            LOG.log(System.Logger.Level.WARNING, "es: ignoring an unreadable announcement from Redis", e);
+            log.warn("redis", "ignoring an unreadable announcement from Redis: " + e.getOriginalMessage());
             return;
         }
         String channel = announcement.get("c");
@@ -151,7 +153,7 @@ final class RedisFeed extends RedisPubSubAdapter<String, String> {
         places.keySet().forEach(this::tryRead);
         if (!retrying && warned) {
             warned = false;
-            LOG.log(System.Logger.Level.INFO, "es: caught up with Redis");
+            log.info("redis", "caught up with Redis", Map.of());
         }
     }
 
@@ -161,8 +163,8 @@ final class RedisFeed extends RedisPubSubAdapter<String, String> {
         } catch (RedisException e) {
             if (!warned) {
                 warned = true;
-                LOG.log(System.Logger.Level.WARNING, "es: cannot read from Redis, trying again every "
-                        + RETRY.toMillis() + " ms: " + e.getMessage());
+                log.warn("redis", "cannot read from Redis, trying again every " + RETRY.toMillis() + " ms: "
+                        + e.getMessage());
             }
             if (!retrying) {
                 retrying = true;

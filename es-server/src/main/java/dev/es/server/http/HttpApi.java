@@ -4,6 +4,7 @@ import dev.es.common.ChannelName;
 import dev.es.common.ErrorBody;
 import dev.es.common.Json;
 import dev.es.common.Protocol;
+import dev.es.server.ServerLog;
 import dev.es.server.ServerMetrics;
 import dev.es.server.ServerSettings;
 import dev.es.server.hub.Hub;
@@ -13,7 +14,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
 import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.NanoTime;
 import org.eclipse.jetty.util.VirtualThreads;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
@@ -42,7 +46,7 @@ public final class HttpApi {
     private ServerConnector connector;
 
     /** The API of the hub, not yet listening. */
-    public HttpApi(Hub hub, ServerSettings settings, ServerMetrics metrics) {
+    public HttpApi(Hub hub, ServerSettings settings, ServerMetrics metrics, ServerLog log) {
         ChannelRoutes channels = new ChannelRoutes(hub, new TokenCheck(settings.token()), settings.maxEventBytes(), metrics);
         Cors cors = new Cors(settings.corsOrigin(), settings.corsMethods());
         streams = new StreamHandler(hub, cors, settings.keepalive(), metrics);
@@ -62,6 +66,11 @@ public final class HttpApi {
                 server.setStopTimeout(0);
                 // Streams first; Javalin adds its servlet for everything else behind them.
                 server.setHandler(new Handler.Sequence(streams));
+                if (settings.accessLog()) {
+                    server.setRequestLog((request, response) -> log.access(request.getMethod(),
+                            request.getHttpURI().getPath(), response.getStatus(), Response.getContentBytesWritten(response),
+                            NanoTime.millisSince(request.getBeginNanoTime()), Request.getRemoteAddr(request)));
+                }
             });
             cfg.jetty.modifyHttpConfiguration(http -> http.setIdleTimeout(settings.timeout().toMillis()));
             cfg.jetty.addConnector((server, http) -> {

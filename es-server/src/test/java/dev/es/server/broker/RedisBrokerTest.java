@@ -3,6 +3,7 @@ package dev.es.server.broker;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.es.common.Event;
+import dev.es.server.ServerLog;
 import dev.es.server.testing.RedisServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -34,6 +35,6 @@ class RedisBrokerTest extends BrokerContract {
     @Override
     Broker newBroker() throws Exception {
         redis.command("FLUSHALL");
-        return Broker.redis(redis.uri(), null, HISTORY);
+        return Broker.redis(redis.uri(), null, HISTORY, ServerLog.standardError());
     }
 }
