@@ -47,11 +47,13 @@ class RollingRestartIT {
                     servers.add(start(redis));
                 }
                 List<String> accepted = Collections.synchronizedList(new ArrayList<>());
+                // Events whose answer was lost with a stopping server: stored or not, they are not sent again.
+                List<String> uncertain = Collections.synchronizedList(new ArrayList<>());
                 List<String> received = Collections.synchronizedList(new ArrayList<>());
                 AtomicBoolean publishing = new AtomicBoolean(true);
                 AtomicLong reconnects = new AtomicLong();
                 Thread follower = Thread.ofVirtual().start(() -> follow(received, reconnects, deadline));
-                Thread publisher = Thread.ofVirtual().start(() -> publish(accepted, publishing, deadline));
+                Thread publisher = Thread.ofVirtual().start(() -> publish(accepted, uncertain, publishing, deadline));
 
                 awaitSize(accepted, 20, deadline);
                 for (int i = 0; i < servers.size(); i++) {
@@ -69,7 +71,9 @@ class RollingRestartIT {
                 awaitSize(received, accepted.size(), deadline);
                 follower.interrupt();
                 assertTrue(reconnects.get() >= 1, "the subscriber was moved at least once");
-                assertEquals(List.copyOf(accepted), List.copyOf(received), "every accepted event, once, in order");
+                List<String> certain = received.stream().filter(data -> !uncertain.contains(data)).toList();
+                assertEquals(List.copyOf(accepted), certain, "every accepted event, once, in order");
+                assertEquals(received.stream().distinct().count(), received.size(), "nothing twice: " + received);
             } finally {
                 for (ServeProcess server : servers) {
                     server.close();
@@ -84,8 +88,12 @@ class RollingRestartIT {
         return server;
     }
 
-    /** Publishes p0, p1… to a server that is up, every 20 ms; an event counts once a server answered 201. */
-    private void publish(List<String> accepted, AtomicBoolean publishing, long deadline) {
+    /**
+     * Publishes p0, p1… to a server that is up, every 20 ms; an event counts once a server answered 201. One
+     * refused (503, or a connection refused) is published again elsewhere; one whose answer was lost in
+     * flight may have been stored, so it is counted uncertain and the next one follows.
+     */
+    private void publish(List<String> accepted, List<String> uncertain, AtomicBoolean publishing, long deadline) {
         int next = 0;
         while (publishing.get() && System.nanoTime() < deadline) {
             String data = "p" + next;
@@ -101,8 +109,12 @@ class RollingRestartIT {
                         next++;
                         break;
                     }
-                } catch (IOException stoppingOrGone) {
-                    // Refused by a server going down: the next one takes it.
+                } catch (java.net.ConnectException refused) {
+                    // A server gone: the next one takes it.
+                } catch (IOException lostInFlight) {
+                    uncertain.add(data);
+                    next++;
+                    break;
                 } catch (InterruptedException e) {
                     return;
                 }

@@ -147,15 +147,17 @@ class ServeCommandIT {
         int fromFile = freePort();
         int fromEnvironment = freePort();
         Path config = Files.writeString(Files.createTempFile("serve", ".yaml"),
-                "# es serve settings\nport: " + fromFile + "\nhistory: 5\ncors-origin: '*'\ncors-methods: [GET, POST]\n");
+                "# es serve settings\nport: " + fromFile + "\nhistory: 5\ncors-origin: '*'\ncors-methods: [GET, POST, DELETE]\n");
         try (ServeProcess serve = ServeProcess.start(Map.of("ES_PORT", Integer.toString(fromEnvironment)),
-                        "--config", config.toString(), "--history", "7");
+                        "--config", config.toString(), "--history", "7", "--cors-methods", "GET,POST");
                 ApiClient api = new ApiClient(serve.url(), null)) {
             assertEquals(fromEnvironment, serve.port(), "the environment wins over the file");
+            assertTrue(serve.firstLine().contains("history 7 events"), "the flag wins over the file: " + serve.firstLine());
             var preflight = api.send(api.request("/ch").method("OPTIONS", java.net.http.HttpRequest.BodyPublishers.noBody())
                     .header("Origin", "http://example.com").header("Access-Control-Request-Method", "POST"));
             assertEquals("*", preflight.headers().firstValue("Access-Control-Allow-Origin").orElseThrow(), "from the file");
-            assertEquals("GET, POST", preflight.headers().firstValue("Access-Control-Allow-Methods").orElseThrow());
+            assertEquals("GET, POST", preflight.headers().firstValue("Access-Control-Allow-Methods").orElseThrow(),
+                    "a list flag replaces the file's list");
         } finally {
             Files.delete(config);
         }

@@ -91,6 +91,11 @@ final class ServeProcess implements AutoCloseable {
         return process.exitValue();
     }
 
+    /** What it wrote first: where it listens, and with which settings. */
+    String firstLine() {
+        return firstLine;
+    }
+
     /** Everything it wrote to standard output, its first line included; call once it has exited. */
     List<String> stdout() throws IOException {
         List<String> lines = new ArrayList<>(List.of(firstLine));

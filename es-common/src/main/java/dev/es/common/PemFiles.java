@@ -9,6 +9,7 @@ import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.KeyStore;
 import java.security.PrivateKey;
+import java.security.Signature;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
 import java.security.spec.PKCS8EncodedKeySpec;
@@ -33,6 +34,7 @@ public final class PemFiles {
     public static KeyStore serverKeyStore(Path certificateFile, Path keyFile, char[] password) {
         List<Certificate> chain = certificates(certificateFile);
         PrivateKey key = privateKey(keyFile, chain.getFirst());
+        requirePair(key, chain.getFirst(), keyFile, certificateFile);
         try {
             KeyStore store = KeyStore.getInstance("PKCS12");
             store.load(null, null);
@@ -99,6 +101,39 @@ public final class PemFiles {
         } catch (IllegalArgumentException | GeneralSecurityException e) {
             throw new IllegalArgumentException("the key in " + file + " is not a "
                     + certificate.getPublicKey().getAlgorithm() + " key for its certificate: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The key must be the certificate's (the first of the file): a renewed certificate deployed with the old
+     * key would start a server every handshake with fails. Checked by signing and verifying a few bytes.
+     */
+    private static void requirePair(PrivateKey key, Certificate certificate, Path keyFile, Path certificateFile) {
+        String algorithm = switch (key.getAlgorithm()) {
+            case "RSA" -> "SHA256withRSA";
+            case "EC" -> "SHA256withECDSA";
+            case "Ed25519", "EdDSA" -> "Ed25519";
+            default -> null;
+        };
+        if (algorithm == null) {
+            return;
+        }
+        try {
+            byte[] probe = "es".getBytes(StandardCharsets.US_ASCII);
+            Signature signer = Signature.getInstance(algorithm);
+            signer.initSign(key);
+            signer.update(probe);
+            byte[] signature = signer.sign();
+            Signature verifier = Signature.getInstance(algorithm);
+            verifier.initVerify(certificate.getPublicKey());
+            verifier.update(probe);
+            if (!verifier.verify(signature)) {
+                throw new IllegalArgumentException("the key in " + keyFile + " is not the key of the first certificate in "
+                        + certificateFile);
+            }
+        } catch (GeneralSecurityException e) {
+            throw new IllegalArgumentException("cannot check the key in " + keyFile + " against " + certificateFile
+                    + ": " + e.getMessage(), e);
         }
     }
 

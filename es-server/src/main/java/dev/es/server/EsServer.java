@@ -61,6 +61,7 @@ public final class EsServer implements AutoCloseable {
             server.http.start();
         } catch (RuntimeException e) {
             server.broker.close();
+            server.metrics.close();
             throw e;
         }
         return server;

@@ -181,6 +181,8 @@ public final class ServeCommand implements Callable<Integer> {
             Thread.ofPlatform().daemon().name("es-serve-deadline").start(() -> {
                 try {
                     Thread.sleep(settings.shutdownTimeout());
+                    log.warn("stop", "still stopping after --shutdown-timeout " + settings.shutdownTimeout().toMillis()
+                            + " ms: exiting now");
                     Runtime.getRuntime().halt(EXIT_ON_SIGTERM);
                 } catch (InterruptedException ignored) {
                     // Not reached: nothing interrupts it.

@@ -46,13 +46,17 @@ final class SettingSources {
         }
         for (OptionSpec option : settable(spec)) {
             String value = env.get(variable(option));
-            if (value != null && !value.isBlank() && !TOKEN_OPTIONS.contains(option.longestName())) {
+            // Token reads ES_TOKEN itself.
+            if (value != null && !value.isBlank() && !option.longestName().equals("--token")) {
                 settings.put(option.longestName(), new Setting(value, variable(option)));
             }
         }
-        // The token is one setting given two ways (--token, --token-file); Token reads ES_TOKEN itself. A flag
-        // or ES_TOKEN wins over the file's either way.
-        boolean tokenGiven = TOKEN_OPTIONS.stream().anyMatch(spec.commandLine().getParseResult()::hasMatchedOption)
+        CommandLine.ParseResult flags = spec.commandLine().getParseResult();
+        // A flag replaces a setting, lists included (parsed together they would add up).
+        flags.matchedOptions().forEach(option -> settings.remove(option.longestName()));
+        // The token is one setting given two ways (--token, --token-file): a flag or ES_TOKEN wins over the
+        // other way too.
+        boolean tokenGiven = TOKEN_OPTIONS.stream().anyMatch(flags::hasMatchedOption)
                 || (env.get("ES_TOKEN") != null && !env.get("ES_TOKEN").isBlank());
         if (tokenGiven) {
             TOKEN_OPTIONS.forEach(settings::remove);
@@ -64,7 +68,7 @@ final class SettingSources {
         List<String> given = given(command.getParseResult());
         List<String> arguments = new ArrayList<>();
         settings.forEach((flag, setting) -> {
-            List<String> one = argument(spec.findOption(flag), setting.value());
+            List<String> one = argument(spec.findOption(flag), setting);
             try {
                 command.parseArgs(one.toArray(String[]::new));
             } catch (CommandLine.ParameterException e) {
@@ -106,11 +110,16 @@ final class SettingSources {
     }
 
     /** The flag as a user would type it: a boolean's name alone when true, nothing when false. */
-    private static List<String> argument(OptionSpec option, String value) {
+    private static List<String> argument(OptionSpec option, Setting setting) {
         if (option.typeInfo().isBoolean()) {
-            return Boolean.parseBoolean(value) ? List.of(option.longestName()) : List.of();
+            return switch (setting.value().toLowerCase(Locale.ROOT)) {
+                case "true" -> List.of(option.longestName());
+                case "false" -> List.of();
+                default -> throw new EsException(EsException.USAGE, setting.origin() + ": '" + setting.value()
+                        + "' is not true or false");
+            };
         }
-        return List.of(option.longestName() + "=" + value);
+        return List.of(option.longestName() + "=" + setting.value());
     }
 
     /** The file's settings by flag, each with its line; one-line errors for anything else. */
@@ -159,7 +168,7 @@ final class SettingSources {
             }
             return String.join(",", items);
         }
-        if (token == null || !token.isScalarValue()) {
+        if (token == null || !token.isScalarValue() || token == JsonToken.VALUE_NULL) {
             throw new EsException(EsException.USAGE, where + ": a value or a list of values was expected");
         }
         return yaml.getText();

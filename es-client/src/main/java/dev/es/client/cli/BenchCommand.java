@@ -112,8 +112,8 @@ public final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         Endpoint target = endpoint.endpoint();
-        requireAllowed(target.url().getHost());
-        subscribeUrls.forEach(url -> requireAllowed(url.getHost()));
+        requireLoadable(target.url());
+        subscribeUrls.forEach(this::requireLoadable);
         if (!pubMode.equals("api") && !pubMode.equals("raw")) {
             throw new EsException(EsException.USAGE, "--pub-mode is api or raw, not '" + pubMode + "'");
         }
@@ -165,6 +165,14 @@ public final class BenchCommand implements Callable<Integer> {
                 r.delivered(), r.lost(), r.duplicates(), r.outOfOrder(),
                 r.deliveriesPerSecond(),
                 r.p50(), r.p90(), r.p99(), r.max());
+    }
+
+    /** Plain HTTP (its subscribers are raw sockets), to an allowed host. */
+    private void requireLoadable(URI hub) {
+        if (!"http".equals(hub.getScheme())) {
+            throw new EsException(EsException.USAGE, "es bench speaks plain HTTP only: load an http:// hub, not " + hub);
+        }
+        requireAllowed(hub.getHost());
     }
 
     /** Load goes to loopback, or to a host the user named: never by accident somewhere else. */

@@ -5,6 +5,7 @@ import dev.es.server.hub.CloseReason;
 import dev.es.server.hub.Subscription;
 import java.nio.ByteBuffer;
 import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BiConsumer;
 import org.eclipse.jetty.io.EofException;
 import org.eclipse.jetty.server.Response;
@@ -29,13 +30,13 @@ final class StreamWriter extends IteratingCallback {
     private byte[] hello;
     /** Set by {@link #attach}, before the writer is started or seen by anything else. */
     private Subscription subscription;
+    private final AtomicBoolean finished = new AtomicBoolean();
     private volatile boolean keepaliveDue;
     private volatile boolean wroteSinceTick;
 
     /**
      * @param done the request's callback, completed when the stream ends
-     * @param ended told once the stream has ended, with what failed it (null when it ended cleanly), before
-     *     the request completes
+     * @param ended told once the stream has ended, with what failed it (null when it ended cleanly)
      */
     StreamWriter(Response response, Callback done, Executor executor, byte[] hello, BiConsumer<StreamWriter, Throwable> ended) {
         this.response = response;
@@ -105,7 +106,7 @@ final class StreamWriter extends IteratingCallback {
         try {
             ended.accept(this, null);
         } finally {
-            done.succeeded();
+            finish(null);
         }
     }
 
@@ -115,7 +116,28 @@ final class StreamWriter extends IteratingCallback {
         try {
             ended.accept(this, clientGoneOrStalled);
         } finally {
-            done.failed(clientGoneOrStalled);
+            finish(clientGoneOrStalled);
+        }
+    }
+
+    /**
+     * An abort with a write pending (an HTTP/2 client that stopped reading, dropped as too slow, or a stop)
+     * would otherwise wait for that write to fail at an idle timeout: failing the request now resets the
+     * stream, which fails the write, and the stream ends.
+     */
+    @Override
+    protected void onAborted(Throwable cause) {
+        finish(cause);
+    }
+
+    /** Completes the request, once, however many ways the stream ends. */
+    private void finish(Throwable failure) {
+        if (finished.compareAndSet(false, true)) {
+            if (failure == null) {
+                done.succeeded();
+            } else {
+                done.failed(failure);
+            }
         }
     }
 }

@@ -62,9 +62,9 @@ final class Transport {
 
     private static ConnectionFactory http2(AbstractHTTP2ServerConnectionFactory factory) {
         factory.setMaxConcurrentStreams(MAX_STREAMS);
-        // A stream with nothing to send is not idle in the sense of a timeout: without this an event stream
-        // quiet for --timeout would be reset. A write stalled by a client that stopped reading is bounded by
-        // the subscriber's queue instead, and the connection's own idle timeout still applies.
+        // A stream with nothing to send is not idle in the sense of a timeout: measured, without this an event
+        // stream quiet for --timeout was reset. The connection's idle timeout (below) still bounds a write
+        // stalled by a client that stopped reading, as does the subscriber's queue.
         factory.setStreamIdleTimeout(0);
         return factory;
     }

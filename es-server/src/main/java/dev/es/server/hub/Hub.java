@@ -129,6 +129,8 @@ public final class Hub implements Broker.Sink {
         Subscription subscription = new Subscription(channel, queueBytes, wake);
         // Joined inside compute so that a channel being forgotten as idle cannot swallow the join.
         channels.compute(channel, (name, existing) -> {
+            // Checked again here: a shutdown that began since would not reach a channel made now.
+            requireRunning();
             Channel joined = existing != null ? existing : newChannel(name);
             joined.join(subscription, lastEventId);
             return joined;

@@ -71,6 +71,39 @@ class Http2Test {
         }
     }
 
+    /**
+     * An HTTP/2 subscriber that stops reading is dropped as too slow when its queue fills, and its stream ends
+     * then, not when a write times out (here a minute away).
+     */
+    @Test
+    void anHttp2SubscriberThatStopsReadingIsDroppedWhenItsQueueFills() throws Exception {
+        ServerSettings settings = ServerSettings.builder().port(0).queueBytes(64 * 1024)
+                .timeout(Duration.ofMinutes(1)).keepalive(Duration.ofMinutes(1)).build();
+        try (EsServer server = EsServer.start(settings);
+                HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_2).build()) {
+            client.send(head(server.url().resolve("/all")), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<java.io.InputStream> stalled = client.send(HttpRequest.newBuilder(server.url().resolve("/big")).build(),
+                    HttpResponse.BodyHandlers.ofInputStream());
+            assertEquals(HttpClient.Version.HTTP_2, stalled.version());
+            String data = "x".repeat(512 * 1024);
+            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            while (server.consumerCount("big") > 0 && System.nanoTime() < deadline) {
+                server.publish("big", dev.es.common.Event.of(data));
+            }
+            assertEquals(0, server.consumerCount("big"), "dropped as too slow");
+            String metrics = "";
+            long ended = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+            while (!metrics.contains("es_subscribers_disconnected_total{reason=\"slow\"} 1.0") && System.nanoTime() < ended) {
+                Thread.sleep(50);
+                metrics = client.send(HttpRequest.newBuilder(server.url().resolve("/_es/v1/metrics")).build(),
+                        HttpResponse.BodyHandlers.ofString()).body();
+            }
+            assertTrue(metrics.contains("es_subscribers_disconnected_total{reason=\"slow\"} 1.0"),
+                    "its stream ended within 5 s, not at the write timeout");
+            stalled.body().close();
+        }
+    }
+
     @Test
     void aCertificateThatDoesNotLoadIsOneClearLine() throws Exception {
         Path notPem = Files.writeString(folder.resolve("not.pem"), "hello\n");
@@ -83,6 +116,11 @@ class Http2Test {
         IllegalArgumentException rsaKey = assertThrows(IllegalArgumentException.class, () -> EsServer.start(
                 ServerSettings.builder().port(0).tls(certificates.certificate(), certificates.certificate()).build()));
         assertTrue(rsaKey.getMessage().startsWith("no unencrypted PKCS#8 key"), rsaKey.getMessage());
+        Path otherKey = folder.resolve("ca.key");
+        IllegalArgumentException notItsKey = assertThrows(IllegalArgumentException.class, () -> EsServer.start(
+                ServerSettings.builder().port(0).tls(certificates.certificate(), otherKey).build()));
+        assertEquals("the key in " + otherKey + " is not the key of the first certificate in " + certificates.certificate(),
+                notItsKey.getMessage());
     }
 
     private static void assertTwentyStreamsOnOneConnection(EsServer server, HttpClient client) throws Exception {

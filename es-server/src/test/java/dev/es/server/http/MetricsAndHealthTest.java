@@ -3,6 +3,7 @@ package dev.es.server.http;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.es.server.testing.ApiClient;
 import dev.es.server.testing.RunningHub;
 import dev.es.server.testing.SseRecorder;
 import java.net.http.HttpResponse;
@@ -45,16 +46,20 @@ class MetricsAndHealthTest {
     }
 
     @Test
-    void healthChecksNeedNoTokenAndReadinessEndsWithTheHub() throws Exception {
-        HttpResponse<String> live = hub.api().send(hub.api().request("/_es/v1/health/live").header("Auth-Token", ""));
-        assertEquals(200, live.statusCode());
-        assertEquals("{\"status\":\"up\"}", live.body());
-        assertEquals(200, hub.api().send(hub.api().request("/_es/v1/health/ready")).statusCode());
-        hub.server().hub().shutdown();
-        HttpResponse<String> ready = hub.api().send(hub.api().request("/_es/v1/health/ready"));
-        assertEquals(503, ready.statusCode());
-        assertEquals("{\"status\":\"not ready\"}", ready.body());
-        assertEquals(200, hub.api().send(hub.api().request("/_es/v1/health/live")).statusCode());
+    void healthChecksAndMetricsNeedNoTokenAndReadinessEndsWithTheHub() throws Exception {
+        try (ApiClient anonymous = new ApiClient(hub.url(), null)) {
+            assertEquals(403, anonymous.head("all").statusCode(), "the hub does want a token elsewhere");
+            HttpResponse<String> live = anonymous.send(anonymous.request("/_es/v1/health/live"));
+            assertEquals(200, live.statusCode());
+            assertEquals("{\"status\":\"up\"}", live.body());
+            assertEquals(200, anonymous.send(anonymous.request("/_es/v1/metrics")).statusCode());
+            assertEquals(200, anonymous.send(anonymous.request("/_es/v1/health/ready")).statusCode());
+            hub.server().hub().shutdown();
+            HttpResponse<String> ready = anonymous.send(anonymous.request("/_es/v1/health/ready"));
+            assertEquals(503, ready.statusCode());
+            assertEquals("{\"status\":\"not ready\"}", ready.body());
+            assertEquals(200, anonymous.send(anonymous.request("/_es/v1/health/live")).statusCode());
+        }
     }
 
     private String scrape() throws Exception {
