@@ -27,6 +27,8 @@ public final class Protocol {
 
     /** GET: every channel as JSON, {@code [{"name","consumers","events","lastEventAt"}]}. */
     public static final String CHANNELS_PATH = RESERVED_PREFIX + "/channels";
+    /** Several channels on one stream: {@code ?channel=a&channel=b}, or a prefix {@code ?channel=news-*}. */
+    public static final String STREAM_PATH = RESERVED_PREFIX + "/stream";
     /** Prometheus metrics, in its text format. */
     public static final String METRICS_PATH = RESERVED_PREFIX + "/metrics";
     /** 200 while the process serves at all. */

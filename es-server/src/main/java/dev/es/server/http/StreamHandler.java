@@ -13,6 +13,12 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ForkJoinPool;
@@ -44,6 +50,8 @@ final class StreamHandler extends Handler.Abstract {
     static final Duration RECONNECT_HINT = Duration.ofSeconds(2);
 
     private static final byte[] HELLO = SseFrames.retry(RECONNECT_HINT.toMillis());
+    /** Channels one stream may follow: each costs a subscription and a place in every event's id. */
+    static final int MAX_MERGED = 100;
 
     private final Hub hub;
     private final ServerMetrics metrics;
@@ -68,8 +76,9 @@ final class StreamHandler extends Handler.Abstract {
     @Override
     public boolean handle(Request request, Response response, Callback callback) {
         String path = Request.getPathInContext(request);
+        boolean merged = path.equals(Protocol.STREAM_PATH);
         String channel = path.length() > 1 ? path.substring(1) : "";
-        if (!HttpMethod.GET.is(request.getMethod()) || !ChannelName.isValid(channel)) {
+        if (!HttpMethod.GET.is(request.getMethod()) || !(merged || ChannelName.isValid(channel))) {
             return false;
         }
         cors.headers().forEach(response.getHeaders()::put);
@@ -78,18 +87,23 @@ final class StreamHandler extends Handler.Abstract {
             lastEventId = Request.extractQueryParameters(request).getValue(Protocol.LAST_EVENT_ID_PARAM);
         }
         StreamWriter writer = new StreamWriter(response, callback, this::takeTurn, HELLO, this::ended);
-        Subscription subscription;
+        Feed feed;
         try {
-            subscription = hub.subscribe(channel, lastEventId, writer::wake);
-        } catch (IllegalArgumentException subscribingToAll) {
-            return refuse(response, callback, 400, subscribingToAll.getMessage());
+            feed = merged
+                    ? subscribeAll(Objects.requireNonNullElse(
+                            Request.extractQueryParameters(request).getValues("channel"), List.of()), lastEventId, writer)
+                    : Feed.of(hub.subscribe(channel, lastEventId, writer::wake));
+        } catch (IllegalArgumentException badChannels) {
+            return refuse(response, callback, 400, badChannels.getMessage());
+        } catch (NoSuchElementException noChannel) {
+            return refuse(response, callback, 404, noChannel.getMessage());
         } catch (IllegalStateException stopping) {
             // The hub refuses joins once it is stopping, the broker while Redis is away: come back later.
             response.getHeaders().put("Retry-After", HttpApi.RETRY_AFTER_SECONDS);
             return refuse(response, callback, 503, stopping.getMessage());
         }
         try {
-            writer.attach(subscription);
+            writer.attach(feed);
             response.setStatus(200);
             response.getHeaders().put(HttpHeader.CONTENT_TYPE, Protocol.EVENT_STREAM);
             response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-cache");
@@ -103,21 +117,65 @@ final class StreamHandler extends Handler.Abstract {
                 // It ends with the stream: it is watched for reads, so cannot serve another request.
                 response.getHeaders().put(HttpHeader.CONNECTION, "close");
                 // Closing it is what fails a write pending on a client that stopped reading.
-                subscription.onAbort(endPoint::close);
+                feed.onAbort(endPoint::close);
                 endOnRead(endPoint, writer);
             } else {
                 // A multiplexed connection carries other requests: only this stream ends. Its client closing it
                 // (RST_STREAM) or the connection failing reaches the request as a failure.
-                subscription.onAbort(() -> writer.abort(new EofException("the subscriber was cut off")));
+                feed.onAbort(() -> writer.abort(new EofException("the subscriber was cut off")));
                 request.addFailureListener(writer::abort);
             }
             streams.add(writer);
         } catch (RuntimeException | Error unexpected) {
-            hub.unsubscribe(subscription);
+            feed.leave(hub);
             throw unexpected;
         }
         writer.start();
         return true;
+    }
+
+    /**
+     * Subscribes to every channel asked for on one stream: names, and prefixes ({@code news-*}: the channels
+     * that exist now and start so), each resumed from its position in a merged stream's Last-Event-ID.
+     *
+     * @throws IllegalArgumentException for a name that is not a channel's, or more than {@link #MAX_MERGED}
+     * @throws NoSuchElementException when no channel is asked for or none matches
+     */
+    private Feed subscribeAll(List<String> asked, String lastEventId, StreamWriter writer) {
+        Set<String> channels = new LinkedHashSet<>();
+        List<String> existing = asked.stream().anyMatch(name -> name.endsWith("*")) ? hub.channels() : List.of();
+        for (String name : asked) {
+            String prefix = name.endsWith("*") ? name.substring(0, name.length() - 1) : null;
+            if (prefix != null) {
+                if (!prefix.isEmpty() && !ChannelName.isValid(prefix)) {
+                    throw new IllegalArgumentException("'" + name + "' is not a channel prefix: " + ChannelName.RULE);
+                }
+                existing.stream().filter(existingName -> existingName.startsWith(prefix)).forEach(channels::add);
+            } else if (!ChannelName.isValid(name) || name.equals(ChannelName.ALL)) {
+                throw new IllegalArgumentException("'" + name + "' is not a channel one can follow: " + ChannelName.RULE);
+            } else {
+                channels.add(name);
+            }
+        }
+        if (channels.isEmpty()) {
+            throw new NoSuchElementException(asked.isEmpty()
+                    ? "name the channels to follow: ?channel=a&channel=b, or a prefix: ?channel=news-*"
+                    : "no channel matches " + String.join(", ", asked));
+        }
+        if (channels.size() > MAX_MERGED) {
+            throw new IllegalArgumentException(channels.size() + " channels: one stream follows at most " + MAX_MERGED);
+        }
+        Map<String, String> resume = MergedFeed.resumeFrom(lastEventId);
+        List<Subscription> subscriptions = new ArrayList<>();
+        try {
+            for (String channel : channels) {
+                subscriptions.add(hub.subscribe(channel, resume.get(channel), writer::wake));
+            }
+        } catch (RuntimeException e) {
+            subscriptions.forEach(hub::unsubscribe);
+            throw e;
+        }
+        return Feed.merged(subscriptions);
     }
 
     /**
@@ -182,12 +240,12 @@ final class StreamHandler extends Handler.Abstract {
                 TimeUnit.NANOSECONDS.timedWait(allEnded, left);
             }
         }
-        streams.forEach(stream -> stream.subscription().abort());
+        streams.forEach(stream -> stream.feed().abort());
     }
 
     private void ended(StreamWriter stream, Throwable failure) {
-        hub.unsubscribe(stream.subscription());
-        metrics.disconnected(why(stream.subscription().closeReason(), failure));
+        stream.feed().leave(hub);
+        metrics.disconnected(why(stream.feed().closeReason(), failure));
         streams.remove(stream);
         if (streams.isEmpty()) {
             synchronized (allEnded) {

@@ -2,7 +2,6 @@ package dev.es.server.http;
 
 import dev.es.common.SseFrames;
 import dev.es.server.hub.CloseReason;
-import dev.es.server.hub.Subscription;
 import java.nio.ByteBuffer;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -29,7 +28,7 @@ final class StreamWriter extends IteratingCallback {
     /** Written first, with the headers: how long the client waits before reconnecting. */
     private byte[] hello;
     /** Set by {@link #attach}, before the writer is started or seen by anything else. */
-    private Subscription subscription;
+    private Feed feed;
     private final AtomicBoolean finished = new AtomicBoolean();
     private volatile boolean keepaliveDue;
     private volatile boolean wroteSinceTick;
@@ -46,9 +45,9 @@ final class StreamWriter extends IteratingCallback {
         this.ended = ended;
     }
 
-    /** The subscription to write for: the hub's answer to a subscribe whose wake is this writer's. */
-    void attach(Subscription subscription) {
-        this.subscription = subscription;
+    /** What to write: the hub's answer to a subscribe (or several) whose wake is this writer's. */
+    void attach(Feed feed) {
+        this.feed = feed;
     }
 
     /** Starts writing: the headers and the hello go out now, on the caller's thread. */
@@ -56,8 +55,8 @@ final class StreamWriter extends IteratingCallback {
         iterate();
     }
 
-    Subscription subscription() {
-        return subscription;
+    Feed feed() {
+        return feed;
     }
 
     /** Schedules a turn: the subscription has frames again, or has closed. Never writes on the caller's thread. */
@@ -79,10 +78,10 @@ final class StreamWriter extends IteratingCallback {
 
     @Override
     protected Action process() throws EofException {
-        byte[] batch = hello != null ? hello : subscription.poll();
+        byte[] batch = hello != null ? hello : feed.poll();
         hello = null;
         if (batch == null) {
-            if (subscription.closeReason() == CloseReason.TOO_SLOW) {
+            if (feed.closeReason() == CloseReason.TOO_SLOW) {
                 // Its connection is closed already: the stream failed, it did not end.
                 throw new EofException("dropped as too slow");
             }

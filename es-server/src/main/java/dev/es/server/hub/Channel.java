@@ -86,6 +86,7 @@ final class Channel {
     void join(Subscription subscriber, String lastEventId) {
         lock.lock();
         try {
+            subscriber.joinedAfter(lastEventId != null ? lastEventId : history.newestId());
             if (lastEventId != null) {
                 subscriber.replay(history.after(lastEventId));
             }

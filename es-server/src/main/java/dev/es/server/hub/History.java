@@ -41,6 +41,11 @@ final class History {
         return entries.size();
     }
 
+    /** The id of the newest event retained, else of the newest evicted, else null: where a joiner starts. */
+    String newestId() {
+        return entries.isEmpty() ? evictedId : entries.peekLast().id();
+    }
+
     /**
      * The frames of the events that came after the given id, oldest first: those after the newest retained
      * event with this id; else, for the id evicted last, all of them; else, for a numeric id (the hub's ids

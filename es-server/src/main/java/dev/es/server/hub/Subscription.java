@@ -23,6 +23,8 @@ public final class Subscription {
     private static final int INITIAL_QUEUE = 8;
 
     private final String channel;
+    /** Set once as it joins, under its channel's lock: see {@link #joinedAfter()}. */
+    private volatile String joinedAfter;
     private final long capacityBytes;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition ready = lock.newCondition();
@@ -42,6 +44,18 @@ public final class Subscription {
         this.capacityBytes = capacityBytes;
         this.limitBytes = capacityBytes;
         this.wake = wake;
+    }
+
+    /**
+     * The id of the event this subscription starts after: the Last-Event-ID it resumed from, else the channel's
+     * newest event when it joined; null when the channel had none. Resuming from it misses nothing.
+     */
+    public String joinedAfter() {
+        return joinedAfter;
+    }
+
+    void joinedAfter(String id) {
+        joinedAfter = id;
     }
 
     public String channel() {

@@ -1,0 +1,158 @@
+package dev.es.server.http;
+
+import dev.es.server.hub.CloseReason;
+import dev.es.server.hub.Hub;
+import dev.es.server.hub.Subscription;
+import java.io.ByteArrayOutputStream;
+import java.net.URLDecoder;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Several channels on one stream. Every event's id is rewritten to say which channel it came from and where
+ * the stream is in each channel: {@code c=CHANNEL&a=ID&b=ID…}, values URL-encoded. A plain EventSource keeps
+ * it as its last event id and sends it back as Last-Event-ID, and {@link #resumeFrom} reads each channel's
+ * position out of it: a reconnect resumes every channel with no gap and no duplicate. The event's own fields
+ * (type, data, retry) are untouched, so {@code onmessage} sees every event as before.
+ */
+final class MergedFeed implements Feed {
+
+    private static final byte[] NOTHING = {};
+    private static final byte[] ID = "id: ".getBytes(StandardCharsets.US_ASCII);
+
+    private final List<Subscription> subscriptions;
+    /** Where the stream is in each channel, in the order the channels were asked for: on the writer's turn only. */
+    private final Map<String, String> positions = new LinkedHashMap<>();
+    private boolean ended;
+
+    MergedFeed(List<Subscription> subscriptions) {
+        this.subscriptions = subscriptions;
+        for (Subscription subscription : subscriptions) {
+            positions.put(subscription.channel(), subscription.joinedAfter());
+        }
+    }
+
+    /** Each channel's position in a merged stream's id, or an empty map for any other id. */
+    static Map<String, String> resumeFrom(String lastEventId) {
+        Map<String, String> resume = new LinkedHashMap<>();
+        if (lastEventId == null || !lastEventId.startsWith("c=")) {
+            return resume;
+        }
+        for (String pair : lastEventId.split("&")) {
+            int equals = pair.indexOf('=');
+            if (equals > 0) {
+                resume.put(pair.substring(0, equals), URLDecoder.decode(pair.substring(equals + 1), StandardCharsets.UTF_8));
+            }
+        }
+        resume.remove("c");
+        return resume;
+    }
+
+    @Override
+    public byte[] poll() {
+        if (ended) {
+            return null;
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        for (Subscription subscription : subscriptions) {
+            byte[] batch = subscription.poll();
+            if (batch == null) {
+                // One channel ended (closed, or the server stops): the stream ends after what the others had.
+                ended = true;
+            } else {
+                rewrite(subscription.channel(), batch, out);
+            }
+        }
+        if (out.size() > 0) {
+            return out.toByteArray();
+        }
+        return ended ? null : NOTHING;
+    }
+
+    /** Copies a batch of one channel's frames, each event's id replaced by the stream's. */
+    private void rewrite(String channel, byte[] batch, ByteArrayOutputStream out) {
+        int start = 0;
+        while (start < batch.length) {
+            int end = frameEnd(batch, start);
+            if (startsWith(batch, start, ID)) {
+                int lineEnd = indexOf(batch, (byte) '\n', start);
+                positions.put(channel, new String(batch, start + ID.length, lineEnd - start - ID.length, StandardCharsets.UTF_8));
+                out.writeBytes(ID);
+                out.writeBytes(compositeId(channel).getBytes(StandardCharsets.UTF_8));
+                out.write(batch, lineEnd, end - lineEnd);
+            } else {
+                out.write(batch, start, end - start);
+            }
+            start = end;
+        }
+    }
+
+    private String compositeId(String channel) {
+        StringBuilder id = new StringBuilder("c=").append(channel);
+        positions.forEach((name, position) -> {
+            if (position != null) {
+                id.append('&').append(name).append('=').append(URLEncoder.encode(position, StandardCharsets.UTF_8));
+            }
+        });
+        return id.toString();
+    }
+
+    /** Where the frame starting at {@code start} ends, its blank line included. */
+    private static int frameEnd(byte[] bytes, int start) {
+        for (int i = start; i + 1 < bytes.length; i++) {
+            if (bytes[i] == '\n' && bytes[i + 1] == '\n') {
+                return i + 2;
+            }
+        }
+        return bytes.length;
+    }
+
+    private static boolean startsWith(byte[] bytes, int at, byte[] prefix) {
+        if (at + prefix.length > bytes.length) {
+            return false;
+        }
+        for (int i = 0; i < prefix.length; i++) {
+            if (bytes[at + i] != prefix[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static int indexOf(byte[] bytes, byte value, int from) {
+        for (int i = from; i < bytes.length; i++) {
+            if (bytes[i] == value) {
+                return i;
+            }
+        }
+        return bytes.length;
+    }
+
+    @Override
+    public CloseReason closeReason() {
+        for (Subscription subscription : subscriptions) {
+            if (subscription.closeReason() != null) {
+                return subscription.closeReason();
+            }
+        }
+        return null;
+    }
+
+    @Override
+    public void onAbort(Runnable action) {
+        subscriptions.forEach(subscription -> subscription.onAbort(action));
+    }
+
+    @Override
+    public void abort() {
+        subscriptions.forEach(Subscription::abort);
+    }
+
+    @Override
+    public void leave(Hub hub) {
+        subscriptions.forEach(hub::unsubscribe);
+    }
+}

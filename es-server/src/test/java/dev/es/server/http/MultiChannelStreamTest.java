@@ -1,0 +1,90 @@
+package dev.es.server.http;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.es.common.Event;
+import dev.es.server.testing.RunningHub;
+import dev.es.server.testing.SseRecorder;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** Several channels on one stream, named or by prefix, resumed with one Last-Event-ID. */
+class MultiChannelStreamTest {
+
+    @RegisterExtension
+    final RunningHub hub = RunningHub.withDefaults();
+
+    @Test
+    void eventsOfEveryChannelComeOnOneStreamEachSayingItsChannel() throws Exception {
+        try (SseRecorder both = SseRecorder.open(hub.api().url("/_es/v1/stream?channel=a&channel=b"))) {
+            assertEquals(200, both.status());
+            hub.api().awaitConsumers("a", 1);
+            hub.api().awaitConsumers("b", 1);
+            hub.server().publish("a", new Event(null, "greeting", "to a", null));
+            hub.server().publish("b", Event.of("to b"));
+            hub.server().publish("c", Event.of("not followed"));
+            SseRecorder.Item first = both.nextEvent();
+            assertEquals("to a", first.data());
+            assertEquals("greeting", first.type(), "the event's own fields are untouched");
+            assertTrue(first.id().startsWith("c=a&a="), first.id());
+            SseRecorder.Item second = both.nextEvent();
+            assertEquals("to b", second.data());
+            assertTrue(second.id().startsWith("c=b&a="), second.id());
+            assertTrue(second.id().contains("&b="), second.id());
+        }
+    }
+
+    @Test
+    void aReconnectWithTheLastEventIdResumesEveryChannelWithNoGapAndNoDuplicate() throws Exception {
+        String lastSeen;
+        try (SseRecorder first = SseRecorder.open(hub.api().url("/_es/v1/stream?channel=a&channel=b"))) {
+            hub.api().awaitConsumers("b", 1);
+            hub.server().publish("a", Event.of("a1"));
+            hub.server().publish("b", Event.of("b1"));
+            first.assertData("a1");
+            lastSeen = first.nextEvent().id();
+        }
+        hub.api().awaitConsumers("a", 0);
+        hub.server().publish("a", Event.of("a2"));
+        hub.server().publish("b", Event.of("b2"));
+        hub.server().publish("a", Event.of("a3"));
+        try (SseRecorder again = SseRecorder.open(hub.api().url("/_es/v1/stream?channel=a&channel=b"), "Last-Event-ID", lastSeen)) {
+            List<String> got = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                got.add(again.nextEvent().data());
+            }
+            assertEquals(List.of("a2", "a3", "b2"), got.stream().sorted().toList(), "exactly what was missed");
+            assertTrue(got.indexOf("a2") < got.indexOf("a3"), "each channel in its order: " + got);
+            hub.server().publish("b", Event.of("b3"));
+            again.assertData("b3");
+        }
+    }
+
+    @Test
+    void aPrefixFollowsTheChannelsThatStartWithIt() throws Exception {
+        hub.server().publish("news-sport", Event.of("old"));
+        hub.server().publish("news-world", Event.of("old"));
+        hub.server().publish("weather", Event.of("old"));
+        try (SseRecorder news = SseRecorder.open(hub.api().url("/_es/v1/stream?channel=news-*"))) {
+            hub.api().awaitConsumers("news-world", 1);
+            assertEquals(0, hub.server().consumerCount("weather"));
+            hub.server().publish("news-world", Event.of("world news"));
+            hub.server().publish("weather", Event.of("rain"));
+            hub.server().publish("news-sport", Event.of("sport news"));
+            // Each channel in its order; between channels, in whatever order the writer finds them.
+            List<String> got = List.of(news.nextEvent().data(), news.nextEvent().data());
+            assertEquals(List.of("sport news", "world news"), got.stream().sorted().toList());
+        }
+    }
+
+    @Test
+    void badOrMissingChannelsAreClearRefusals() throws Exception {
+        assertEquals(404, SseRecorder.open(hub.api().url("/_es/v1/stream")).status());
+        assertEquals(404, SseRecorder.open(hub.api().url("/_es/v1/stream?channel=nothing-*")).status());
+        assertEquals(400, SseRecorder.open(hub.api().url("/_es/v1/stream?channel=Bad%20Name")).status());
+        assertEquals(400, SseRecorder.open(hub.api().url("/_es/v1/stream?channel=all")).status());
+    }
+}
