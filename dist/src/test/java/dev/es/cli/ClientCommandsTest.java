@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.es.common.Event;
 import dev.es.server.testing.RunningHub;
 import dev.es.server.testing.SseRecorder;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -59,6 +60,22 @@ class ClientCommandsTest {
         assertEquals(new CliRun(0, "id: 7\nevent: greeting\ndata: two\ndata: lines\n\nid: 8\ndata: plain\n\n", ""),
                 sse.get(10, TimeUnit.SECONDS));
         assertEquals(new CliRun(0, "two\nlines\0plain\0", ""), nul.get(10, TimeUnit.SECONDS));
+    }
+
+    @Test
+    void subscribeFollowsSeveralChannelsOnOneStreamAndEachLineNamesItsChannel() throws Exception {
+        CompletableFuture<CliRun> both = subscribe("left", "right", "-n", "2", "--json");
+        hub.api().awaitConsumers("right", 1);
+        hub.server().publish("left", Event.of("to the left"));
+        hub.server().publish("right", Event.of("to the right"));
+        CliRun run = both.get(10, TimeUnit.SECONDS);
+        assertEquals(0, run.exitCode(), run.err());
+        List<String> lines = run.out().lines().toList();
+        assertEquals(2, lines.size(), run.out());
+        assertTrue(lines.stream().anyMatch(line -> line.startsWith("{\"channel\":\"left\",") && line.endsWith("\"data\":\"to the left\"}")),
+                run.out());
+        assertTrue(lines.stream().anyMatch(line -> line.startsWith("{\"channel\":\"right\",") && line.endsWith("\"data\":\"to the right\"}")),
+                run.out());
     }
 
     @Test

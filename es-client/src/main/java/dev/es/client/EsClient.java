@@ -14,6 +14,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.ConnectException;
 import java.net.HttpURLConnection;
+import java.net.URLEncoder;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -70,6 +71,18 @@ public final class EsClient {
         return JsonStreaming.topLevelString(send("POST", "/" + channel, body).ok().body(), "id");
     }
 
+    /**
+     * The path of a stream of these channels: {@code /CHANNEL} for one, the hub's merged stream for several or
+     * for prefixes ({@code news-*}).
+     */
+    public static String streamPath(List<String> channels) {
+        if (channels.size() == 1 && !channels.getFirst().endsWith("*")) {
+            return "/" + channels.getFirst();
+        }
+        return Protocol.STREAM_PATH + "?" + String.join("&", channels.stream()
+                .map(channel -> "channel=" + URLEncoder.encode(channel, StandardCharsets.UTF_8)).toList());
+    }
+
     /** Closes a channel ({@code all}: every channel), disconnecting its subscribers. */
     public void close(String channel) {
         send("DELETE", "/" + channel, null).ok();
@@ -109,14 +122,15 @@ public final class EsClient {
     }
 
     /**
-     * Opens a channel's event stream. A read that waits longer than {@code idleLimit} fails, which is how a
-     * silent (dead) connection is noticed. Another thread ends a blocked read by interrupting the reading
-     * virtual thread ({@link EventStream#stop()}); closing the connection does not.
+     * Opens an event stream: one channel's ({@code /CHANNEL}) or several channels' ({@link #streamPath}). A read
+     * that waits longer than {@code idleLimit} fails, which is how a silent (dead) connection is noticed.
+     * Another thread ends a blocked read by interrupting the reading virtual thread ({@link EventStream#stop()});
+     * closing the connection does not.
      *
      * @param lastEventId sent as Last-Event-ID when not null: the hub replays what came after it
      */
-    HttpURLConnection openStream(String channel, String lastEventId, Duration idleLimit) {
-        HttpURLConnection request = open("GET", "/" + channel, Math.toIntExact(idleLimit.toMillis()));
+    HttpURLConnection openStream(String path, String lastEventId, Duration idleLimit) {
+        HttpURLConnection request = open("GET", path, Math.toIntExact(idleLimit.toMillis()));
         request.setRequestProperty("Accept", Protocol.EVENT_STREAM);
         if (lastEventId != null && !lastEventId.isEmpty()) {
             request.setRequestProperty(Protocol.LAST_EVENT_ID, lastEventId);

@@ -10,8 +10,8 @@ import java.util.Locale;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * A channel's events, followed the way a browser's EventSource follows them: on a dropped connection it
- * waits the hub's {@code retry:} time (doubling on repeated failures, with jitter), reconnects with
+ * A stream's events (one channel's, or several's), followed the way a browser's EventSource follows them:
+ * on a dropped connection it waits the hub's {@code retry:} time (doubling on repeated failures, with jitter), reconnects with
  * {@code Last-Event-ID}, and the hub replays what was missed — so each event arrives once, in order.
  * A refusal (an HTTP error) is never retried, nor is a hub that could not be reached at all the first time.
  */
@@ -36,19 +36,20 @@ public final class EventStream {
     static final Duration IDLE_LIMIT = Duration.ofSeconds(60);
 
     private final EsClient client;
-    private final String channel;
+    private final String path;
     private final boolean reconnect;
     private final long maxEventBytes;
     private volatile boolean stopped;
     private volatile Thread reader;
 
     /**
+     * @param path the stream's path on the hub: {@link EsClient#streamPath}'s
      * @param reconnect false to return when the hub ends the stream or the connection drops
      * @param maxEventBytes the largest event accepted; a larger one fails the stream
      */
-    public EventStream(EsClient client, String channel, boolean reconnect, long maxEventBytes) {
+    public EventStream(EsClient client, String path, boolean reconnect, long maxEventBytes) {
         this.client = client;
-        this.channel = channel;
+        this.path = path;
         this.reconnect = reconnect;
         this.maxEventBytes = maxEventBytes;
     }
@@ -63,7 +64,7 @@ public final class EventStream {
         // On a virtual thread, a blocked socket read ends at once when the thread is interrupted: that is how
         // stop() ends a stream that is waiting for the next event (closing the connection does not).
         RuntimeException[] failure = {null};
-        Thread reader = Thread.ofVirtual().name("es-stream-" + channel).unstarted(() -> {
+        Thread reader = Thread.ofVirtual().name("es-stream").unstarted(() -> {
             try {
                 follow(lastEventId, listener);
             } catch (RuntimeException e) {
@@ -105,10 +106,10 @@ public final class EventStream {
             }, maxEventBytes);
             HttpURLConnection connection = null;
             try {
-                connection = client.openStream(channel, resumeFrom, IDLE_LIMIT);
+                connection = client.openStream(path, resumeFrom, IDLE_LIMIT);
                 connectedOnce = true;
                 failures = 0;
-                listener.onStatus("connected to " + client.endpoint().resolve("/" + channel));
+                listener.onStatus("connected to " + client.endpoint().resolve(path));
                 // A stop() that came while the connection was opening had no read to interrupt: do not start one.
                 if (!stopped) {
                     pump(connection.getInputStream(), parser);

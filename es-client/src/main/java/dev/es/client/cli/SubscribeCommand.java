@@ -11,6 +11,7 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -27,7 +28,7 @@ import picocli.CommandLine.Spec;
         name = "subscribe",
         sortOptions = false,
         description = {
-            "Print a channel's events as they arrive.",
+            "Print a channel's events as they arrive (or several channels' on one stream).",
             "",
             "One flushed record per event. Reconnects like a browser's EventSource (honouring retry:, "
                     + "resuming with Last-Event-ID), so each event arrives once, in order. With --json, one object "
@@ -41,6 +42,8 @@ import picocli.CommandLine.Spec;
             "  es subscribe updates --json | jq .data   # one JSON object per line",
             "  es subscribe updates -n 1 --timeout 30s  # wait for one event, at most 30 s",
             "  es subscribe updates --last-event-id 41  # what came after event 41, then live",
+            "  es subscribe news weather --json         # two channels; each line names its channel",
+            "  es subscribe 'news-*'                    # every channel that starts with news-",
             "",
             "Exit status: 0 after -n events or when the stream ends with --no-reconnect; 124 when --timeout",
             "passed with no event; 4 token refused; 5 hub unreachable."
@@ -59,8 +62,11 @@ public final class SubscribeCommand implements Callable<Integer> {
     @Mixin
     EndpointOptions endpoint;
 
-    @Parameters(index = "0", paramLabel = "CHANNEL", description = "The channel to follow.")
-    String channel;
+    @Parameters(
+            arity = "1..*",
+            paramLabel = "CHANNEL",
+            description = "The channel to follow; several, or a prefix such as 'news-*', follow them all on one stream.")
+    List<String> channels;
 
     @Mixin
     JsonOutput json;
@@ -100,7 +106,7 @@ public final class SubscribeCommand implements Callable<Integer> {
         AtomicLong received = new AtomicLong();
         AtomicBoolean timedOut = new AtomicBoolean();
         EsClient client = new EsClient(endpoint.endpoint());
-        EventStream stream = new EventStream(client, channel, !noReconnect, maxEventBytes);
+        EventStream stream = new EventStream(client, EsClient.streamPath(channels), !noReconnect, maxEventBytes);
         Thread timer = timeout == null ? null : Thread.ofVirtual().start(() -> {
             try {
                 Thread.sleep(timeout);
@@ -140,11 +146,23 @@ public final class SubscribeCommand implements Callable<Integer> {
         return timedOut.get() && received.get() == 0 ? EsException.TIMEOUT : 0;
     }
 
+    /** The event's channel: the one followed, or, on a merged stream, the one its id names (c=CHANNEL&…). */
+    private String channelOf(String id) {
+        if (channels.size() == 1 && !channels.getFirst().endsWith("*")) {
+            return channels.getFirst();
+        }
+        if (id == null || !id.startsWith("c=")) {
+            return null;
+        }
+        int end = id.indexOf('&');
+        return id.substring(2, end < 0 ? id.length() : end);
+    }
+
     private String render(String id, String type, String data) {
         String eventId = id.isEmpty() ? null : id;
         if (json.requested()) {
             Map<String, String> record = new LinkedHashMap<>();
-            record.put("channel", channel);
+            record.put("channel", channelOf(eventId));
             record.put("id", eventId);
             record.put("event", type.equals("message") ? null : type);
             record.put("data", data);
