@@ -28,11 +28,12 @@ import picocli.CommandLine.Spec;
         name = "subscribe",
         sortOptions = false,
         description = {
-            "Print a channel's events as they arrive (or several channels' on one stream).",
+            "Print a channel's events as they arrive.",
             "",
             "One flushed record per event. Reconnects like a browser's EventSource (honouring retry:, "
                     + "resuming with Last-Event-ID), so each event arrives once, in order. With --json, one object "
-                    + "per line: {\"channel\",\"id\",\"event\",\"data\"}, every key present, null when absent.",
+                    + "per line: {\"channel\",\"id\",\"event\",\"data\"}, every key present, null when absent. "
+                    + "Several channels, or a prefix ('news-*'), are followed on one stream.",
             ""
         },
         footer = {
