@@ -88,6 +88,8 @@ public final class HttpApi {
             cfg.routes.options(CHANNEL_PATH, cors::preflight);
             cfg.routes.get(Protocol.CHANNELS_PATH, channels::listing);
             cfg.routes.get(Protocol.METRICS_PATH, channels::metrics);
+            cfg.routes.get(ConsoleRoutes.PATH, ConsoleRoutes::page);
+            cfg.routes.get(ConsoleRoutes.PATH + "/{file}", ConsoleRoutes::file);
             cfg.routes.get(Protocol.LIVE_PATH, ctx -> ctx.contentType(Protocol.JSON).result("{\"status\":\"up\"}"));
             cfg.routes.get(Protocol.READY_PATH, ctx -> {
                 boolean ready = hub.ready();
