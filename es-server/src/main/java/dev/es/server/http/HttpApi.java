@@ -98,6 +98,11 @@ public final class HttpApi {
             });
 
             cfg.routes.exception(ApiError.class, (e, ctx) -> error(ctx, e.status(), e.getMessage()));
+            // Anything else is a fault of ours: one line in the log, a JSON 500 to the client, no stack trace.
+            cfg.routes.exception(Exception.class, (e, ctx) -> {
+                log.warn("error", ctx.method() + " " + ctx.path() + " failed: " + e);
+                error(ctx, 500, "the hub failed to answer; its log says why");
+            });
             cfg.routes.exception(IllegalArgumentException.class, (e, ctx) -> error(ctx, 400, e.getMessage()));
             // The hub refuses joins and publishes once it is stopping, and the broker while Redis is away: come
             // back (to another server) later.
