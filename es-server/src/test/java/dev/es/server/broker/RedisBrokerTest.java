@@ -4,25 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.es.common.Event;
 import dev.es.server.ServerLog;
-import dev.es.server.testing.RedisServer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import dev.es.server.testing.RunningRedis;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The broker contract, on a real redis-server. */
 class RedisBrokerTest extends BrokerContract {
 
-    private static RedisServer redis;
-
-    @BeforeAll
-    static void startRedis() throws Exception {
-        redis = RedisServer.start();
-    }
-
-    @AfterAll
-    static void stopRedis() throws Exception {
-        redis.close();
-    }
+    @RegisterExtension
+    static final RunningRedis redis = RunningRedis.plain();
 
     @Test
     void eachChannelIsAStreamTrimmedToTheHistory() throws Exception {

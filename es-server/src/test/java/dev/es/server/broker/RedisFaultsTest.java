@@ -66,33 +66,27 @@ class RedisFaultsTest {
      */
     @Test
     void aServerCutOffFromRedisRefusesPublishesKeepsItsSubscribersAndCatchesUp() throws Exception {
-        TcpLink link = TcpLink.to(redis.port());
-        closeAfter.add(link);
-        ApiClient cutOff = api(server("redis://127.0.0.1:" + link.port()));
-        ApiClient other = api(server(redis.uri()));
-        SseRecorder subscriber = SseRecorder.open(cutOff.url("/feed"));
-        closeAfter.add(subscriber);
-        other.awaitConsumers("feed", 1);
-        other.publish("feed", "{\"data\":\"before\"}");
-        subscriber.assertData("before");
+        Pair pair = pair();
+        pair.other().publish("feed", "{\"data\":\"before\"}");
+        pair.subscriber().assertData("before");
 
-        link.cut();
-        HttpResponse<String> refused = awaitStatus(() -> cutOff.publish("feed", "{\"data\":\"lost?\"}"), 503);
-        assertTrue(refused.body().startsWith("{\"error\":\"Redis at redis://127.0.0.1:" + link.port()), refused.body());
+        pair.link().cut();
+        HttpResponse<String> refused = awaitStatus(() -> pair.cutOff().publish("feed", "{\"data\":\"lost?\"}"), 503);
+        assertTrue(refused.body().startsWith("{\"error\":\"Redis at redis://127.0.0.1:" + pair.link().port()), refused.body());
         assertEquals("1", refused.headers().firstValue("Retry-After").orElseThrow());
         for (String data : List.of("one", "two", "three")) {
-            assertEquals(201, other.publish("feed", "{\"data\":\"" + data + "\"}").statusCode());
+            assertEquals(201, pair.other().publish("feed", "{\"data\":\"" + data + "\"}").statusCode());
         }
-        SseRecorder.Item keepalive = subscriber.next();
-        assertEquals("comment", keepalive.kind(), "the stream stays open and alive: " + subscriber.raw());
-        assertEquals(503, cutOff.send(cutOff.request("/_es/v1/health/ready")).statusCode(), "not ready without Redis");
+        SseRecorder.Item keepalive = pair.subscriber().next();
+        assertEquals("comment", keepalive.kind(), "the stream stays open and alive: " + pair.subscriber().raw());
+        assertEquals(503, pair.cutOff().send(pair.cutOff().request("/_es/v1/health/ready")).statusCode(), "not ready without Redis");
 
-        link.mend();
-        subscriber.assertData("one", "two", "three");
-        awaitStatus(() -> cutOff.send(cutOff.request("/_es/v1/health/ready")), 200);
-        awaitStatus(() -> cutOff.publish("feed", "{\"data\":\"after\"}"), 201);
-        subscriber.assertData("after");
-        assertEquals(false, subscriber.raw().contains("lost?"), "a refused event was never delivered");
+        pair.link().mend();
+        pair.subscriber().assertData("one", "two", "three");
+        awaitStatus(() -> pair.cutOff().send(pair.cutOff().request("/_es/v1/health/ready")), 200);
+        awaitStatus(() -> pair.cutOff().publish("feed", "{\"data\":\"after\"}"), 201);
+        pair.subscriber().assertData("after");
+        assertEquals(false, pair.subscriber().raw().contains("lost?"), "a refused event was never delivered");
     }
 
     /**
@@ -102,39 +96,33 @@ class RedisFaultsTest {
      */
     @Test
     void aClientResumingOnAServerCutOffFromRedisIsToldToComeBackThenResumesExactly() throws Exception {
-        TcpLink link = TcpLink.to(redis.port());
-        closeAfter.add(link);
-        ApiClient cutOff = api(server("redis://127.0.0.1:" + link.port()));
-        ApiClient other = api(server(redis.uri()));
-        SseRecorder following = SseRecorder.open(cutOff.url("/feed"));
-        closeAfter.add(following);
-        other.awaitConsumers("feed", 1);
-        link.cut();
+        Pair pair = pair();
+        pair.link().cut();
         String lastSeen;
-        try (SseRecorder onOther = SseRecorder.open(other.url("/feed"))) {
-            other.awaitConsumers("feed", 1);
-            other.publish("feed", "{\"data\":\"one\"}");
-            other.publish("feed", "{\"data\":\"two\"}");
+        try (SseRecorder onOther = SseRecorder.open(pair.other().url("/feed"))) {
+            pair.other().awaitConsumers("feed", 1);
+            pair.other().publish("feed", "{\"data\":\"one\"}");
+            pair.other().publish("feed", "{\"data\":\"two\"}");
             onOther.assertData("one");
             lastSeen = onOther.nextEvent().id();
         }
-        try (SseRecorder refused = SseRecorder.open(cutOff.url("/feed"), "Last-Event-ID", lastSeen)) {
+        try (SseRecorder refused = SseRecorder.open(pair.cutOff().url("/feed"), "Last-Event-ID", lastSeen)) {
             assertEquals(503, refused.status());
             assertEquals("1", refused.headers().firstValue("Retry-After").orElseThrow());
         }
-        link.mend();
+        pair.link().mend();
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        SseRecorder resumed = SseRecorder.open(cutOff.url("/feed"), "Last-Event-ID", lastSeen);
+        SseRecorder resumed = SseRecorder.open(pair.cutOff().url("/feed"), "Last-Event-ID", lastSeen);
         while (resumed.status() != 200 && System.nanoTime() < deadline) {
             resumed.close();
             Thread.sleep(100);
-            resumed = SseRecorder.open(cutOff.url("/feed"), "Last-Event-ID", lastSeen);
+            resumed = SseRecorder.open(pair.cutOff().url("/feed"), "Last-Event-ID", lastSeen);
         }
         closeAfter.add(resumed);
         assertEquals(200, resumed.status());
-        other.publish("feed", "{\"data\":\"three\"}");
+        pair.other().publish("feed", "{\"data\":\"three\"}");
         resumed.assertData("three");
-        following.assertData("one", "two", "three");
+        pair.subscriber().assertData("one", "two", "three");
     }
 
     /**
@@ -144,35 +132,24 @@ class RedisFaultsTest {
      */
     @Test
     void aChannelDeletedAndCreatedAgainWhileAServerWasCutOffGoesOnThere() throws Exception {
-        TcpLink link = TcpLink.to(redis.port());
-        closeAfter.add(link);
-        ApiClient cutOff = api(server("redis://127.0.0.1:" + link.port()));
-        ApiClient other = api(server(redis.uri()));
-        SseRecorder subscriber = SseRecorder.open(cutOff.url("/feed"));
-        closeAfter.add(subscriber);
-        other.awaitConsumers("feed", 1);
+        Pair pair = pair();
         long far = System.currentTimeMillis() * 2_000;
-        other.publish("feed", "{\"id\":\"" + far + "\",\"data\":\"old life\"}");
-        subscriber.assertData("old life");
-        link.cut();
-        assertEquals(200, other.delete("feed").statusCode());
-        other.publish("feed", "{\"data\":\"new life\"}");
-        link.mend();
-        subscriber.assertData("new life");
-        assertEquals(1, subscriber.raw().split("old life", -1).length - 1, subscriber.raw());
+        pair.other().publish("feed", "{\"id\":\"" + far + "\",\"data\":\"old life\"}");
+        pair.subscriber().assertData("old life");
+        pair.link().cut();
+        assertEquals(200, pair.other().delete("feed").statusCode());
+        pair.other().publish("feed", "{\"data\":\"new life\"}");
+        pair.link().mend();
+        pair.subscriber().assertData("new life");
+        assertEquals(1, pair.subscriber().raw().split("old life", -1).length - 1, pair.subscriber().raw());
     }
 
     @Test
     void theCountsOfAServerThatCanNoLongerRenewThemExpire() throws Exception {
-        TcpLink link = TcpLink.to(redis.port());
-        closeAfter.add(link);
-        ApiClient doomed = api(server("redis://127.0.0.1:" + link.port()));
-        ApiClient other = api(server(redis.uri()));
-        closeAfter.add(SseRecorder.open(doomed.url("/feed")));
-        other.awaitConsumers("feed", 1);
-        link.cut();
+        Pair pair = pair();
+        pair.link().cut();
         long cutAt = System.nanoTime();
-        awaitConsumers(other, "feed", 0, RedisPresence.KEEP.plusSeconds(2));
+        awaitConsumers(pair.other(), "feed", 0, RedisPresence.KEEP.plusSeconds(2));
         Duration took = Duration.ofNanos(System.nanoTime() - cutAt);
         assertTrue(took.compareTo(RedisPresence.KEEP.plusSeconds(2)) < 0, "gone after " + took);
     }
@@ -193,6 +170,23 @@ class RedisFaultsTest {
         awaitStatus(() -> second.publish("feed", "{\"data\":\"after\"}"), 201);
         subscriber.assertData("after");
         awaitConsumers(second, "feed", 1, Duration.ofSeconds(5));
+    }
+
+    /**
+     * Two servers on the Redis, the first through a link the test can cut, with a subscriber of "feed" on the
+     * first that the second counts.
+     */
+    private record Pair(TcpLink link, ApiClient cutOff, ApiClient other, SseRecorder subscriber) {}
+
+    private Pair pair() throws Exception {
+        TcpLink link = TcpLink.to(redis.port());
+        closeAfter.add(link);
+        ApiClient cutOff = api(server("redis://127.0.0.1:" + link.port()));
+        ApiClient other = api(server(redis.uri()));
+        SseRecorder subscriber = SseRecorder.open(cutOff.url("/feed"));
+        closeAfter.add(subscriber);
+        other.awaitConsumers("feed", 1);
+        return new Pair(link, cutOff, other, subscriber);
     }
 
     private EsServer server(String redisUri) {

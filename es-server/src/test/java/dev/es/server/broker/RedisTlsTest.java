@@ -7,26 +7,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.es.server.EsServer;
 import dev.es.server.ServerSettings;
 import dev.es.server.testing.ApiClient;
-import dev.es.server.testing.RedisServer;
+import dev.es.server.testing.RunningRedis;
 import dev.es.server.testing.SseRecorder;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** rediss:// to a real redis-server serving TLS only, with a certificate from a private CA. */
 class RedisTlsTest {
 
-    private static RedisServer redis;
-
-    @BeforeAll
-    static void startRedis() throws Exception {
-        redis = RedisServer.startTls();
-    }
-
-    @AfterAll
-    static void stopRedis() throws Exception {
-        redis.close();
-    }
+    @RegisterExtension
+    static final RunningRedis redis = RunningRedis.tls();
 
     @Test
     void twoServersShareChannelsOverTlsTrustingThePrivateCa() throws Exception {

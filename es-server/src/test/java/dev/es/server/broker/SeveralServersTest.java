@@ -6,35 +6,25 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.es.server.EsServer;
 import dev.es.server.ServerSettings;
 import dev.es.server.testing.ApiClient;
-import dev.es.server.testing.RedisServer;
+import dev.es.server.testing.RunningRedis;
 import dev.es.server.testing.SseRecorder;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Three es servers on one real redis-server behave as one hub, over real HTTP. */
 class SeveralServersTest {
 
-    private static RedisServer redis;
+    @RegisterExtension
+    static final RunningRedis redis = RunningRedis.plain();
     private final List<EsServer> servers = new ArrayList<>();
     private final List<ApiClient> apis = new ArrayList<>();
-
-    @BeforeAll
-    static void startRedis() throws Exception {
-        redis = RedisServer.start();
-    }
-
-    @AfterAll
-    static void stopRedis() throws Exception {
-        redis.close();
-    }
 
     @BeforeEach
     void startServers() throws Exception {
