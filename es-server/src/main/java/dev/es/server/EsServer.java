@@ -33,7 +33,7 @@ public final class EsServer implements AutoCloseable {
                 ? Broker.inProcess()
                 : Broker.redis(settings.redis(), settings.redisCaCert(), settings.history(), log);
         try {
-            this.hub = new Hub(broker, settings.history(), settings.queueBytes());
+            this.hub = new Hub(broker, settings.hubLimits());
             this.metrics = new ServerMetrics(hub);
             this.http = new HttpApi(hub, settings, metrics, log);
         } catch (RuntimeException e) {

@@ -4,6 +4,7 @@ import dev.es.common.EnvironmentSource;
 import dev.es.common.EsException;
 import dev.es.common.Token;
 import dev.es.server.broker.BrokerUnavailableException;
+import dev.es.server.hub.HubLimits;
 import io.javalin.util.JavalinBindException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -105,6 +106,26 @@ public final class ServeCommand implements Callable<Integer> {
 
     @Option(names = "--max-event-bytes", paramLabel = "BYTES", description = "Largest publish body accepted (default: ${DEFAULT-VALUE}).")
     long maxEventBytes = ServerSettings.DEFAULT_MAX_EVENT_BYTES;
+
+    @Option(names = "--history-bytes", paramLabel = "BYTES",
+            description = "Bytes of events kept per channel for replay; the oldest go first (default: ${DEFAULT-VALUE}).")
+    long historyBytes = HubLimits.DEFAULT_HISTORY_BYTES;
+
+    @Option(names = "--max-channels", paramLabel = "N",
+            description = "Channels held at once; one more is refused with 503 (default: ${DEFAULT-VALUE}).")
+    int maxChannels = HubLimits.DEFAULT_CHANNELS;
+
+    @Option(names = "--max-subscribers-per-channel", paramLabel = "N",
+            description = "Subscribers of one channel at once; one more is refused with 429 (default: ${DEFAULT-VALUE}).")
+    int maxSubscribersPerChannel = HubLimits.DEFAULT_SUBSCRIBERS_PER_CHANNEL;
+
+    @Option(names = "--max-connections", paramLabel = "N",
+            description = "Connections open at once; past it requests get 503 (default: ${DEFAULT-VALUE}).")
+    int maxConnections = ServerSettings.DEFAULT_MAX_CONNECTIONS;
+
+    @Option(names = "--max-connections-per-client", paramLabel = "N",
+            description = "Connections one address holds at once; past it its requests get 429 (default: ${DEFAULT-VALUE}).")
+    int maxConnectionsPerClient = ServerSettings.DEFAULT_MAX_CONNECTIONS_PER_CLIENT;
 
     @Option(
             names = "--shutdown-timeout",
@@ -225,6 +246,11 @@ public final class ServeCommand implements Callable<Integer> {
                     .tls(tlsCert, tlsKey)
                     .shutdownTimeout(shutdownTimeout)
                     .accessLog(accessLog)
+                    .historyBytes(historyBytes)
+                    .maxChannels(maxChannels)
+                    .maxSubscribersPerChannel(maxSubscribersPerChannel)
+                    .maxConnections(maxConnections)
+                    .maxConnectionsPerClient(maxConnectionsPerClient)
                     .build();
         } catch (IllegalArgumentException e) {
             throw new EsException(EsException.USAGE, e.getMessage());

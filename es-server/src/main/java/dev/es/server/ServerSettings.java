@@ -1,6 +1,7 @@
 package dev.es.server;
 
 import dev.es.common.Protocol;
+import dev.es.server.hub.HubLimits;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -27,6 +28,11 @@ import java.util.Objects;
  *     (with HTTP/2 in clear text, h2c, beside HTTP/1.1)
  * @param tlsKey the PEM (PKCS#8) private key of that certificate; given exactly when it is
  * @param accessLog whether every request is logged (a stream once it ends)
+ * @param historyBytes bytes of frames kept per channel for replay
+ * @param maxChannels channels held at once
+ * @param maxSubscribersPerChannel subscribers one channel has at once
+ * @param maxConnections connections open at once; past it requests are answered 503
+ * @param maxConnectionsPerClient connections one address holds at once; past it its requests are answered 429
  * @param shutdownTimeout the longest a stop takes: streams get a quarter of it to write what is queued and
  *     their {@code retry:} hint, then are cut; {@code es serve} exits at the latest when it is over
  */
@@ -46,7 +52,12 @@ public record ServerSettings(
         Path tlsCert,
         Path tlsKey,
         Duration shutdownTimeout,
-        boolean accessLog) {
+        boolean accessLog,
+        long historyBytes,
+        int maxChannels,
+        int maxSubscribersPerChannel,
+        int maxConnections,
+        int maxConnectionsPerClient) {
 
     /** Loopback: a hub reachable from elsewhere is a decision (with a token, or --no-auth). */
     public static final String DEFAULT_HOST = "127.0.0.1";
@@ -59,17 +70,19 @@ public record ServerSettings(
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
     /** Every method of the API, so a page allowed by origin can use all of it (the token still guards). */
     public static final List<String> DEFAULT_CORS_METHODS = List.of("GET", "POST", "DELETE", "HEAD");
-    /** Enough to ride out a reconnect at hundreds of events per second; frames are shared, not copied. */
-    public static final int DEFAULT_HISTORY = 1000;
+    public static final int DEFAULT_HISTORY = HubLimits.DEFAULT_HISTORY_EVENTS;
     /** Under the 30–60 s idle cut-off of common proxies and load balancers. */
     public static final Duration DEFAULT_KEEPALIVE = Duration.ofSeconds(15);
     /** 1 MiB: far above any notification, far below what would let one request hurt the heap. */
     public static final long DEFAULT_MAX_EVENT_BYTES = Protocol.DEFAULT_MAX_EVENT_BYTES;
+    public static final long DEFAULT_QUEUE_BYTES = HubLimits.DEFAULT_QUEUE_BYTES;
+    /** Twice what es bench's 10,000-subscriber loads open, well inside a raised open-file limit. */
+    public static final int DEFAULT_MAX_CONNECTIONS = 50_000;
     /**
-     * A subscriber this far behind is dropped (it may reconnect and replay): bounds what a reader that never
-     * reads can hold, while a burst of thousands of small events still fits.
+     * One address may hold this many: a proxy or a NAT carries many users' connections, and a benchmark
+     * on loopback 10,000 and more, yet one client alone cannot take the whole server.
      */
-    public static final long DEFAULT_QUEUE_BYTES = 4 * 1024 * 1024;
+    public static final int DEFAULT_MAX_CONNECTIONS_PER_CLIENT = 20_000;
     /** Well inside the 10 s container runtimes and init systems wait after SIGTERM before SIGKILL. */
     public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(2);
 
@@ -103,6 +116,11 @@ public record ServerSettings(
         if (queueBytes < 1) {
             throw new IllegalArgumentException("queue bytes must be at least 1");
         }
+        // Checked as the hub will take them.
+        new HubLimits(history, historyBytes, queueBytes, maxChannels, maxSubscribersPerChannel);
+        if (maxConnections < 1 || maxConnectionsPerClient < 1) {
+            throw new IllegalArgumentException("connection limits must be at least 1");
+        }
     }
 
     public static Builder builder() {
@@ -127,6 +145,11 @@ public record ServerSettings(
         private Path tlsKey;
         private Duration shutdownTimeout = DEFAULT_SHUTDOWN_TIMEOUT;
         private boolean accessLog;
+        private long historyBytes = HubLimits.DEFAULT_HISTORY_BYTES;
+        private int maxChannels = HubLimits.DEFAULT_CHANNELS;
+        private int maxSubscribersPerChannel = HubLimits.DEFAULT_SUBSCRIBERS_PER_CHANNEL;
+        private int maxConnections = DEFAULT_MAX_CONNECTIONS;
+        private int maxConnectionsPerClient = DEFAULT_MAX_CONNECTIONS_PER_CLIENT;
 
         private Builder() {}
 
@@ -207,10 +230,36 @@ public record ServerSettings(
             return this;
         }
 
+        public Builder historyBytes(long value) {
+            historyBytes = value;
+            return this;
+        }
+
+        public Builder maxChannels(int value) {
+            maxChannels = value;
+            return this;
+        }
+
+        public Builder maxSubscribersPerChannel(int value) {
+            maxSubscribersPerChannel = value;
+            return this;
+        }
+
+        public Builder maxConnections(int value) {
+            maxConnections = value;
+            return this;
+        }
+
+        public Builder maxConnectionsPerClient(int value) {
+            maxConnectionsPerClient = value;
+            return this;
+        }
+
         public ServerSettings build() {
             return new ServerSettings(
                     host, port, token, timeout, corsOrigin, corsMethods, history, keepalive, maxEventBytes,
-                    queueBytes, redis, redisCaCert, tlsCert, tlsKey, shutdownTimeout, accessLog);
+                    queueBytes, redis, redisCaCert, tlsCert, tlsKey, shutdownTimeout, accessLog, historyBytes,
+                    maxChannels, maxSubscribersPerChannel, maxConnections, maxConnectionsPerClient);
         }
     }
 
@@ -222,6 +271,11 @@ public record ServerSettings(
 
     public boolean authRequired() {
         return token != null;
+    }
+
+    /** What the hub holds at most. */
+    public HubLimits hubLimits() {
+        return new HubLimits(history, historyBytes, queueBytes, maxChannels, maxSubscribersPerChannel);
     }
 
     public boolean tls() {

@@ -3,6 +3,7 @@ package dev.es.jmh;
 import dev.es.common.Event;
 import dev.es.server.broker.Broker;
 import dev.es.server.hub.Hub;
+import dev.es.server.hub.HubLimits;
 import dev.es.server.hub.Subscription;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,7 +35,7 @@ public class FanOutBenchmark {
 
     @Setup
     public void setUp() {
-        hub = new Hub(Broker.inProcess(), 1000, 1L << 30);
+        hub = new Hub(Broker.inProcess(), HubLimits.of(1000, 1L << 30));
         for (int i = 0; i < subscribers; i++) {
             subscriptions.add(hub.subscribe("bench", null));
         }

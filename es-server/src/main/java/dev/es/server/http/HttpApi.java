@@ -8,6 +8,7 @@ import dev.es.server.ServerLog;
 import dev.es.server.ServerMetrics;
 import dev.es.server.ServerSettings;
 import dev.es.server.hub.Hub;
+import dev.es.server.hub.LimitReachedException;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import java.io.IOException;
@@ -50,6 +51,7 @@ public final class HttpApi {
         ChannelRoutes channels = new ChannelRoutes(hub, new TokenCheck(settings.token()), settings.maxEventBytes(), metrics);
         Cors cors = new Cors(settings.corsOrigin(), settings.corsMethods());
         streams = new StreamHandler(hub, cors, settings.keepalive(), metrics);
+        ConnectionLimits limits = new ConnectionLimits(settings.maxConnections(), settings.maxConnectionsPerClient());
         stopGrace = settings.shutdownTimeout().dividedBy(4);
         javalin = Javalin.create(cfg -> {
             cfg.startup.showJavalinBanner = false;
@@ -64,8 +66,8 @@ public final class HttpApi {
             // their writers awaited before the stop instead.
             cfg.jetty.modifyServer(server -> {
                 server.setStopTimeout(0);
-                // Streams first; Javalin adds its servlet for everything else behind them.
-                server.setHandler(new Handler.Sequence(streams));
+                // Limits, then streams; Javalin adds its servlet for everything else behind them.
+                server.setHandler(new Handler.Sequence(limits, streams));
                 if (settings.accessLog()) {
                     server.setRequestLog((request, response) -> log.access(request.getMethod(),
                             request.getHttpURI().getPath(), response.getStatus(), Response.getContentBytesWritten(response),
@@ -78,6 +80,7 @@ public final class HttpApi {
                 connector.setHost(settings.host());
                 connector.setPort(settings.port());
                 connector.setAcceptQueueSize(ACCEPT_QUEUE);
+                connector.addBean(limits);
                 return connector;
             });
 
@@ -98,6 +101,10 @@ public final class HttpApi {
             });
 
             cfg.routes.exception(ApiError.class, (e, ctx) -> error(ctx, e.status(), e.getMessage()));
+            cfg.routes.exception(LimitReachedException.class, (e, ctx) -> {
+                ctx.header("Retry-After", RETRY_AFTER_SECONDS);
+                error(ctx, e.serverWide() ? 503 : 429, e.getMessage());
+            });
             // Anything else is a fault of ours: one line in the log, a JSON 500 to the client, no stack trace.
             cfg.routes.exception(Exception.class, (e, ctx) -> {
                 log.warn("error", ctx.method() + " " + ctx.path() + " failed: " + e);

@@ -8,6 +8,7 @@ import dev.es.common.SseFrames;
 import dev.es.server.ServerMetrics;
 import dev.es.server.hub.CloseReason;
 import dev.es.server.hub.Hub;
+import dev.es.server.hub.LimitReachedException;
 import dev.es.server.hub.Subscription;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -97,6 +98,9 @@ final class StreamHandler extends Handler.Abstract {
             return refuse(response, callback, 400, badChannels.getMessage());
         } catch (NoSuchElementException noChannel) {
             return refuse(response, callback, 404, noChannel.getMessage());
+        } catch (LimitReachedException full) {
+            response.getHeaders().put("Retry-After", HttpApi.RETRY_AFTER_SECONDS);
+            return refuse(response, callback, full.serverWide() ? 503 : 429, full.getMessage());
         } catch (IllegalStateException stopping) {
             // The hub refuses joins once it is stopping, the broker while Redis is away: come back later.
             response.getHeaders().put("Retry-After", HttpApi.RETRY_AFTER_SECONDS);

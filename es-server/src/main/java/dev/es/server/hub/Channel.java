@@ -26,14 +26,16 @@ final class Channel {
     private final LongSupplier hubIds;
     /** The hub's count of frames queued for subscribers. */
     private final LongAdder delivered;
+    private final int maxSubscribers;
     /** The lowest id this channel may give next: above every numeric id a publisher chose. */
     private long minNextId;
     private long published;
     private long lastPublishedAtMillis;
 
-    Channel(String name, int historySize, LongSupplier hubIds, LongAdder delivered) {
+    Channel(String name, HubLimits limits, LongSupplier hubIds, LongAdder delivered) {
         this.name = name;
-        this.history = new History(historySize);
+        this.history = new History(limits.historyEvents(), limits.historyBytes());
+        this.maxSubscribers = limits.subscribersPerChannel();
         this.hubIds = hubIds;
         this.delivered = delivered;
     }
@@ -86,6 +88,10 @@ final class Channel {
     void join(Subscription subscriber, String lastEventId) {
         lock.lock();
         try {
+            if (subscribers.size() >= maxSubscribers) {
+                throw new LimitReachedException("channel " + name + " has its limit of " + maxSubscribers
+                        + " subscribers (--max-subscribers-per-channel); try again later", false);
+            }
             subscriber.joinedAfter(lastEventId != null ? lastEventId : history.newestId());
             if (lastEventId != null) {
                 subscriber.replay(history.after(lastEventId));

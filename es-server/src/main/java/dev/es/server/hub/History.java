@@ -7,30 +7,40 @@ import java.util.List;
 
 /**
  * The last events of a channel, as the ids and encoded frames subscribers received, oldest first, at most
- * {@code capacity} of them. It grows as events come, so a quiet channel costs little. Not thread-safe: its
- * channel guards it.
+ * {@code capacity} of them and {@code maxBytes} of frames. It grows as events come, so a quiet channel costs
+ * little. Not thread-safe: its channel guards it.
  */
 final class History {
 
     private record Entry(String id, byte[] frame) {}
 
     private final int capacity;
+    private final long maxBytes;
     private final ArrayDeque<Entry> entries = new ArrayDeque<>();
+    private long bytes;
     /** The id of the newest event no longer retained: a subscriber that saw it missed exactly what is retained. */
     private String evictedId;
 
-    History(int capacity) {
+    /**
+     * @param capacity events kept at most
+     * @param maxBytes bytes of frames kept at most: the oldest go first past it, the newest always stays
+     */
+    History(int capacity, long maxBytes) {
         this.capacity = capacity;
+        this.maxBytes = maxBytes;
     }
 
     void add(String id, byte[] frame) {
         if (capacity == 0) {
             return;
         }
-        if (entries.size() == capacity) {
-            evictedId = entries.pollFirst().id();
-        }
         entries.addLast(new Entry(id, frame));
+        bytes += frame.length;
+        while (entries.size() > capacity || (bytes > maxBytes && entries.size() > 1)) {
+            Entry evicted = entries.pollFirst();
+            bytes -= evicted.frame().length;
+            evictedId = evicted.id();
+        }
     }
 
     boolean isEmpty() {

@@ -43,21 +43,15 @@ public final class Hub implements Broker.Sink {
     private final LongAdder delivered = new LongAdder();
     /** Set by {@link #shutdown()}: nothing joins or is published after it. */
     private volatile boolean shutDown;
-    private final int historySize;
-    private final long queueBytes;
+    private final HubLimits limits;
 
     /**
      * @param broker where publishes and closes go, to reach every server sharing the channels
-     * @param historySize events kept per channel for replay (0 keeps none)
-     * @param queueBytes how far, in bytes of frames, a subscriber may fall behind before it is dropped as too slow
+     * @param limits what the hub holds at most
      */
-    public Hub(Broker broker, int historySize, long queueBytes) {
-        if (historySize < 0 || queueBytes < 1) {
-            throw new IllegalArgumentException("history must be >= 0 and queue bytes >= 1");
-        }
+    public Hub(Broker broker, HubLimits limits) {
         this.broker = Objects.requireNonNull(broker);
-        this.historySize = historySize;
-        this.queueBytes = queueBytes;
+        this.limits = Objects.requireNonNull(limits);
         broker.connect(this);
     }
 
@@ -126,7 +120,7 @@ public final class Hub implements Broker.Sink {
         }
         requireRunning();
         broker.follow(channel, lastEventId);
-        Subscription subscription = new Subscription(channel, queueBytes, wake);
+        Subscription subscription = new Subscription(channel, limits.queueBytes(), wake);
         // Joined inside compute so that a channel being forgotten as idle cannot swallow the join.
         channels.compute(channel, (name, existing) -> {
             // Checked again here: a shutdown that began since would not reach a channel made now.
@@ -218,7 +212,7 @@ public final class Hub implements Broker.Sink {
                 publishTo(name, event, false, dropped);
             }
         } else {
-            stored = publishTo(channel, event, historySize > 0, dropped);
+            stored = publishTo(channel, event, limits.historyEvents() > 0, dropped);
         }
         // After every lock is released: aborting closes connections.
         dropped.forEach(Subscription::abort);
@@ -259,8 +253,13 @@ public final class Hub implements Broker.Sink {
         }
     }
 
+    /** A channel more, within the limit: called inside the registry's compute, so the count is the map's. */
     private Channel newChannel(String name) {
-        return new Channel(name, historySize, ids::getAndIncrement, delivered);
+        if (channels.size() >= limits.channels()) {
+            throw new LimitReachedException("this server holds its limit of " + limits.channels()
+                    + " channels (--max-channels); try again later", true);
+        }
+        return new Channel(name, limits, ids::getAndIncrement, delivered);
     }
 
     private void requireRunning() {

@@ -8,6 +8,7 @@ import dev.es.common.ChannelStatus;
 import dev.es.common.Event;
 import dev.es.server.hub.CloseReason;
 import dev.es.server.hub.Hub;
+import dev.es.server.hub.HubLimits;
 import dev.es.server.hub.Subscription;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -35,7 +36,7 @@ abstract class BrokerContract {
     @BeforeEach
     void startHub() throws Exception {
         broker = newBroker();
-        hub = new Hub(broker, HISTORY, 1 << 20);
+        hub = new Hub(broker, HubLimits.of(HISTORY, 1 << 20));
     }
 
     @AfterEach

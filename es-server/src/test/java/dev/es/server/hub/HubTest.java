@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 /** The hub on its own, as an embedding program sees it. */
 class HubTest {
 
-    private final Hub hub = new Hub(Broker.inProcess(), 3, 1024);
+    private final Hub hub = new Hub(Broker.inProcess(), HubLimits.of(3, 1024));
 
     @Test
     void aSubscriberThatFallsBehindByTheQueueBoundIsClosedAndHoldsNothing() throws Exception {

@@ -1,0 +1,88 @@
+package dev.es.server.http;
+
+import dev.es.common.ErrorBody;
+import dev.es.common.Json;
+import dev.es.common.Protocol;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.io.Connection;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+
+/**
+ * Connections open at once, in all and per client address, counted as the connector opens and closes them:
+ * a request on a connection past a limit is answered at once (503 past the total, 429 past the client's),
+ * with Retry-After, and its connection closed; nothing else is done for it. First in the handler sequence.
+ */
+final class ConnectionLimits extends Handler.Abstract implements Connection.Listener {
+
+    private final int total;
+    private final int perClient;
+    private final AtomicInteger open = new AtomicInteger();
+    private final ConcurrentMap<InetAddress, AtomicInteger> byClient = new ConcurrentHashMap<>();
+    private final ConcurrentMap<Connection, InetAddress> clients = new ConcurrentHashMap<>();
+
+    ConnectionLimits(int total, int perClient) {
+        super(InvocationType.NON_BLOCKING);
+        this.total = total;
+        this.perClient = perClient;
+    }
+
+    @Override
+    public void onOpened(Connection connection) {
+        open.incrementAndGet();
+        InetAddress client = address(connection.getEndPoint().getRemoteSocketAddress());
+        if (client != null) {
+            clients.put(connection, client);
+            byClient.computeIfAbsent(client, address -> new AtomicInteger()).incrementAndGet();
+        }
+    }
+
+    @Override
+    public void onClosed(Connection connection) {
+        open.decrementAndGet();
+        // Its address as it opened: a closed socket no longer tells it.
+        InetAddress client = clients.remove(connection);
+        if (client != null) {
+            byClient.computeIfPresent(client, (address, count) -> count.decrementAndGet() == 0 ? null : count);
+        }
+    }
+
+    @Override
+    public boolean handle(Request request, Response response, Callback callback) {
+        if (open.get() > total) {
+            return refuse(response, callback, 503, "this server holds its limit of " + total
+                    + " connections (--max-connections); try again later");
+        }
+        InetAddress client = address(request.getConnectionMetaData().getRemoteSocketAddress());
+        AtomicInteger mine = client == null ? null : byClient.get(client);
+        if (mine != null && mine.get() > perClient) {
+            return refuse(response, callback, 429, "this address holds its limit of " + perClient
+                    + " connections (--max-connections-per-client); close some, or try again later");
+        }
+        return false;
+    }
+
+    private static boolean refuse(Response response, Callback callback, int status, String message) {
+        response.setStatus(status);
+        response.getHeaders().put("Retry-After", HttpApi.RETRY_AFTER_SECONDS);
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, Protocol.JSON);
+        response.getHeaders().put(HttpHeader.CONNECTION, "close");
+        byte[] body = Json.write(new ErrorBody(message)).getBytes(StandardCharsets.UTF_8);
+        response.write(true, ByteBuffer.wrap(body), callback);
+        return true;
+    }
+
+    private static InetAddress address(SocketAddress socket) {
+        return socket instanceof InetSocketAddress inet ? inet.getAddress() : null;
+    }
+}

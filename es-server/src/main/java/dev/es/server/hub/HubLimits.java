@@ -1,0 +1,36 @@
+package dev.es.server.hub;
+
+/**
+ * What one hub holds at most, so that no publisher or subscriber can grow its memory without bound.
+ *
+ * @param historyEvents events kept per channel for replay (0 keeps none)
+ * @param historyBytes bytes of frames kept per channel for replay: the oldest go first past it
+ * @param queueBytes how far, in bytes of frames, a subscriber may fall behind before it is dropped as too slow
+ * @param channels channels the hub holds at once; a publish or join that would make one more is refused
+ * @param subscribersPerChannel subscribers one channel has at once; one more is refused
+ */
+public record HubLimits(int historyEvents, long historyBytes, long queueBytes, int channels, int subscribersPerChannel) {
+
+    /** A reconnect at hundreds of events per second still replays; frames are shared, not copied. */
+    public static final int DEFAULT_HISTORY_EVENTS = 1000;
+    /** 1000 events of 16 KiB: a channel of large events keeps fewer of them rather than more memory. */
+    public static final long DEFAULT_HISTORY_BYTES = 16L * 1024 * 1024;
+    /** A burst of thousands of small events fits; a reader that never reads holds no more than this. */
+    public static final long DEFAULT_QUEUE_BYTES = 4L * 1024 * 1024;
+    /** Far above what one server serves well, far below what would exhaust its heap with history. */
+    public static final int DEFAULT_CHANNELS = 100_000;
+    /** The most one server holds of idle subscribers in about half a gigabyte. */
+    public static final int DEFAULT_SUBSCRIBERS_PER_CHANNEL = 100_000;
+
+    public HubLimits {
+        if (historyEvents < 0 || historyBytes < 0 || queueBytes < 1 || channels < 1 || subscribersPerChannel < 1) {
+            throw new IllegalArgumentException("history limits must be 0 or more; queue bytes, channels and "
+                    + "subscribers per channel 1 or more");
+        }
+    }
+
+    /** The defaults, with this history and queue: for programs that set only those. */
+    public static HubLimits of(int historyEvents, long queueBytes) {
+        return new HubLimits(historyEvents, DEFAULT_HISTORY_BYTES, queueBytes, DEFAULT_CHANNELS, DEFAULT_SUBSCRIBERS_PER_CHANNEL);
+    }
+}

@@ -1,0 +1,80 @@
+package dev.es.server.http;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.es.common.Event;
+import dev.es.server.testing.RunningHub;
+import dev.es.server.testing.SseRecorder;
+import java.net.Socket;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** Past each limit a clear refusal with Retry-After, and everything else goes on. */
+class LimitsTest {
+
+    @RegisterExtension
+    final RunningHub hub = RunningHub.with(s -> s.maxChannels(2).maxSubscribersPerChannel(1).historyBytes(300));
+
+    @Test
+    void aChannelPastTheServersLimitIs503AndTheOthersGoOn() throws Exception {
+        assertEquals(201, hub.api().publish("one", "{\"data\":\"x\"}").statusCode());
+        assertEquals(201, hub.api().publish("two", "{\"data\":\"x\"}").statusCode());
+        HttpResponse<String> third = hub.api().publish("three", "{\"data\":\"x\"}");
+        assertEquals(503, third.statusCode());
+        assertEquals("1", third.headers().firstValue("Retry-After").orElseThrow());
+        assertTrue(third.body().startsWith("{\"error\":\"this server holds its limit of 2 channels (--max-channels)"),
+                third.body());
+        assertEquals(201, hub.api().publish("one", "{\"data\":\"still\"}").statusCode(), "existing channels go on");
+    }
+
+    @Test
+    void aSubscriberPastTheChannelsLimitIs429AndTheFirstKeepsReceiving() throws Exception {
+        try (SseRecorder first = SseRecorder.open(hub.api().url("/feed"));
+                SseRecorder second = SseRecorder.open(hub.api().url("/feed"))) {
+            assertEquals(200, first.status());
+            assertEquals(429, second.status());
+            assertEquals("1", second.headers().firstValue("Retry-After").orElseThrow());
+            hub.server().publish("feed", Event.of("for the first"));
+            first.assertData("for the first");
+        }
+    }
+
+    @Test
+    void historyKeepsNoMoreBytesThanItsLimitButAlwaysTheNewest() throws Exception {
+        for (int i = 0; i < 5; i++) {
+            hub.server().publish("kept", new Event(Integer.toString(i), null, "x".repeat(100) + i, null));
+        }
+        try (SseRecorder replay = SseRecorder.open(hub.api().url("/kept"), "Last-Event-ID", "0")) {
+            // Frames of ~115 bytes, 300 kept: the last two; the id 0 is older than what is kept.
+            replay.assertData("x".repeat(100) + "3", "x".repeat(100) + "4");
+        }
+        hub.server().publish("big", Event.of("y".repeat(1000)));
+        try (SseRecorder replay = SseRecorder.open(hub.api().url("/big"), "Last-Event-ID", "0")) {
+            replay.assertData("y".repeat(1000));
+        }
+    }
+
+    @Test
+    void connectionsPastAClientsLimitAre429() throws Exception {
+        hub.restart(s -> s.maxConnectionsPerClient(2));
+        try (Socket a = new Socket(hub.url().getHost(), hub.url().getPort());
+                Socket b = new Socket(hub.url().getHost(), hub.url().getPort());
+                Socket c = new Socket(hub.url().getHost(), hub.url().getPort())) {
+            c.getOutputStream().write("HEAD /all HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            String answer = new String(c.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+            assertTrue(answer.startsWith("HTTP/1.1 429 "), answer);
+            assertTrue(answer.contains("Retry-After: 1"), answer);
+        }
+        // The server counts them closed as it sees them go, a moment later.
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        int status = hub.api().head("all").statusCode();
+        while (status != 200 && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+            status = hub.api().head("all").statusCode();
+        }
+        assertEquals(200, status, "served again once they closed");
+    }
+}
