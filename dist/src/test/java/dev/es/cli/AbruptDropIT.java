@@ -1,0 +1,71 @@
+package dev.es.cli;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.es.cli.testing.EsScript;
+import dev.es.server.testing.ApiClient;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.Test;
+
+/**
+ * 10,000 subscribers that vanish at once (their process killed with SIGKILL, so the kernel drops their
+ * connections) leave nothing behind in es serve: its count returns to zero and its open files to what they
+ * were.
+ */
+class AbruptDropIT {
+
+    private static final int SUBSCRIBERS = 10_000;
+
+    @Test
+    void tenThousandSubscribersDroppedAbruptlyLeaveNoSubscriberAndNoFileOpen() throws Exception {
+        try (ServeProcess serve = ServeProcess.start(Map.of(), "--port", "0");
+                ApiClient api = new ApiClient(serve.url(), null)) {
+            int before = openFiles(serve.pid());
+            Process bench = EsScript.process(Map.of(), "bench", "--url", serve.url().toString(), "-s",
+                            Integer.toString(SUBSCRIBERS), "-m", "0", "--hold", "60s", "--timeout", "90s", "--json")
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .start();
+            try {
+                await(() -> consumers(api) == SUBSCRIBERS, "all subscribed", Duration.ofSeconds(40));
+                assertTrue(openFiles(serve.pid()) >= before + SUBSCRIBERS, "one open file per subscriber while they are there");
+            } finally {
+                bench.destroyForcibly();
+                assertTrue(bench.waitFor(10, TimeUnit.SECONDS), "the load generator is gone");
+            }
+            await(() -> consumers(api) == 0, "no subscriber left", Duration.ofSeconds(20));
+            await(() -> openFiles(serve.pid()) <= before + 20, "open files back to " + before, Duration.ofSeconds(20));
+        }
+    }
+
+    private static int consumers(ApiClient api) {
+        try {
+            return api.consumers("bench-0");
+        } catch (IOException | InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static int openFiles(long pid) {
+        try (var files = Files.list(Path.of("/proc", Long.toString(pid), "fd"))) {
+            return (int) files.count();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Polls every 100 ms until the condition holds, for at most the given time. */
+    private static void await(BooleanSupplier condition, String what, Duration within) throws InterruptedException {
+        long deadline = System.nanoTime() + within.toNanos();
+        while (!condition.getAsBoolean() && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        assertTrue(condition.getAsBoolean(), what + " within " + within);
+    }
+}
