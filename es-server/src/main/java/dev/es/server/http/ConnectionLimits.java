@@ -19,9 +19,10 @@ import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 
 /**
- * Connections open at once, in all and per client address, counted as the connector opens and closes them:
- * a request on a connection past a limit is answered at once (503 past the total, 429 past the client's),
- * with Retry-After, and its connection closed; nothing else is done for it. First in the handler sequence.
+ * Connections open at once, in all and per client address, counted as the connector opens and closes them.
+ * A connection that opens past a limit has each request answered at once (503 past the total, 429 past its
+ * client's), with Retry-After, and is closed; nothing else is done for it. The ones opened before it go on.
+ * First in the handler sequence.
  */
 final class ConnectionLimits extends Handler.Abstract implements Connection.Listener {
 
@@ -30,6 +31,8 @@ final class ConnectionLimits extends Handler.Abstract implements Connection.List
     private final AtomicInteger open = new AtomicInteger();
     private final ConcurrentMap<InetAddress, AtomicInteger> byClient = new ConcurrentHashMap<>();
     private final ConcurrentMap<Connection, InetAddress> clients = new ConcurrentHashMap<>();
+    /** Connections opened past a limit: true past the server's, false past their client's. */
+    private final ConcurrentMap<Connection, Boolean> over = new ConcurrentHashMap<>();
 
     ConnectionLimits(int total, int perClient) {
         super(InvocationType.NON_BLOCKING);
@@ -39,17 +42,25 @@ final class ConnectionLimits extends Handler.Abstract implements Connection.List
 
     @Override
     public void onOpened(Connection connection) {
-        open.incrementAndGet();
+        int all = open.incrementAndGet();
         InetAddress client = address(connection.getEndPoint().getRemoteSocketAddress());
+        int mine = 0;
         if (client != null) {
             clients.put(connection, client);
-            byClient.computeIfAbsent(client, address -> new AtomicInteger()).incrementAndGet();
+            mine = byClient.computeIfAbsent(client, address -> new AtomicInteger()).incrementAndGet();
+        }
+        // The connections that came past a limit are the ones refused; those before them go on.
+        if (all > total) {
+            over.put(connection, Boolean.TRUE);
+        } else if (mine > perClient) {
+            over.put(connection, Boolean.FALSE);
         }
     }
 
     @Override
     public void onClosed(Connection connection) {
         open.decrementAndGet();
+        over.remove(connection);
         // Its address as it opened: a closed socket no longer tells it.
         InetAddress client = clients.remove(connection);
         if (client != null) {
@@ -59,17 +70,15 @@ final class ConnectionLimits extends Handler.Abstract implements Connection.List
 
     @Override
     public boolean handle(Request request, Response response, Callback callback) {
-        if (open.get() > total) {
-            return refuse(response, callback, 503, "this server holds its limit of " + total
-                    + " connections (--max-connections); try again later");
+        Boolean serverFull = over.get(request.getConnectionMetaData().getConnection());
+        if (serverFull == null) {
+            return false;
         }
-        InetAddress client = address(request.getConnectionMetaData().getRemoteSocketAddress());
-        AtomicInteger mine = client == null ? null : byClient.get(client);
-        if (mine != null && mine.get() > perClient) {
-            return refuse(response, callback, 429, "this address holds its limit of " + perClient
-                    + " connections (--max-connections-per-client); close some, or try again later");
-        }
-        return false;
+        return serverFull
+                ? refuse(response, callback, 503, "this server holds its limit of " + total
+                        + " connections (--max-connections); try again later")
+                : refuse(response, callback, 429, "this address holds its limit of " + perClient
+                        + " connections (--max-connections-per-client); close some, or try again later");
     }
 
     private static boolean refuse(Response response, Callback callback, int status, String message) {

@@ -80,6 +80,9 @@ public final class HttpApi {
                 connector.setHost(settings.host());
                 connector.setPort(settings.port());
                 connector.setAcceptQueueSize(ACCEPT_QUEUE);
+                // Before a request's headers are in, Jetty times a connection out by the connector's own idle
+                // timeout (30 s by default): a client that starts a request and stops is cut after --timeout.
+                connector.setIdleTimeout(settings.timeout().toMillis());
                 connector.addBean(limits);
                 return connector;
             });
