@@ -10,6 +10,7 @@ import dev.es.server.hub.Hub;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.Collections;
 import java.util.Map;
 
 /**
@@ -89,6 +90,10 @@ final class ChannelRoutes {
     }
 
     private void requireToken(Context ctx, String what) {
+        // Two tokens are one too many: which one counted would depend on who reads them (a proxy, or us).
+        if (Collections.list(ctx.req().getHeaders(Protocol.AUTH_TOKEN)).size() > 1) {
+            throw new ApiError(400, "send one Auth-Token header, not several");
+        }
         if (!tokens.accepts(ctx.header(Protocol.AUTH_TOKEN))) {
             throw new ApiError(403, what + " needs a valid " + Protocol.AUTH_TOKEN + " header");
         }

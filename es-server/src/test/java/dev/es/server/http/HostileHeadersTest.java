@@ -1,0 +1,116 @@
+package dev.es.server.http;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.es.common.Event;
+import dev.es.server.EsServer;
+import dev.es.server.ServerSettings;
+import dev.es.server.testing.ApiClient;
+import dev.es.server.testing.SseRecorder;
+import java.io.InputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Hostile headers, each over a raw socket: a clear answer, and a subscriber of another channel that sees
+ * nothing injected and keeps receiving, on a server that still answers.
+ */
+class HostileHeadersTest {
+
+    private static final String TOKEN = "s3cret";
+    private static EsServer server;
+    private static ApiClient api;
+    private static SseRecorder bystander;
+    private static int marker;
+
+    @BeforeAll
+    static void start() throws Exception {
+        server = EsServer.start(ServerSettings.builder().port(0).token(TOKEN).build());
+        api = new ApiClient(server.url(), TOKEN);
+        bystander = SseRecorder.open(api.url("/bystander"));
+        api.awaitConsumers("bystander", 1);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        bystander.close();
+        api.close();
+        server.stop();
+    }
+
+    /** After each case: the bystander gets the next marker and nothing else, and the server answers. */
+    @AfterEach
+    void theBystanderSawNothingElseAndTheServerAnswers() throws Exception {
+        String expected = "marker " + ++marker;
+        server.publish("bystander", Event.of(expected));
+        bystander.assertData(expected);
+        assertEquals(200, api.head("all").statusCode());
+    }
+
+    @Test
+    void twoAuthTokensAreRefusedEvenWhenOneIsRight() throws Exception {
+        String answer = exchange("POST /bystander HTTP/1.1\r\nHost: x\r\nAuth-Token: wrong\r\nAuth-Token: " + TOKEN
+                + "\r\nContent-Type: application/json\r\nContent-Length: 12\r\nConnection: close\r\n\r\n{\"data\":\"x\"}");
+        assertTrue(answer.startsWith("HTTP/1.1 400 "), answer);
+        assertTrue(answer.contains("one Auth-Token"), answer);
+    }
+
+    @Test
+    void anEmptyAuthTokenIsRefused() throws Exception {
+        String answer = exchange("POST /bystander HTTP/1.1\r\nHost: x\r\nAuth-Token: \r\n"
+                + "Content-Type: application/json\r\nContent-Length: 12\r\nConnection: close\r\n\r\n{\"data\":\"x\"}");
+        assertTrue(answer.startsWith("HTTP/1.1 403 "), answer);
+    }
+
+    @Test
+    void contentLengthWithTransferEncodingIsRefusedAndNothingIsSmuggled() throws Exception {
+        String smuggled = "POST /bystander HTTP/1.1\r\nHost: x\r\nAuth-Token: " + TOKEN
+                + "\r\nContent-Type: application/json\r\nContent-Length: 20\r\n\r\n{\"data\":\"smuggled\"}";
+        String answer = exchange("POST /other HTTP/1.1\r\nHost: x\r\nAuth-Token: " + TOKEN
+                + "\r\nContent-Type: application/json\r\nContent-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n"
+                + "0\r\n\r\n" + smuggled);
+        assertTrue(answer.startsWith("HTTP/1.1 400 "), answer);
+        assertEquals(1, answer.split("HTTP/1.1 ", -1).length - 1, "one answer, no second request: " + answer);
+    }
+
+    @Test
+    void oversizedHeadersAre431() throws Exception {
+        String answer = exchange("GET /bystander HTTP/1.1\r\nHost: x\r\nX-Junk: " + "j".repeat(64 * 1024) + "\r\n\r\n");
+        assertTrue(answer.startsWith("HTTP/1.1 431 "), answer);
+    }
+
+    @Test
+    void aGarbageLastEventIdReplaysNothingAndStreams() throws Exception {
+        server.publish("replayed", Event.of("history"));
+        try (SseRecorder stream = SseRecorder.open(api.url("/replayed"), "Last-Event-ID", "\u00ff".repeat(3) + "' OR 1=1 --" + "9".repeat(500))) {
+            assertEquals(200, stream.status());
+            server.publish("replayed", Event.of("live"));
+            stream.assertData("live");
+        }
+    }
+
+    /** Sends raw bytes and reads the whole answer (the server closes, or the 5 s read timeout ends it). */
+    private static String exchange(String request) throws Exception {
+        try (Socket socket = new Socket(server.url().getHost(), server.port())) {
+            socket.setSoTimeout(5_000);
+            socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
+            socket.getOutputStream().flush();
+            InputStream in = socket.getInputStream();
+            StringBuilder answer = new StringBuilder();
+            byte[] buffer = new byte[8192];
+            try {
+                for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
+                    answer.append(new String(buffer, 0, n, StandardCharsets.ISO_8859_1));
+                }
+            } catch (java.net.SocketTimeoutException | java.net.SocketException endedOrKept) {
+                // Kept open (an answer with keep-alive) or reset after the answer: what came is the answer.
+            }
+            return answer.toString();
+        }
+    }
+}
