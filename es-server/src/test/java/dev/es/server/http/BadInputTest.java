@@ -95,6 +95,30 @@ class BadInputTest {
     }
 
     @Test
+    void deeplyNestedAndInvalidUtf8BodiesAnswer400AndReachNoSubscriber() throws Exception {
+        String nested = "{\"data\":" + "[".repeat(450) + "]".repeat(450) + "}";
+        HttpResponse<String> deep = api.publish("victim", nested);
+        assertEquals(400, deep.statusCode(), deep.body());
+        byte[] invalid = {'{', '"', 'd', 'a', 't', 'a', '"', ':', '"', (byte) 0xC3, (byte) 0x28, '"', '}'};
+        HttpResponse<String> notUtf8 = api.send(api.request("/victim")
+                .header("Content-Type", "application/json")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(invalid)));
+        assertEquals(400, notUtf8.statusCode(), notUtf8.body());
+        assertEquals(true, notUtf8.body().startsWith("{\"error\":\"malformed JSON"), notUtf8.body());
+        String marker = "after nested and invalid UTF-8";
+        api.publish("victim", PublishBody.write(Event.of(marker)));
+        assertEquals(marker, victim.nextEvent().data());
+    }
+
+    @Test
+    void dataWithCrLfCrLfNulAndALongLineIsDeliveredIntactAsDataLines() throws Exception {
+        String data = "one\rtwo\nthree\r\nfour\u0000five " + "x".repeat(800);
+        assertEquals(201, api.publish("victim", PublishBody.write(Event.of(data))).statusCode());
+        // Every line end becomes its own data: line, which EventSource joins with LF.
+        assertEquals("one\ntwo\nthree\nfour\u0000five " + "x".repeat(800), victim.nextEvent().data());
+    }
+
+    @Test
     void aBodyOverTheLimitAnswers413FromItsDeclaredLength() throws Exception {
         // HTTP/1.1: over HTTP/2 the answer is followed by a reset of the stream (its body is not read), which
         // java.net.http reports instead of the answer when the reset overtakes it.
