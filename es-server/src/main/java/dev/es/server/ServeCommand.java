@@ -79,6 +79,11 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--token-file", paramLabel = "FILE", description = "Read the token from the first line of FILE ('-' for stdin).")
     String tokenFile;
 
+    @Option(names = "--subscribe-token", paramLabel = "TOKEN",
+            description = "Token a subscriber must show (Authorization: Bearer, Auth-Token, the es_token cookie, or "
+                    + "?token=) to follow any channel (default: none, anyone may follow).")
+    String subscribeToken;
+
     @Option(names = "--no-auth", description = "Allow listening beyond loopback with no token.")
     boolean noAuth;
 
@@ -251,6 +256,7 @@ public final class ServeCommand implements Callable<Integer> {
                     .maxSubscribersPerChannel(maxSubscribersPerChannel)
                     .maxConnections(maxConnections)
                     .maxConnectionsPerClient(maxConnectionsPerClient)
+                    .subscribeToken(subscribeToken)
                     .build();
         } catch (IllegalArgumentException e) {
             throw new EsException(EsException.USAGE, e.getMessage());

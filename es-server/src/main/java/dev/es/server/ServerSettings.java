@@ -33,6 +33,7 @@ import java.util.Objects;
  * @param maxSubscribersPerChannel subscribers one channel has at once
  * @param maxConnections connections open at once; past it requests are answered 503
  * @param maxConnectionsPerClient connections one address holds at once; past it its requests are answered 429
+ * @param subscribeToken the token a subscriber must show to follow any channel, or null for none
  * @param shutdownTimeout the longest a stop takes: streams get a quarter of it to write what is queued and
  *     their {@code retry:} hint, then are cut; {@code es serve} exits at the latest when it is over
  */
@@ -57,7 +58,8 @@ public record ServerSettings(
         int maxChannels,
         int maxSubscribersPerChannel,
         int maxConnections,
-        int maxConnectionsPerClient) {
+        int maxConnectionsPerClient,
+        String subscribeToken) {
 
     /** Loopback: a hub reachable from elsewhere is a decision (with a token, or --no-auth). */
     public static final String DEFAULT_HOST = "127.0.0.1";
@@ -96,6 +98,9 @@ public record ServerSettings(
         }
         if (token != null && token.isBlank()) {
             throw new IllegalArgumentException("token must not be blank");
+        }
+        if (subscribeToken != null && subscribeToken.isBlank()) {
+            throw new IllegalArgumentException("the subscribe token must not be blank");
         }
         if ((tlsCert == null) != (tlsKey == null)) {
             throw new IllegalArgumentException("a TLS certificate and its key go together: give both or neither");
@@ -150,6 +155,7 @@ public record ServerSettings(
         private int maxSubscribersPerChannel = HubLimits.DEFAULT_SUBSCRIBERS_PER_CHANNEL;
         private int maxConnections = DEFAULT_MAX_CONNECTIONS;
         private int maxConnectionsPerClient = DEFAULT_MAX_CONNECTIONS_PER_CLIENT;
+        private String subscribeToken;
 
         private Builder() {}
 
@@ -255,11 +261,16 @@ public record ServerSettings(
             return this;
         }
 
+        public Builder subscribeToken(String value) {
+            subscribeToken = value;
+            return this;
+        }
+
         public ServerSettings build() {
             return new ServerSettings(
                     host, port, token, timeout, corsOrigin, corsMethods, history, keepalive, maxEventBytes,
                     queueBytes, redis, redisCaCert, tlsCert, tlsKey, shutdownTimeout, accessLog, historyBytes,
-                    maxChannels, maxSubscribersPerChannel, maxConnections, maxConnectionsPerClient);
+                    maxChannels, maxSubscribersPerChannel, maxConnections, maxConnectionsPerClient, subscribeToken);
         }
     }
 

@@ -50,7 +50,7 @@ public final class HttpApi {
     public HttpApi(Hub hub, ServerSettings settings, ServerMetrics metrics, ServerLog log) {
         ChannelRoutes channels = new ChannelRoutes(hub, new TokenCheck(settings.token()), settings.maxEventBytes(), metrics);
         Cors cors = new Cors(settings.corsOrigin(), settings.corsMethods());
-        streams = new StreamHandler(hub, cors, settings.keepalive(), metrics);
+        streams = new StreamHandler(hub, cors, settings.keepalive(), metrics, new TokenCheck(settings.subscribeToken()));
         ConnectionLimits limits = new ConnectionLimits(settings.maxConnections(), settings.maxConnectionsPerClient());
         stopGrace = settings.shutdownTimeout().dividedBy(4);
         javalin = Javalin.create(cfg -> {

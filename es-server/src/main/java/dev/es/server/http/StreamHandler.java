@@ -27,6 +27,7 @@ import java.util.concurrent.ForkJoinWorkerThread;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.eclipse.jetty.http.HttpCookie;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpMethod;
 import org.eclipse.jetty.io.EndPoint;
@@ -53,9 +54,13 @@ final class StreamHandler extends Handler.Abstract {
     private static final byte[] HELLO = SseFrames.retry(RECONNECT_HINT.toMillis());
     /** Channels one stream may follow: each costs a subscription and a place in every event's id. */
     static final int MAX_MERGED = 100;
+    /** The cookie a page can set for its EventSource to carry the subscribe token. */
+    static final String TOKEN_COOKIE = "es_token";
 
     private final Hub hub;
     private final ServerMetrics metrics;
+    /** Who may follow channels: everyone, unless --subscribe-token. */
+    private final TokenCheck subscribers;
     private final Cors cors;
     private final Duration keepalive;
     /** The streams now open, for the keepalive ticks and so that a stop can let them finish, or cut them. */
@@ -67,8 +72,9 @@ final class StreamHandler extends Handler.Abstract {
      */
     private ForkJoinPool turns;
 
-    StreamHandler(Hub hub, Cors cors, Duration keepalive, ServerMetrics metrics) {
+    StreamHandler(Hub hub, Cors cors, Duration keepalive, ServerMetrics metrics, TokenCheck subscribers) {
         this.hub = hub;
+        this.subscribers = subscribers;
         this.metrics = metrics;
         this.cors = cors;
         this.keepalive = keepalive;
@@ -83,6 +89,10 @@ final class StreamHandler extends Handler.Abstract {
             return false;
         }
         cors.headers().forEach(response.getHeaders()::put);
+        if (!subscribers.accepts(subscriberToken(request))) {
+            return refuse(response, callback, 403, "following a channel here needs the subscribe token: an "
+                    + "Authorization: Bearer or Auth-Token header, the es_token cookie, or ?token=");
+        }
         String lastEventId = request.getHeaders().get(Protocol.LAST_EVENT_ID);
         if (lastEventId == null || lastEventId.isBlank()) {
             lastEventId = Request.extractQueryParameters(request).getValue(Protocol.LAST_EVENT_ID_PARAM);
@@ -136,6 +146,27 @@ final class StreamHandler extends Handler.Abstract {
         }
         writer.start();
         return true;
+    }
+
+    /**
+     * The token a subscriber shows, the ways a browser's EventSource can: it cannot set headers, so a cookie or
+     * the query (kept out of the access log) too; other clients use a header.
+     */
+    private static String subscriberToken(Request request) {
+        String authorization = request.getHeaders().get(HttpHeader.AUTHORIZATION);
+        if (authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            return authorization.substring(7);
+        }
+        String header = request.getHeaders().get(Protocol.AUTH_TOKEN);
+        if (header != null) {
+            return header;
+        }
+        for (HttpCookie cookie : Request.getCookies(request)) {
+            if (cookie.getName().equals(TOKEN_COOKIE)) {
+                return cookie.getValue();
+            }
+        }
+        return Request.extractQueryParameters(request).getValue("token");
     }
 
     /**

@@ -5,7 +5,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 
 /**
- * Checks the publisher token. Compares digests with {@link MessageDigest#isEqual}, which takes the same time
+ * Checks a token (the publishers', or the subscribers'). Compares digests with {@link MessageDigest#isEqual}, which takes the same time
  * whatever the input, so neither the token's content nor its length leaks through timing (the seed compares
  * with ==).
  */
