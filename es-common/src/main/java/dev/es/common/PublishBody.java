@@ -38,7 +38,29 @@ public final class PublishBody {
         if (data == null || !data.isTextual()) {
             throw new IllegalArgumentException("\"data\" is required and must be a string");
         }
-        return new Event(id(root.get("id")), optionalText(root, "event"), data.textValue(), retry(root.get("retry")));
+        Event event = new Event(id(root.get("id")), optionalText(root, "event"), data.textValue(), retry(root.get("retry")));
+        requireUnicode("data", event.data());
+        requireUnicode("id", event.id());
+        requireUnicode("event", event.event());
+        return event;
+    }
+
+    /**
+     * JSON escapes can spell half of a surrogate pair, which no UTF-8 stream can carry: subscribers would get a
+     * '?' instead (found by PublishBodyFuzzTest), so such a field is refused rather than altered.
+     */
+    private static void requireUnicode(String field, String value) {
+        if (value == null) {
+            return;
+        }
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < value.length() && Character.isLowSurrogate(value.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                throw new IllegalArgumentException("\"" + field + "\" holds half of a surrogate pair, which is not Unicode text");
+            }
+        }
     }
 
     /** Writes the body that {@link #read} reads back as the same event. */

@@ -46,4 +46,13 @@ class PublishBodyTest {
                 .getMessage().startsWith("the body must be a JSON object"));
         assertThrows(IllegalArgumentException.class, () -> read("{\"data\":\"x\", \"retry\": 1.5}"));
     }
+
+    /** Found by PublishBodyFuzzTest: a lone surrogate escape reached subscribers as '?'. */
+    @Test
+    void halfASurrogatePairIsRefusedAndAWholeOneKept() {
+        IllegalArgumentException lone = assertThrows(IllegalArgumentException.class, () -> read("{\"data\":\"a\\ude00\"}"));
+        assertEquals("\"data\" holds half of a surrogate pair, which is not Unicode text", lone.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> read("{\"data\":\"x\", \"id\":\"\\ud83d\"}"));
+        assertEquals("\ud83d\ude00", read("{\"data\":\"\\ud83d\\ude00\"}").data());
+    }
 }
