@@ -22,11 +22,13 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * The soak tool: an es serve process under subscribers that join and leave, steady subscribers and a publisher,
@@ -46,6 +48,8 @@ class SoakIT {
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     @Test
+    // Over the suite's 60 s: the soak lasts its duration (a minute in CI, ten by hand), plus settling.
+    @Timeout(value = 15, unit = TimeUnit.MINUTES)
     void theServerEndsASoakWhereItStartedAndSteadySubscribersMissNothing() throws Exception {
         try (ServeProcess serve = ServeProcess.start(Map.of(), "--port", "0");
                 ApiClient api = new ApiClient(serve.url(), null)) {
