@@ -33,22 +33,14 @@ class AbruptDropIT {
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD)
                     .start();
             try {
-                await(() -> consumers(api) == SUBSCRIBERS, "all subscribed", Duration.ofSeconds(40));
+                api.awaitConsumers("bench-0", SUBSCRIBERS, Duration.ofSeconds(40));
                 assertTrue(openFiles(serve.pid()) >= before + SUBSCRIBERS, "one open file per subscriber while they are there");
             } finally {
                 bench.destroyForcibly();
                 assertTrue(bench.waitFor(10, TimeUnit.SECONDS), "the load generator is gone");
             }
-            await(() -> consumers(api) == 0, "no subscriber left", Duration.ofSeconds(20));
+            api.awaitConsumers("bench-0", 0, Duration.ofSeconds(20));
             await(() -> openFiles(serve.pid()) <= before + 20, "open files back to " + before, Duration.ofSeconds(20));
-        }
-    }
-
-    private static int consumers(ApiClient api) {
-        try {
-            return api.consumers("bench-0");
-        } catch (IOException | InterruptedException e) {
-            throw new IllegalStateException(e);
         }
     }
 

@@ -65,10 +65,8 @@ class SoakIT {
                 URI channel = serve.url().resolve("/soak-" + (i % CHANNELS));
                 steady.add(Thread.ofVirtual().start(() -> follow(channel, mine, running)));
             }
+            api.awaitConsumers("soak-" + (CHANNELS - 1), STEADY / CHANNELS);
             long deadline = System.nanoTime() + RUN.toNanos();
-            while (api.consumers("soak-" + (CHANNELS - 1)) < STEADY / CHANNELS && System.nanoTime() < deadline) {
-                Thread.sleep(20);
-            }
             AtomicLong churned = new AtomicLong();
             List<Thread> churners = new ArrayList<>();
             for (int i = 0; i < CHURNERS; i++) {
@@ -78,17 +76,19 @@ class SoakIT {
             for (Thread churner : churners) {
                 churner.join(Duration.ofSeconds(10));
             }
-            Thread.sleep(1000);
+            // The last events are on their way: wait (bounded) until every steady subscriber has its channel's.
+            long arrived = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            for (int i = 0; i < STEADY; i++) {
+                while (seen.get(i).size() < published[i % CHANNELS] && System.nanoTime() < arrived) {
+                    Thread.sleep(20);
+                }
+            }
             running.set(false);
             for (Thread subscriber : steady) {
                 subscriber.interrupt();
                 subscriber.join(Duration.ofSeconds(10));
             }
-            long settle = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-            while (api.consumers("all") != 0 && System.nanoTime() < settle) {
-                Thread.sleep(100);
-            }
-            assertEquals(0, api.consumers("all"), "every subscriber gone from the count");
+            api.awaitConsumers("all", 0, Duration.ofSeconds(15));
             Figures after = Figures.of(serve.pid());
             System.out.printf("soak %s: %d events, %d churned subscriptions; heap after GC %d -> %d KiB, threads %d -> %d, "
                             + "open files %d -> %d%n", RUN, Arrays.stream(published).sum(), churned.get(),

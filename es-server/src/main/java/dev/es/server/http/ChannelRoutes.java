@@ -1,6 +1,7 @@
 package dev.es.server.http;
 
 import dev.es.common.ChannelName;
+import dev.es.common.ChannelStatus;
 import dev.es.common.Event;
 import dev.es.common.Json;
 import dev.es.common.Protocol;
@@ -11,6 +12,7 @@ import io.javalin.http.Context;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Collections;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -68,12 +70,16 @@ final class ChannelRoutes {
     void info(Context ctx) {
         String channel = channel(ctx);
         requireToken(ctx, "channel information");
+        // One look at the channels per request: with --redis each look is a round trip.
         if (channel.equals(ChannelName.ALL)) {
-            ctx.header(Protocol.CONSUMER_COUNT, Integer.toString(hub.consumerCountAll()));
-            ctx.header(Protocol.AVAILABLE_CHANNELS, "[" + String.join(",", hub.channels()) + "]");
+            List<ChannelStatus> all = hub.statuses();
+            ctx.header(Protocol.CONSUMER_COUNT, Integer.toString(all.stream().mapToInt(ChannelStatus::consumers).sum()));
+            ctx.header(Protocol.AVAILABLE_CHANNELS,
+                    "[" + String.join(",", all.stream().map(ChannelStatus::name).toList()) + "]");
         } else {
-            ctx.header(Protocol.CONSUMER_COUNT, Integer.toString(hub.consumerCount(channel)));
-            ctx.header(Protocol.CHANNEL_EXISTS, Boolean.toString(hub.channelExists(channel)));
+            ChannelStatus found = hub.status(channel);
+            ctx.header(Protocol.CONSUMER_COUNT, Integer.toString(found == null ? 0 : found.consumers()));
+            ctx.header(Protocol.CHANNEL_EXISTS, Boolean.toString(found != null));
         }
         ctx.status(200);
     }

@@ -1,13 +1,8 @@
 package dev.es.server.http;
 
-import dev.es.common.ErrorBody;
-import dev.es.common.Json;
-import dev.es.common.Protocol;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -82,13 +77,9 @@ final class ConnectionLimits extends Handler.Abstract implements Connection.List
     }
 
     private static boolean refuse(Response response, Callback callback, int status, String message) {
-        response.setStatus(status);
         response.getHeaders().put("Retry-After", HttpApi.RETRY_AFTER_SECONDS);
-        response.getHeaders().put(HttpHeader.CONTENT_TYPE, Protocol.JSON);
         response.getHeaders().put(HttpHeader.CONNECTION, "close");
-        byte[] body = Json.write(new ErrorBody(message)).getBytes(StandardCharsets.UTF_8);
-        response.write(true, ByteBuffer.wrap(body), callback);
-        return true;
+        return StreamHandler.refuse(response, callback, status, message);
     }
 
     private static InetAddress address(SocketAddress socket) {

@@ -316,7 +316,8 @@ final class StreamHandler extends Handler.Abstract {
         }
     }
 
-    private static boolean refuse(Response response, Callback callback, int status, String message) {
+    /** Answers a request here and now with a JSON error, for the handlers that come before Javalin's. */
+    static boolean refuse(Response response, Callback callback, int status, String message) {
         response.setStatus(status);
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, Protocol.JSON);
         byte[] body = Json.write(new ErrorBody(message)).getBytes(StandardCharsets.UTF_8);

@@ -100,22 +100,16 @@ final class StreamWriter extends IteratingCallback {
         return Action.SCHEDULED;
     }
 
+    /**
+     * The stream ended: cleanly (null), or because the subscriber left or stopped reading (it may reconnect and
+     * replay from its Last-Event-ID).
+     */
     @Override
-    protected void onCompleteSuccess() {
+    protected void onCompleted(Throwable failure) {
         try {
-            ended.accept(this, null);
+            ended.accept(this, failure);
         } finally {
-            finish(null);
-        }
-    }
-
-    @Override
-    protected void onCompleteFailure(Throwable clientGoneOrStalled) {
-        // The subscriber left or stopped reading; it may reconnect and replay from its Last-Event-ID.
-        try {
-            ended.accept(this, clientGoneOrStalled);
-        } finally {
-            finish(clientGoneOrStalled);
+            finish(failure);
         }
     }
 

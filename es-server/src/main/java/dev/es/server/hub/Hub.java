@@ -140,14 +140,19 @@ public final class Hub implements Broker.Sink {
         });
     }
 
+    /** The channel with its subscribers on every server, or null when it exists nowhere. */
+    public ChannelStatus status(String channel) {
+        return broker.status(channel);
+    }
+
     /** Whether the channel exists on any server sharing this hub's channels. */
     public boolean channelExists(String channel) {
-        return broker.status(channel) != null;
+        return status(channel) != null;
     }
 
     /** Subscribers of the channel on every server. */
     public int consumerCount(String channel) {
-        ChannelStatus found = broker.status(channel);
+        ChannelStatus found = status(channel);
         return found == null ? 0 : found.consumers();
     }
 

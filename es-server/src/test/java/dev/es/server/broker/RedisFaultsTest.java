@@ -149,7 +149,7 @@ class RedisFaultsTest {
         Pair pair = pair();
         pair.link().cut();
         long cutAt = System.nanoTime();
-        awaitConsumers(pair.other(), "feed", 0, RedisPresence.KEEP.plusSeconds(2));
+        pair.other().awaitConsumers("feed", 0, RedisPresence.KEEP.plusSeconds(2));
         Duration took = Duration.ofNanos(System.nanoTime() - cutAt);
         assertTrue(took.compareTo(RedisPresence.KEEP.plusSeconds(2)) < 0, "gone after " + took);
     }
@@ -169,7 +169,7 @@ class RedisFaultsTest {
         redis.restart();
         awaitStatus(() -> second.publish("feed", "{\"data\":\"after\"}"), 201);
         subscriber.assertData("after");
-        awaitConsumers(second, "feed", 1, Duration.ofSeconds(5));
+        second.awaitConsumers("feed", 1);
     }
 
     /**
@@ -221,13 +221,4 @@ class RedisFaultsTest {
         return last;
     }
 
-    private static void awaitConsumers(ApiClient api, String channel, int expected, Duration within) throws Exception {
-        long deadline = System.nanoTime() + within.toNanos();
-        int seen = api.consumers(channel);
-        while (seen != expected && System.nanoTime() < deadline) {
-            Thread.sleep(50);
-            seen = api.consumers(channel);
-        }
-        assertEquals(expected, seen, "consumers of " + channel);
-    }
 }

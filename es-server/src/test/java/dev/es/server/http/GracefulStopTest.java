@@ -7,6 +7,7 @@ import dev.es.common.Event;
 import dev.es.server.EsServer;
 import dev.es.server.ServerSettings;
 import dev.es.server.hub.Hub;
+import dev.es.server.testing.ApiClient;
 import dev.es.server.testing.SseRecorder;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,8 +24,8 @@ class GracefulStopTest {
             for (int i = 0; i < 5; i++) {
                 subscribers.add(SseRecorder.open(server.url().resolve("/feed")));
             }
-            while (server.consumerCount("feed") < subscribers.size()) {
-                Thread.sleep(10);
+            try (ApiClient api = new ApiClient(server.url(), null)) {
+                api.awaitConsumers("feed", subscribers.size());
             }
             server.publish("feed", Event.of("last words"));
             server.stop();

@@ -84,6 +84,7 @@ class LimitsTest {
 
     /** Sends HEAD /all on a kept-alive connection and reads its answer's head. */
     private static String headOn(Socket socket) throws Exception {
+        socket.setSoTimeout(5_000);
         socket.getOutputStream().write("HEAD /all HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
         StringBuilder head = new StringBuilder();
         InputStream in = socket.getInputStream();

@@ -57,7 +57,12 @@ public final class ApiClient implements AutoCloseable {
 
     /** Polls HEAD until the channel reports the count, for at most five seconds. */
     public void awaitConsumers(String channel, int expected) throws IOException, InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        awaitConsumers(channel, expected, Duration.ofSeconds(5));
+    }
+
+    /** Polls HEAD until the channel reports the count, for at most the given time. */
+    public void awaitConsumers(String channel, int expected, Duration within) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + within.toNanos();
         int seen = consumers(channel);
         while (seen != expected && System.nanoTime() < deadline) {
             Thread.sleep(20);
