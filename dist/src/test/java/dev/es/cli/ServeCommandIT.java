@@ -208,6 +208,29 @@ class ServeCommandIT {
     }
 
     @Test
+    void channelTokensComeFromAKeyFileAndNeedTheHubsToken() throws Exception {
+        Path key = Files.writeString(Files.createTempFile("jwt", ".key"), "a secret of more than thirty-two bytes\n");
+        try {
+            ServeProcess.Finished refused = ServeProcess.run("--port", "0", "--jwt-key", key.toString());
+            assertEquals(2, refused.exitCode());
+            assertEquals("es: channel tokens (a JWT key) make channels private, which needs the hub's own token too "
+                    + "(--token or ES_TOKEN): without it anyone could publish and close\n"
+                    + "Try 'es serve --help' for more information.\n", refused.stderr());
+            // {"sub":"reader","es":{"subscribe":["news-*"]}} signed with HS256 and the secret above, by Python's hmac.
+            String reader = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJyZWFkZXIiLCJlcyI6eyJzdWJzY3JpYmUiOlsibmV3cy0qIl19fQ."
+                    + "ssPZWknyGMBTl9nX9toqzhMN9VXIhi-03nDkt1bFR2U";
+            try (ServeProcess serve = ServeProcess.start(Map.of(), "--port", "0", "--token", "hub", "--jwt-key", key.toString());
+                    SseRecorder news = SseRecorder.open(serve.url().resolve("/news-1?token=" + reader));
+                    SseRecorder other = SseRecorder.open(serve.url().resolve("/other?token=" + reader))) {
+                assertEquals(200, news.status());
+                assertEquals(403, other.status());
+            }
+        } finally {
+            Files.delete(key);
+        }
+    }
+
+    @Test
     void badOptionValuesAreUsageErrors() throws IOException, InterruptedException {
         ServeProcess.Finished bad = ServeProcess.run("--keepalive", "soon");
         assertEquals(2, bad.exitCode());

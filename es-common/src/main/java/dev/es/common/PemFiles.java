@@ -9,10 +9,12 @@ import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.KeyStore;
 import java.security.PrivateKey;
+import java.security.PublicKey;
 import java.security.Signature;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
 import java.security.spec.PKCS8EncodedKeySpec;
+import java.security.spec.X509EncodedKeySpec;
 import java.util.Base64;
 import java.util.List;
 import javax.net.ssl.SSLContext;
@@ -27,6 +29,9 @@ public final class PemFiles {
 
     private static final String KEY_BEGIN = "-----BEGIN PRIVATE KEY-----";
     private static final String KEY_END = "-----END PRIVATE KEY-----";
+    /** How a PEM public key starts, to tell it from other key material. */
+    public static final String PUBLIC_KEY_BEGIN = "-----BEGIN PUBLIC KEY-----";
+    private static final String PUBLIC_KEY_END = "-----END PUBLIC KEY-----";
 
     private PemFiles() {}
 
@@ -80,25 +85,31 @@ public final class PemFiles {
         }
     }
 
+    /** The public key in a PEM file ({@code openssl pkey -pubout} writes one): RSA, EC or Ed25519. */
+    public static PublicKey publicKey(Path file) {
+        byte[] der = block(read(file), PUBLIC_KEY_BEGIN, PUBLIC_KEY_END, file);
+        for (String algorithm : List.of("RSA", "EC", "Ed25519")) {
+            try {
+                return KeyFactory.getInstance(algorithm).generatePublic(new X509EncodedKeySpec(der));
+            } catch (GeneralSecurityException notThisOne) {
+                // Try the next: the encoding names its algorithm, but KeyFactory wants to be told.
+            }
+        }
+        throw new IllegalArgumentException("the public key in " + file + " is neither RSA, EC nor Ed25519");
+    }
+
     /** The unencrypted PKCS#8 key in a PEM file, of the certificate's algorithm (RSA, EC, Ed25519…). */
     static PrivateKey privateKey(Path file, Certificate certificate) {
-        String text;
-        try {
-            text = Files.readString(file, StandardCharsets.US_ASCII);
-        } catch (IOException e) {
-            throw new IllegalArgumentException("cannot read " + file + ": " + describe(e), e);
-        }
-        int begin = text.indexOf(KEY_BEGIN);
-        int end = text.indexOf(KEY_END);
-        if (begin < 0 || end < begin) {
+        String text = read(file);
+        if (!text.contains(KEY_BEGIN)) {
             throw new IllegalArgumentException("no unencrypted PKCS#8 key (" + KEY_BEGIN + ") in " + file
                     + "; convert one with: openssl pkcs8 -topk8 -nocrypt -in KEY -out " + file);
         }
+        byte[] der = block(text, KEY_BEGIN, KEY_END, file);
         try {
-            byte[] der = Base64.getMimeDecoder().decode(text.substring(begin + KEY_BEGIN.length(), end));
             return KeyFactory.getInstance(certificate.getPublicKey().getAlgorithm())
                     .generatePrivate(new PKCS8EncodedKeySpec(der));
-        } catch (IllegalArgumentException | GeneralSecurityException e) {
+        } catch (GeneralSecurityException e) {
             throw new IllegalArgumentException("the key in " + file + " is not a "
                     + certificate.getPublicKey().getAlgorithm() + " key for its certificate: " + e.getMessage(), e);
         }
@@ -134,6 +145,28 @@ public final class PemFiles {
         } catch (GeneralSecurityException e) {
             throw new IllegalArgumentException("cannot check the key in " + keyFile + " against " + certificateFile
                     + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.readString(file, StandardCharsets.US_ASCII);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot read " + file + ": " + describe(e), e);
+        }
+    }
+
+    /** The bytes between a PEM block's BEGIN and END lines. */
+    private static byte[] block(String text, String begin, String end, Path file) {
+        int from = text.indexOf(begin);
+        int to = text.indexOf(end);
+        if (from < 0 || to < from) {
+            throw new IllegalArgumentException("no " + begin + " block in " + file);
+        }
+        try {
+            return Base64.getMimeDecoder().decode(text.substring(from + begin.length(), to));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("the " + begin + " block in " + file + " is not base64: " + e.getMessage(), e);
         }
     }
 

@@ -3,6 +3,7 @@ package dev.es.server;
 import dev.es.common.EnvironmentSource;
 import dev.es.common.EsException;
 import dev.es.common.Token;
+import dev.es.server.access.JwtKey;
 import dev.es.server.broker.BrokerUnavailableException;
 import dev.es.server.hub.HubLimits;
 import io.javalin.util.JavalinBindException;
@@ -83,6 +84,13 @@ public final class ServeCommand implements Callable<Integer> {
             description = "Token a subscriber must show (Authorization: Bearer, Auth-Token, the es_token cookie, or "
                     + "?token=) to follow any channel (default: none, anyone may follow).")
     String subscribeToken;
+
+    @Option(names = "--jwt-key", paramLabel = "FILE",
+            description = "Key that channel tokens are signed with: a PEM public key (RS256, ES256…) or an HMAC "
+                    + "secret (HS256…, at least 32 bytes). A channel token is a JWT whose \"es\" claim names the "
+                    + "channels its holder may follow and publish to: {\"es\": {\"subscribe\": [\"news-*\"], "
+                    + "\"publish\": [\"chat\"]}}. Makes every channel private; needs --token.")
+    Path jwtKey;
 
     @Option(names = "--no-auth", description = "Allow listening beyond loopback with no token.")
     boolean noAuth;
@@ -221,7 +229,8 @@ public final class ServeCommand implements Callable<Integer> {
         }, "es-serve-shutdown"));
         log.info("start", String.format(Locale.ROOT, "listening on %s, auth %s, history %d events per channel%s",
                         server.url(),
-                        settings.authRequired() ? "on (Auth-Token)" : "off",
+                        !settings.authRequired() ? "off"
+                                : settings.jwtKey() == null ? "on (Auth-Token)" : "on (Auth-Token, channel tokens)",
                         settings.history(),
                         settings.redis() == null ? "" : ", channels shared through Redis"),
                 startFields(server.url().toString(), settings));
@@ -257,6 +266,7 @@ public final class ServeCommand implements Callable<Integer> {
                     .maxConnections(maxConnections)
                     .maxConnectionsPerClient(maxConnectionsPerClient)
                     .subscribeToken(subscribeToken)
+                    .jwtKey(jwtKey == null ? null : JwtKey.read(jwtKey))
                     .build();
         } catch (IllegalArgumentException e) {
             throw new EsException(EsException.USAGE, e.getMessage());

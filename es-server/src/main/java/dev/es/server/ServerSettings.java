@@ -1,6 +1,7 @@
 package dev.es.server;
 
 import dev.es.common.Protocol;
+import dev.es.server.access.JwtKey;
 import dev.es.server.hub.HubLimits;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -34,6 +35,8 @@ import java.util.Objects;
  * @param maxConnections connections open at once; past it requests are answered 503
  * @param maxConnectionsPerClient connections one address holds at once; past it its requests are answered 429
  * @param subscribeToken the token a subscriber must show to follow any channel, or null for none
+ * @param jwtKey the key channel tokens (JWTs naming the channels one may follow and publish to) are signed with, or
+ *     null for none; with one, following needs a token too, and the hub must have its own token
  * @param shutdownTimeout the longest a stop takes: streams get a quarter of it to write what is queued and
  *     their {@code retry:} hint, then are cut; {@code es serve} exits at the latest when it is over
  */
@@ -59,7 +62,8 @@ public record ServerSettings(
         int maxSubscribersPerChannel,
         int maxConnections,
         int maxConnectionsPerClient,
-        String subscribeToken) {
+        String subscribeToken,
+        JwtKey jwtKey) {
 
     /** Loopback: a hub reachable from elsewhere is a decision (with a token, or --no-auth). */
     public static final String DEFAULT_HOST = "127.0.0.1";
@@ -101,6 +105,10 @@ public record ServerSettings(
         }
         if (subscribeToken != null && subscribeToken.isBlank()) {
             throw new IllegalArgumentException("the subscribe token must not be blank");
+        }
+        if (jwtKey != null && token == null) {
+            throw new IllegalArgumentException("channel tokens (a JWT key) make channels private, which needs the hub's "
+                    + "own token too (--token or ES_TOKEN): without it anyone could publish and close");
         }
         if ((tlsCert == null) != (tlsKey == null)) {
             throw new IllegalArgumentException("a TLS certificate and its key go together: give both or neither");
@@ -156,6 +164,7 @@ public record ServerSettings(
         private int maxConnections = DEFAULT_MAX_CONNECTIONS;
         private int maxConnectionsPerClient = DEFAULT_MAX_CONNECTIONS_PER_CLIENT;
         private String subscribeToken;
+        private JwtKey jwtKey;
 
         private Builder() {}
 
@@ -266,11 +275,17 @@ public record ServerSettings(
             return this;
         }
 
+        public Builder jwtKey(JwtKey value) {
+            jwtKey = value;
+            return this;
+        }
+
         public ServerSettings build() {
             return new ServerSettings(
                     host, port, token, timeout, corsOrigin, corsMethods, history, keepalive, maxEventBytes,
                     queueBytes, redis, redisCaCert, tlsCert, tlsKey, shutdownTimeout, accessLog, historyBytes,
-                    maxChannels, maxSubscribersPerChannel, maxConnections, maxConnectionsPerClient, subscribeToken);
+                    maxChannels, maxSubscribersPerChannel, maxConnections, maxConnectionsPerClient, subscribeToken,
+                    jwtKey);
         }
     }
 

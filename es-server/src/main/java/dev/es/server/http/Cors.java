@@ -45,7 +45,7 @@ final class Cors {
         if (origin != null) {
             ctx.header(
                     "Access-Control-Allow-Headers",
-                    String.join(", ", "Content-Type", Protocol.AUTH_TOKEN, Protocol.LAST_EVENT_ID));
+                    String.join(", ", "Content-Type", "Authorization", Protocol.AUTH_TOKEN, Protocol.LAST_EVENT_ID));
             ctx.header("Access-Control-Max-Age", Long.toString(PREFLIGHT_MAX_AGE.toSeconds()));
         }
         ctx.header("Allow", ChannelRoutes.ALLOWED_METHODS);

@@ -48,9 +48,10 @@ public final class HttpApi {
 
     /** The API of the hub, not yet listening. */
     public HttpApi(Hub hub, ServerSettings settings, ServerMetrics metrics, ServerLog log) {
-        ChannelRoutes channels = new ChannelRoutes(hub, new TokenCheck(settings.token()), settings.maxEventBytes(), metrics);
+        Access access = new Access(settings.token(), settings.subscribeToken(), settings.jwtKey());
+        ChannelRoutes channels = new ChannelRoutes(hub, access, settings.maxEventBytes(), metrics);
         Cors cors = new Cors(settings.corsOrigin(), settings.corsMethods());
-        streams = new StreamHandler(hub, cors, settings.keepalive(), metrics, new TokenCheck(settings.subscribeToken()));
+        streams = new StreamHandler(hub, cors, settings.keepalive(), metrics, access);
         ConnectionLimits limits = new ConnectionLimits(settings.maxConnections(), settings.maxConnectionsPerClient());
         stopGrace = settings.shutdownTimeout().dividedBy(4);
         javalin = Javalin.create(cfg -> {

@@ -27,6 +27,7 @@ import java.util.concurrent.ForkJoinWorkerThread;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Predicate;
 import org.eclipse.jetty.http.HttpCookie;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpMethod;
@@ -59,8 +60,8 @@ final class StreamHandler extends Handler.Abstract {
 
     private final Hub hub;
     private final ServerMetrics metrics;
-    /** Who may follow channels: everyone, unless --subscribe-token. */
-    private final TokenCheck subscribers;
+    /** Who may follow which channels. */
+    private final Access access;
     private final Cors cors;
     private final Duration keepalive;
     /** The streams now open, for the keepalive ticks and so that a stop can let them finish, or cut them. */
@@ -72,9 +73,9 @@ final class StreamHandler extends Handler.Abstract {
      */
     private ForkJoinPool turns;
 
-    StreamHandler(Hub hub, Cors cors, Duration keepalive, ServerMetrics metrics, TokenCheck subscribers) {
+    StreamHandler(Hub hub, Cors cors, Duration keepalive, ServerMetrics metrics, Access access) {
         this.hub = hub;
-        this.subscribers = subscribers;
+        this.access = access;
         this.metrics = metrics;
         this.cors = cors;
         this.keepalive = keepalive;
@@ -89,9 +90,18 @@ final class StreamHandler extends Handler.Abstract {
             return false;
         }
         cors.headers().forEach(response.getHeaders()::put);
-        if (!subscribers.accepts(subscriberToken(request))) {
-            return refuse(response, callback, 403, "following a channel here needs the subscribe token: an "
+        Predicate<String> mayFollow;
+        try {
+            mayFollow = access.following(subscriberToken(request));
+        } catch (ApiError twoTokens) {
+            return refuse(response, callback, twoTokens.status(), twoTokens.getMessage());
+        }
+        if (mayFollow == null) {
+            return refuse(response, callback, 403, "following a channel here needs a token: an "
                     + "Authorization: Bearer or Auth-Token header, the es_token cookie, or ?token=");
+        }
+        if (!merged && !mayFollow.test(channel)) {
+            return refuse(response, callback, 403, "this token does not let you follow '" + channel + "'");
         }
         String lastEventId = request.getHeaders().get(Protocol.LAST_EVENT_ID);
         if (lastEventId == null || lastEventId.isBlank()) {
@@ -102,8 +112,11 @@ final class StreamHandler extends Handler.Abstract {
         try {
             feed = merged
                     ? subscribeAll(Objects.requireNonNullElse(
-                            Request.extractQueryParameters(request).getValues("channel"), List.of()), lastEventId, writer)
+                            Request.extractQueryParameters(request).getValues("channel"), List.of()), mayFollow,
+                            lastEventId, writer)
                     : Feed.of(hub.subscribe(channel, lastEventId, writer::wake));
+        } catch (ApiError refused) {
+            return refuse(response, callback, refused.status(), refused.getMessage());
         } catch (IllegalArgumentException badChannels) {
             return refuse(response, callback, 400, badChannels.getMessage());
         } catch (NoSuchElementException noChannel) {
@@ -153,11 +166,8 @@ final class StreamHandler extends Handler.Abstract {
      * the query (kept out of the access log) too; other clients use a header.
      */
     private static String subscriberToken(Request request) {
-        String authorization = request.getHeaders().get(HttpHeader.AUTHORIZATION);
-        if (authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
-            return authorization.substring(7);
-        }
-        String header = request.getHeaders().get(Protocol.AUTH_TOKEN);
+        String header = Access.headerToken(request.getHeaders().getValuesList(HttpHeader.AUTHORIZATION),
+                request.getHeaders().getValuesList(Protocol.AUTH_TOKEN));
         if (header != null) {
             return header;
         }
@@ -171,12 +181,14 @@ final class StreamHandler extends Handler.Abstract {
 
     /**
      * Subscribes to every channel asked for on one stream: names, and prefixes ({@code news-*}: the channels
-     * that exist now and start so), each resumed from its position in a merged stream's Last-Event-ID.
+     * that exist now, start so and the token lets one follow), each resumed from its position in a merged
+     * stream's Last-Event-ID.
      *
+     * @throws ApiError 403 for a channel named that the token does not let one follow
      * @throws IllegalArgumentException for a name that is not a channel's, or more than {@link #MAX_MERGED}
      * @throws NoSuchElementException when no channel is asked for or none matches
      */
-    private Feed subscribeAll(List<String> asked, String lastEventId, StreamWriter writer) {
+    private Feed subscribeAll(List<String> asked, Predicate<String> mayFollow, String lastEventId, StreamWriter writer) {
         Set<String> channels = new LinkedHashSet<>();
         List<String> existing = asked.stream().anyMatch(name -> name.endsWith("*")) ? hub.channels() : List.of();
         for (String name : asked) {
@@ -185,9 +197,12 @@ final class StreamHandler extends Handler.Abstract {
                 if (!prefix.isEmpty() && !ChannelName.isValid(prefix)) {
                     throw new IllegalArgumentException("'" + name + "' is not a channel prefix: " + ChannelName.RULE);
                 }
-                existing.stream().filter(existingName -> existingName.startsWith(prefix)).forEach(channels::add);
+                existing.stream().filter(existingName -> existingName.startsWith(prefix) && mayFollow.test(existingName))
+                        .forEach(channels::add);
             } else if (!ChannelName.isValid(name) || name.equals(ChannelName.ALL)) {
                 throw new IllegalArgumentException("'" + name + "' is not a channel one can follow: " + ChannelName.RULE);
+            } else if (!mayFollow.test(name)) {
+                throw new ApiError(403, "this token does not let you follow '" + name + "'");
             } else {
                 channels.add(name);
             }

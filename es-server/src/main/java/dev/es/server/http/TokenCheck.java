@@ -13,16 +13,13 @@ final class TokenCheck {
 
     private final byte[] expectedDigest;
 
-    /** @param token the configured token, or null when none is required */
+    /** @param token the configured token */
     TokenCheck(String token) {
-        this.expectedDigest = token == null ? null : digest(token);
+        this.expectedDigest = digest(token);
     }
 
-    /** True when no token is configured, or the given one (surrounding spaces ignored, as the seed does) matches. */
+    /** True when the given token (surrounding spaces ignored, as the seed does) matches. */
     boolean accepts(String given) {
-        if (expectedDigest == null) {
-            return true;
-        }
         return given != null && MessageDigest.isEqual(expectedDigest, digest(given.strip()));
     }
 

@@ -83,7 +83,8 @@ function follow(name) {
   state.tailName = name;
   $("tail-channel").textContent = name;
   $("tail").replaceChildren();
-  state.tail = new EventSource("/" + encodeURIComponent(name));
+  // EventSource sends no headers: the token goes in the query, which no log line of the hub writes.
+  state.tail = new EventSource("/" + encodeURIComponent(name) + (state.token ? "?token=" + encodeURIComponent(state.token) : ""));
   const add = (e) => {
     const item = document.createElement("li");
     item.textContent = (e.type === "message" ? "" : e.type + ": ") + e.data;

@@ -105,7 +105,7 @@ class AuthAndInfoTest {
         assertEquals("https://app.example", preflight.headers().firstValue("Access-Control-Allow-Origin").orElseThrow());
         assertEquals("GET, POST", preflight.headers().firstValue("Access-Control-Allow-Methods").orElseThrow());
         assertEquals(
-                "Content-Type, Auth-Token, Last-Event-ID",
+                "Content-Type, Authorization, Auth-Token, Last-Event-ID",
                 preflight.headers().firstValue("Access-Control-Allow-Headers").orElseThrow());
     }
 }

@@ -1,0 +1,57 @@
+package dev.es.server.access;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.es.server.ServerSettings;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPairGenerator;
+import java.util.Base64;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** What a user sees when --jwt-key names a file that cannot serve: one line naming the file and the fix. */
+class JwtKeyTest {
+
+    @TempDir
+    Path folder;
+
+    @Test
+    void aKeyFileThatCannotServeIsOneLineNamingIt() throws Exception {
+        Path missing = folder.resolve("missing.key");
+        assertEquals("cannot read the JWT key " + missing + ": no such file", refusal(missing));
+
+        Path shortSecret = Files.writeString(folder.resolve("short.key"), "too short\n");
+        assertEquals("the JWT key " + shortSecret + ": an HMAC secret of 9 bytes is too short to be safe: at least 32 "
+                + "(e.g. openssl rand -base64 48)", refusal(shortSecret));
+
+        Path ed25519 = Files.writeString(folder.resolve("ed25519.pem"), "-----BEGIN PUBLIC KEY-----\n"
+                + Base64.getEncoder().encodeToString(
+                        KeyPairGenerator.getInstance("Ed25519").generateKeyPair().getPublic().getEncoded())
+                + "\n-----END PUBLIC KEY-----\n");
+        assertEquals("the JWT key " + ed25519 + ": a EdDSA key cannot check channel tokens: use an RSA or EC key, "
+                + "or an HMAC secret", refusal(ed25519));
+
+        Path garbled = Files.writeString(folder.resolve("garbled.pem"), "-----BEGIN PUBLIC KEY-----\n%%%\n-----END PUBLIC KEY-----\n");
+        assertEquals("the public key in " + garbled + " is neither RSA, EC nor Ed25519", refusal(garbled));
+    }
+
+    @Test
+    void aSecretFileIsItsTextWithoutTheLineBreak() throws Exception {
+        Path file = Files.writeString(folder.resolve("secret.key"), "x".repeat(JwtKey.MIN_SECRET_BYTES) + "\n");
+        JwtKey.read(file);
+    }
+
+    @Test
+    void channelTokensNeedTheHubsOwnToken() {
+        IllegalArgumentException refused = assertThrows(IllegalArgumentException.class, () -> ServerSettings.builder()
+                .jwtKey(JwtKey.secret(new byte[JwtKey.MIN_SECRET_BYTES])).build());
+        assertEquals("channel tokens (a JWT key) make channels private, which needs the hub's own token too "
+                + "(--token or ES_TOKEN): without it anyone could publish and close", refused.getMessage());
+    }
+
+    private static String refusal(Path file) {
+        return assertThrows(IllegalArgumentException.class, () -> JwtKey.read(file)).getMessage();
+    }
+}
