@@ -140,6 +140,11 @@ public final class ServeCommand implements Callable<Integer> {
             description = "Connections one address holds at once; past it its requests get 429 (default: ${DEFAULT-VALUE}).")
     int maxConnectionsPerClient = ServerSettings.DEFAULT_MAX_CONNECTIONS_PER_CLIENT;
 
+    @Option(names = "--request-deadline", paramLabel = "DURATION",
+            description = "A request's headers and body must arrive whole this soon after their first byte, or its "
+                    + "connection is cut, however steadily they trickle (default: 30s).")
+    Duration requestDeadline = ServerSettings.DEFAULT_REQUEST_DEADLINE;
+
     @Option(
             names = "--shutdown-timeout",
             paramLabel = "DURATION",
@@ -266,6 +271,7 @@ public final class ServeCommand implements Callable<Integer> {
                     .maxConnections(maxConnections)
                     .maxConnectionsPerClient(maxConnectionsPerClient)
                     .subscribeToken(subscribeToken)
+                    .requestDeadline(requestDeadline)
                     .jwtKey(jwtKey == null ? null : JwtKey.read(jwtKey))
                     .build();
         } catch (IllegalArgumentException e) {

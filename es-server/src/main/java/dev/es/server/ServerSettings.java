@@ -35,6 +35,8 @@ import java.util.Objects;
  * @param maxConnections connections open at once; past it requests are answered 503
  * @param maxConnectionsPerClient connections one address holds at once; past it its requests are answered 429
  * @param subscribeToken the token a subscriber must show to follow any channel, or null for none
+ * @param requestDeadline how long a request's headers and body may take to arrive, from their first byte; a
+ *     connection still receiving them after it is closed
  * @param jwtKey the key channel tokens (JWTs naming the channels one may follow and publish to) are signed with, or
  *     null for none; with one, following needs a token too, and the hub must have its own token
  * @param shutdownTimeout the longest a stop takes: streams get a quarter of it to write what is queued and
@@ -63,6 +65,7 @@ public record ServerSettings(
         int maxConnections,
         int maxConnectionsPerClient,
         String subscribeToken,
+        Duration requestDeadline,
         JwtKey jwtKey) {
 
     /** Loopback: a hub reachable from elsewhere is a decision (with a token, or --no-auth). */
@@ -89,6 +92,8 @@ public record ServerSettings(
      * on loopback 10,000 and more, yet one client alone cannot take the whole server.
      */
     public static final int DEFAULT_MAX_CONNECTIONS_PER_CLIENT = 20_000;
+    /** Apache's mod_reqtimeout allows 20–40 s for headers and 20 s for a body; a publish is one small body. */
+    public static final Duration DEFAULT_REQUEST_DEADLINE = Duration.ofSeconds(30);
     /** Well inside the 10 s container runtimes and init systems wait after SIGTERM before SIGKILL. */
     public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(2);
 
@@ -120,6 +125,8 @@ public record ServerSettings(
         requirePositive("keepalive", keepalive);
         Objects.requireNonNull(shutdownTimeout, "shutdownTimeout");
         requirePositive("shutdown timeout", shutdownTimeout);
+        Objects.requireNonNull(requestDeadline, "requestDeadline");
+        requirePositive("request deadline", requestDeadline);
         if (history < 0) {
             throw new IllegalArgumentException("history must be 0 or more events");
         }
@@ -164,6 +171,7 @@ public record ServerSettings(
         private int maxConnections = DEFAULT_MAX_CONNECTIONS;
         private int maxConnectionsPerClient = DEFAULT_MAX_CONNECTIONS_PER_CLIENT;
         private String subscribeToken;
+        private Duration requestDeadline = DEFAULT_REQUEST_DEADLINE;
         private JwtKey jwtKey;
 
         private Builder() {}
@@ -275,6 +283,11 @@ public record ServerSettings(
             return this;
         }
 
+        public Builder requestDeadline(Duration value) {
+            requestDeadline = value;
+            return this;
+        }
+
         public Builder jwtKey(JwtKey value) {
             jwtKey = value;
             return this;
@@ -285,7 +298,7 @@ public record ServerSettings(
                     host, port, token, timeout, corsOrigin, corsMethods, history, keepalive, maxEventBytes,
                     queueBytes, redis, redisCaCert, tlsCert, tlsKey, shutdownTimeout, accessLog, historyBytes,
                     maxChannels, maxSubscribersPerChannel, maxConnections, maxConnectionsPerClient, subscribeToken,
-                    jwtKey);
+                    requestDeadline, jwtKey);
         }
     }
 

@@ -85,6 +85,7 @@ public final class HttpApi {
                 // timeout (30 s by default): a client that starts a request and stops is cut after --timeout.
                 connector.setIdleTimeout(settings.timeout().toMillis());
                 connector.addBean(limits);
+                connector.addBean(new RequestDeadline(connector, settings.requestDeadline()));
                 return connector;
             });
 
