@@ -131,7 +131,7 @@ class ClientCommandsTest {
 
     @Test
     void theHubsRefusalIsShownAsItsMessage() {
-        assertEquals(new CliRun(1, "", "es: the hub answered 404: no channel 'Bad': channel names use a-z, 0-9, '-' and '_'\n"),
+        assertEquals(new CliRun(1, "", "es: the hub answered 404: no channel 'Bad': channel names use a-z, 0-9, '-' and '_', at most 200 of them\n"),
                 es("publish", "--url", url(), "--token", TOKEN, "Bad", "x"));
         CliRun injected = es("publish", "--url", url(), "--token", TOKEN, "--event", "a\nb", "ch", "x");
         assertEquals(2, injected.exitCode());

@@ -5,14 +5,20 @@ import java.util.regex.Pattern;
 /** The rule for channel names, shared by the server's routes and the client's arguments. */
 public final class ChannelName {
 
-    /** One path segment of lower-case letters, digits, '-' and '_', as the seed server routes it. */
+    /**
+     * One path segment of lower-case letters, digits, '-' and '_', as the seed server routes it; no longer
+     * than {@link #MAX_LENGTH} (the seed set no bound: every channel's name is held, and with Redis, in keys).
+     */
     private static final Pattern PATTERN = Pattern.compile("[a-z0-9_-]+");
+
+    /** The longest name: room for ids and paths, not for a name that is really a payload. */
+    public static final int MAX_LENGTH = 200;
 
     /** The reserved name: publishing to it reaches every channel, subscribing to it is refused. */
     public static final String ALL = "all";
 
     /** The rule, as error messages state it. */
-    public static final String RULE = "channel names use a-z, 0-9, '-' and '_'";
+    public static final String RULE = "channel names use a-z, 0-9, '-' and '_', at most " + MAX_LENGTH + " of them";
 
     /** Why subscribing to {@link #ALL} is refused. */
     public static final String ALL_IS_RESERVED = "channel 'all' is reserved for publishing to every channel";
@@ -20,6 +26,6 @@ public final class ChannelName {
     private ChannelName() {}
 
     public static boolean isValid(String name) {
-        return name != null && PATTERN.matcher(name).matches();
+        return name != null && name.length() <= MAX_LENGTH && PATTERN.matcher(name).matches();
     }
 }

@@ -13,6 +13,8 @@ import io.javalin.Javalin;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
@@ -67,6 +69,7 @@ public final class HttpApi {
             // their writers awaited before the stop instead.
             cfg.jetty.modifyServer(server -> {
                 server.setStopTimeout(0);
+                server.setErrorHandler(new JsonErrors());
                 // Limits, then streams; Javalin adds its servlet for everything else behind them.
                 server.setHandler(new Handler.Sequence(limits, streams));
                 if (settings.accessLog()) {
@@ -124,13 +127,15 @@ public final class HttpApi {
             });
             cfg.routes.error(404, ctx -> replaceError(ctx, "not found: a channel is one path segment; " + ChannelName.RULE));
             cfg.routes.error(405, ctx -> {
-                if (!ctx.path().startsWith(Protocol.RESERVED_PREFIX) && !ChannelName.isValid(ctx.path().substring(1))) {
+                // Decoded, as the routes match it: /%75pdates is the channel updates, /a%2Fb and /ch;x=1 are none.
+                String path = URLDecoder.decode(ctx.path(), StandardCharsets.UTF_8);
+                if (!path.startsWith(Protocol.RESERVED_PREFIX) && !ChannelName.isValid(path.substring(1))) {
                     // No method is allowed on what is not a channel: that is a 404, as for GET.
                     ctx.status(404);
-                    replaceError(ctx, "no channel '" + ctx.path().substring(1) + "': " + ChannelName.RULE);
+                    replaceError(ctx, "no channel '" + path.substring(1) + "': " + ChannelName.RULE);
                     return;
                 }
-                String allowed = ctx.path().startsWith(Protocol.RESERVED_PREFIX) ? "GET" : ChannelRoutes.ALLOWED_METHODS;
+                String allowed = path.startsWith(Protocol.RESERVED_PREFIX) ? "GET" : ChannelRoutes.ALLOWED_METHODS;
                 ctx.header("Allow", allowed);
                 replaceError(ctx, "method " + ctx.method() + " is not allowed; use " + allowed);
             });

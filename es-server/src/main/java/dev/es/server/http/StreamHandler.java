@@ -86,7 +86,9 @@ final class StreamHandler extends Handler.Abstract {
         String path = Request.getPathInContext(request);
         boolean merged = path.equals(Protocol.STREAM_PATH);
         String channel = path.length() > 1 ? path.substring(1) : "";
-        if (!HttpMethod.GET.is(request.getMethod()) || !(merged || ChannelName.isValid(channel))) {
+        // Jetty drops path parameters (/ch;x=1 is /ch here) where the other routes keep them: not a channel.
+        boolean pathParameters = request.getHttpURI().getParam() != null;
+        if (!HttpMethod.GET.is(request.getMethod()) || pathParameters || !(merged || ChannelName.isValid(channel))) {
             return false;
         }
         cors.headers().forEach(response.getHeaders()::put);

@@ -2,12 +2,14 @@ package dev.es.server.http;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.es.common.ChannelName;
 import dev.es.common.Event;
 import dev.es.common.PublishBody;
 import dev.es.server.EsServer;
 import dev.es.server.ServerSettings;
 import dev.es.server.testing.ApiClient;
 import dev.es.server.testing.SseRecorder;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
@@ -153,6 +155,112 @@ class BadInputTest {
         assertEquals(status, answer.statusCode(), answer.body());
         assertEquals(true, answer.body().startsWith("{\"error\":"), answer.body());
         assertEquals(1, server.consumerCountAll());
+    }
+
+    /**
+     * Every method on paths that are not plainly a channel, over a raw socket (no client normalises them):
+     * each answers with its status, the victim on another channel gets nothing but its marker, and nobody is
+     * left subscribed. ({@code POST /all} and {@code DELETE /all} reach every channel by design: PublishAndSubscribeTest, CloseTest.)
+     */
+    @ParameterizedTest(name = "{0} {1} -> {2}")
+    @CsvSource(delimiter = '|', textBlock = """
+            GET     | /up.dates          | 404
+            POST    | /up.dates          | 404
+            DELETE  | /up.dates          | 404
+            HEAD    | /up.dates          | 404
+            OPTIONS | /up.dates          | 404
+            GET     | /..                | 400
+            POST    | /../victim         | 400
+            DELETE  | /%2e%2e/victim     | 400
+            GET     | /a%2Fb             | 404
+            POST    | /a%2Fb             | 404
+            POST    | /a/b               | 404
+            POST    | /Updates           | 404
+            DELETE  | /Updates           | 404
+            GET     | /                  | 404
+            POST    | /                  | 404
+            POST    | //                 | 404
+            GET     | /LONG              | 404
+            POST    | /LONG              | 404
+            HEAD    | /LONG              | 404
+            POST    | /ch%00             | 400
+            GET     | /ch;x=1            | 404
+            POST    | /ch;x=1            | 404
+            GET     | /all               | 400
+            GET     | /all?x=1           | 400
+            HEAD    | /all               | 200
+            OPTIONS | /all               | 204
+            PUT     | /all               | 405
+            PATCH   | /all               | 405
+            POST    | /%75pdates?x=1     | 201
+            PUT     | /%75pdates         | 405
+            HEAD    | /ch?token=x&x=%00  | 200
+            """)
+    void everyMethodOnOddPathsAnswersAndReachesNobodyElse(String method, String path, int status) throws Exception {
+        // One more than the longest name: refused the same way by every method.
+        String target = path.replace("LONG", "a".repeat(ChannelName.MAX_LENGTH + 1));
+        String answer = exchange(method + " " + target + " HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                + "Content-Length: 12\r\nConnection: close\r\n\r\n{\"data\":\"x\"}");
+        assertEquals(true, answer.startsWith("HTTP/1.1 " + status + " "), answer);
+        if (status >= 400 && !method.equals("HEAD")) {
+            assertEquals(true, answer.contains("{\"error\":"), answer);
+        }
+        String marker = "after " + method + " " + path;
+        assertEquals(201, api.publish("victim", PublishBody.write(Event.of(marker))).statusCode(), "the server answers");
+        assertEquals(marker, victim.nextEvent().data());
+        assertEquals(1, server.consumerCountAll(), "nobody else subscribed");
+    }
+
+    @ParameterizedTest(name = "{0} bytes declared -> 413 at once")
+    @CsvSource({"10000000", "100000000"})
+    void hugeDeclaredBodiesAreRefusedAgainstTheDefaultLimitWithoutBeingRead(long length) throws Exception {
+        try (EsServer defaults = EsServer.start(ServerSettings.builder().port(0).build());
+                Socket socket = new Socket(defaults.url().getHost(), defaults.port())) {
+            socket.setSoTimeout(5_000);
+            OutputStream out = socket.getOutputStream();
+            out.write(("POST /ch HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: " + length
+                    + "\r\n\r\n{\"data\":\"").getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            // Nothing more of the body is sent: the answer must come from the declared length alone.
+            String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+            assertEquals(true, answer.startsWith("HTTP/1.1 413 "), answer);
+            assertEquals(true, answer.contains("the limit of " + ServerSettings.DEFAULT_MAX_EVENT_BYTES + " bytes"), answer);
+        }
+    }
+
+    @Test
+    void aHundredMegabytesStreamedWithoutALengthAreCutNearTheDefaultLimit() throws Exception {
+        long limit = ServerSettings.DEFAULT_MAX_EVENT_BYTES;
+        long hundredMegabytes = 100_000_000;
+        long sent = 0;
+        try (EsServer defaults = EsServer.start(ServerSettings.builder().port(0).build());
+                Socket socket = new Socket(defaults.url().getHost(), defaults.port())) {
+            OutputStream out = socket.getOutputStream();
+            out.write("POST /ch HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
+                    .getBytes(StandardCharsets.US_ASCII));
+            byte[] chunk = ("10000\r\n" + "x".repeat(0x10000) + "\r\n").getBytes(StandardCharsets.US_ASCII);
+            try {
+                while (sent < hundredMegabytes) {
+                    out.write(chunk);
+                    sent += 0x10000;
+                }
+            } catch (IOException closedByTheServer) {
+                // What it should do once the limit is past: the rest is never read.
+            }
+            assertEquals(true, sent < hundredMegabytes, "the server read all 100 MB");
+            // The limit, plus what the kernel's socket buffers took before the close was seen.
+            assertEquals(true, sent < limit + 32L * 1024 * 1024, "sent " + sent + " bytes before the close");
+            assertEquals(200, new ApiClient(defaults.url(), null).head("ch").statusCode(), "the server goes on");
+        }
+    }
+
+    private String exchange(String request) throws IOException {
+        try (Socket socket = new Socket(server.url().getHost(), server.port())) {
+            socket.setSoTimeout(5_000);
+            socket.getOutputStream().write(request.getBytes(StandardCharsets.UTF_8));
+            socket.getOutputStream().flush();
+            return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        }
     }
 
     @ParameterizedTest(name = "{0} -> 405")
