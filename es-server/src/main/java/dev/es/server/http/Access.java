@@ -1,5 +1,6 @@
 package dev.es.server.http;
 
+import dev.es.common.ChannelName;
 import dev.es.common.Protocol;
 import dev.es.server.access.ChannelGrant;
 import dev.es.server.access.JwtKey;
@@ -53,12 +54,16 @@ final class Access {
         }
     }
 
-    /** @throws ApiError 403 unless the hub's token, or a channel token granting it, is shown (or the hub has no token) */
+    /**
+     * @throws ApiError 403 unless the hub's token, or a channel token granting it, is shown (or the hub has no
+     *     token). Publishing to {@code all} reaches every channel: only the hub's token grants that, whatever a
+     *     pattern such as {@code a*} happens to match.
+     */
     void requirePublish(String shown, String channel) {
         if (hubToken == null || hubToken.accepts(shown)) {
             return;
         }
-        ChannelGrant grant = grant(shown);
+        ChannelGrant grant = channel.equals(ChannelName.ALL) ? null : grant(shown);
         if (grant == null || !grant.mayPublish(channel)) {
             throw new ApiError(403, channelTokens == null
                     ? "publishing needs a valid " + Protocol.AUTH_TOKEN + " header"

@@ -66,6 +66,14 @@ class ChannelTokenTest {
             asTheHub.assertData("written with a channel token");
             assertEquals(403, holder.publish("news-1", "{\"data\":\"not granted\"}").statusCode());
             assertEquals(403, holder.delete("chat").statusCode(), "closing needs the hub's token");
+            try (ApiClient everything = new ApiClient(hub.url(), signed(new MACSigner(SECRET), JWSAlgorithm.HS256,
+                    claims(Map.of("publish", List.of("*", "a*")))))) {
+                assertEquals(403, everything.publish("all", "{\"data\":\"to every channel\"}").statusCode(),
+                        "publishing to all needs the hub's token, whatever a pattern matches");
+                assertEquals(201, everything.publish("news-1", "{\"data\":\"with a star\"}").statusCode());
+                news.assertData("with a star");
+                byQuery.assertData("with a star");
+            }
             assertEquals(403, holder.head("chat").statusCode(), "so does channel information");
             assertEquals(201, hub.api().publish("news-1", "{\"data\":\"news\"}").statusCode());
             news.assertData("news");
