@@ -9,8 +9,10 @@ import dev.es.common.PublishBody;
 import dev.es.server.ServerMetrics;
 import dev.es.server.hub.Hub;
 import io.javalin.http.Context;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.time.Duration;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -23,17 +25,21 @@ import org.eclipse.jetty.http.HttpHeader;
 final class ChannelRoutes {
 
     static final String ALLOWED_METHODS = "GET, POST, DELETE, HEAD, OPTIONS";
+    /** What one read of a body takes at most: a publish is small, most arrive in one. */
+    private static final int BODY_CHUNK = 16 * 1024;
 
     private final Hub hub;
     private final ServerMetrics metrics;
     private final Access access;
     private final long maxEventBytes;
+    private final Duration bodyDeadline;
 
-    ChannelRoutes(Hub hub, Access access, long maxEventBytes, ServerMetrics metrics) {
+    ChannelRoutes(Hub hub, Access access, long maxEventBytes, Duration bodyDeadline, ServerMetrics metrics) {
         this.hub = hub;
         this.metrics = metrics;
         this.access = access;
         this.maxEventBytes = maxEventBytes;
+        this.bodyDeadline = bodyDeadline;
     }
 
     /** The channel named by the path; any other segment is not a route of ours (404). */
@@ -103,19 +109,31 @@ final class ChannelRoutes {
 
     /**
      * Reads at most the limit: a larger body is refused as soon as its declared length or its first byte past
-     * the limit shows it, and the connection is closed rather than drained.
+     * the limit shows it, and the connection is closed rather than drained. A body still arriving after the
+     * request deadline is refused too: {@link RequestDeadline} cuts an HTTP/1 connection that trickles, this
+     * an HTTP/2 stream as well.
      */
     private byte[] readBody(Context ctx) throws IOException {
         if (ctx.req().getContentLengthLong() > maxEventBytes) {
             throw tooLarge(ctx);
         }
+        long deadline = System.nanoTime() + bodyDeadline.toNanos();
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        byte[] chunk = new byte[BODY_CHUNK];
         try (InputStream in = ctx.bodyInputStream()) {
-            byte[] body = in.readNBytes((int) Math.min(maxEventBytes + 1, Integer.MAX_VALUE - 8));
-            if (body.length > maxEventBytes) {
-                throw tooLarge(ctx);
+            for (int n = in.read(chunk); n != -1; n = in.read(chunk)) {
+                body.write(chunk, 0, n);
+                if (body.size() > maxEventBytes) {
+                    throw tooLarge(ctx);
+                }
+                if (System.nanoTime() - deadline > 0) {
+                    ctx.header("Connection", "close");
+                    throw new ApiError(408, "the body was still arriving after " + bodyDeadline.toMillis()
+                            + " ms (--request-deadline)");
+                }
             }
-            return body;
         }
+        return body.toByteArray();
     }
 
     private ApiError tooLarge(Context ctx) {

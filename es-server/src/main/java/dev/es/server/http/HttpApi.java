@@ -51,7 +51,7 @@ public final class HttpApi {
     /** The API of the hub, not yet listening. */
     public HttpApi(Hub hub, ServerSettings settings, ServerMetrics metrics, ServerLog log) {
         Access access = new Access(settings.token(), settings.subscribeToken(), settings.jwtKey());
-        ChannelRoutes channels = new ChannelRoutes(hub, access, settings.maxEventBytes(), metrics);
+        ChannelRoutes channels = new ChannelRoutes(hub, access, settings.maxEventBytes(), settings.requestDeadline(), metrics);
         Cors cors = new Cors(settings.corsOrigin(), settings.corsMethods());
         streams = new StreamHandler(hub, cors, settings.keepalive(), metrics, access);
         ConnectionLimits limits = new ConnectionLimits(settings.maxConnections(), settings.maxConnectionsPerClient());

@@ -9,6 +9,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -42,6 +45,67 @@ class SlowlorisTest {
     void aBodyThatTricklesInIsCutAtTheDeadline() throws Exception {
         assertTrickleCut("POST /feed HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 300\r\n\r\n"
                 + "{\"data\":\"" + "a".repeat(200));
+    }
+
+    @Test
+    void aBodyThatTricklesInOverHttp2IsRefusedAtTheDeadline() throws Exception {
+        try (HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_2).build()) {
+            // The first request upgrades the connection to h2c; the POST then goes as an HTTP/2 stream, which
+            // no connection deadline watches.
+            client.send(HttpRequest.newBuilder(hub.url().resolve("/all")).method("HEAD", HttpRequest.BodyPublishers.noBody())
+                    .build(), HttpResponse.BodyHandlers.discarding());
+            long start = System.nanoTime();
+            HttpRequest trickle = HttpRequest.newBuilder(hub.url().resolve("/feed"))
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new TricklingBody(300)))
+                    .build();
+            String outcome;
+            try {
+                HttpResponse<String> answer = client.send(trickle, HttpResponse.BodyHandlers.ofString());
+                assertEquals(HttpClient.Version.HTTP_2, answer.version());
+                outcome = answer.statusCode() + " " + answer.body();
+                assertEquals(408, answer.statusCode(), outcome);
+            } catch (IOException reset) {
+                // Refused before the body was whole, the stream is reset after the answer, which may overtake it.
+                outcome = reset.toString();
+            }
+            Duration took = Duration.ofNanos(System.nanoTime() - start);
+            assertTrue(took.compareTo(Duration.ofSeconds(5)) < 0, "refused after " + took + ": " + outcome);
+        }
+        assertEquals(200, hub.api().head("feed").statusCode(), "the server goes on");
+    }
+
+    /** A JSON body of about the given length that gives a byte every 100 ms. */
+    private static final class TricklingBody extends InputStream {
+        private final byte[] body;
+        private int next;
+
+        TricklingBody(int length) {
+            body = ("{\"data\":\"" + "a".repeat(length) + "\"}").getBytes(StandardCharsets.US_ASCII);
+        }
+
+        @Override
+        public int read() throws IOException {
+            if (next == body.length) {
+                return -1;
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                throw new IOException(e);
+            }
+            return body[next++];
+        }
+
+        @Override
+        public int read(byte[] into, int offset, int length) throws IOException {
+            int b = read();
+            if (b == -1) {
+                return -1;
+            }
+            into[offset] = (byte) b;
+            return 1;
+        }
     }
 
     @Test
