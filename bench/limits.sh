@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # What es serve's limits do under load, each measured on a server of its own (loopback, bounded runs):
-#  1. --history-bytes: heap after a full GC once 128 MiB of events went into one channel, with the default
+#  1. --history-bytes: heap after a full GC once 125 MiB of events went into one channel, with the default
 #     bound (16 MiB) and with the bound lifted.
 #  2. --max-connections-per-client: a second client that opens connections past the limit is refused (429)
 #     while the first one's subscribers, connected before, receive every event.
@@ -9,7 +9,8 @@ set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 port=18082
 scratch=$(mktemp -d)
-jdk=$(ls -d /usr/lib/jvm/*25* 2>/dev/null | head -1)
+source "$root/dist/src/main/dist/libexec/jdk.sh"
+es_find_jdk   # for jcmd, as the launcher finds java
 cleanup() {
   [[ -f $scratch/es.pid ]] && kill "$(cat "$scratch/es.pid")" 2>/dev/null || true
   rm -rf "$scratch"
@@ -25,12 +26,11 @@ serve() {
   echo "limits: es serve did not start: $(cat "$scratch/es.log")" >&2; exit 1
 }
 stop() { kill "$(cat "$scratch/es.pid")"; wait "$(cat "$scratch/es.pid")" 2>/dev/null || true; rm -f "$scratch/es.pid"; }
-server_pid() { pgrep -f "dev.es.cli.Main serve --port $port"; }
 # Heap in use after a full collection, in MiB.
 heap_after_gc() {
-  local pid; pid=$(server_pid)
-  "$jdk/bin/jcmd" "$pid" GC.run >/dev/null
-  "$jdk/bin/jcmd" "$pid" GC.heap_info | awk '/used/ { for (i = 1; i <= NF; i++) if ($i == "used") { sub("K,?", "", $(i+1)); print int($(i+1) / 1024); exit } }'
+  local pid; pid=$(cat "$scratch/es.pid")   # the launcher execs java: its pid
+  "$JAVA_HOME/bin/jcmd" "$pid" GC.run >/dev/null
+  "$JAVA_HOME/bin/jcmd" "$pid" GC.heap_info | awk '/used/ { for (i = 1; i <= NF; i++) if ($i == "used") { sub("K,?", "", $(i+1)); print int($(i+1) / 1024); exit } }'
 }
 field() { python3 -c 'import json,sys; print(json.loads(sys.argv[1]).get(sys.argv[2], 0))' "$1" "$2"; }
 

@@ -36,6 +36,8 @@ public final class JwtKey {
     public static final String CLAIM = "es";
     /** What HS256 needs (RFC 7518 3.2): a shorter secret can be guessed. */
     public static final int MIN_SECRET_BYTES = 32;
+    /** What RFC 7518 3.3 asks of RS256 keys. */
+    public static final int MIN_RSA_BITS = 2048;
     /** Between the issuer's clock and ours. */
     private static final Duration CLOCK_SKEW = Duration.ofSeconds(30);
 
@@ -59,6 +61,12 @@ public final class JwtKey {
             throw new IllegalArgumentException("cannot read the JWT key " + file + ": "
                     + (e instanceof NoSuchFileException ? "no such file" : e.getMessage()), e);
         }
+        // Public material taken for a secret would let anyone sign: a certificate, a PKCS#1 or SSH public key, a
+        // JWK. A private key is refused too: the hub needs only the public half.
+        if (!text.contains(PemFiles.PUBLIC_KEY_BEGIN) && looksLikeKeyMaterial(text)) {
+            throw new IllegalArgumentException("the JWT key " + file + " is neither a PEM public key (-----BEGIN PUBLIC "
+                    + "KEY-----, e.g. openssl pkey -pubout) nor an HMAC secret: it looks like other key material");
+        }
         // PemFiles names the file in its messages.
         PublicKey publicKey = text.contains(PemFiles.PUBLIC_KEY_BEGIN) ? PemFiles.publicKey(file) : null;
         try {
@@ -68,7 +76,15 @@ public final class JwtKey {
         }
     }
 
-    /** An HMAC secret, at least {@value #MIN_SECRET_BYTES} bytes. */
+    private static boolean looksLikeKeyMaterial(String text) {
+        String start = text.strip();
+        return text.contains("-----BEGIN") || start.startsWith("{") || start.startsWith("ssh-") || start.startsWith("ecdsa-");
+    }
+
+    /**
+     * An HMAC secret, at least {@value #MIN_SECRET_BYTES} bytes: HS256 tokens; HS384 need 48 bytes, HS512 64
+     * (RFC 7518 3.2), else they grant nothing.
+     */
     public static JwtKey secret(byte[] secret) {
         if (secret.length < MIN_SECRET_BYTES) {
             throw new IllegalArgumentException("an HMAC secret of " + secret.length + " bytes is too short to be safe: at least "
@@ -81,10 +97,12 @@ public final class JwtKey {
         }
     }
 
-    /** An RSA or EC public key (P-256, P-384, P-521). */
+    /** An RSA key of at least {@value #MIN_RSA_BITS} bits or an EC public key (P-256, P-384, P-521). */
     public static JwtKey publicKey(PublicKey key) {
         try {
             return switch (key) {
+                case RSAPublicKey rsa when rsa.getModulus().bitLength() < MIN_RSA_BITS -> throw new IllegalArgumentException(
+                        "an RSA key of " + rsa.getModulus().bitLength() + " bits is too weak: at least " + MIN_RSA_BITS);
                 case RSAPublicKey rsa -> new JwtKey(new RSASSAVerifier(rsa));
                 case ECPublicKey ec -> new JwtKey(new ECDSAVerifier(ec));
                 default -> throw new IllegalArgumentException("a " + key.getAlgorithm()

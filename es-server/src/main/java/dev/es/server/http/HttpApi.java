@@ -128,6 +128,8 @@ public final class HttpApi {
             cfg.routes.error(404, ctx -> replaceError(ctx, "not found: a channel is one path segment; " + ChannelName.RULE));
             cfg.routes.error(405, ctx -> {
                 // Decoded, as the routes match it: /%75pdates is the channel updates, /a%2Fb and /ch;x=1 are none.
+                // (Not URIUtil.decodePath: it drops ;x=1. That URLDecoder makes + a space changes nothing: neither
+                // is a channel's character.)
                 String path = URLDecoder.decode(ctx.path(), StandardCharsets.UTF_8);
                 if (!path.startsWith(Protocol.RESERVED_PREFIX) && !ChannelName.isValid(path.substring(1))) {
                     // No method is allowed on what is not a channel: that is a 404, as for GET.

@@ -83,8 +83,12 @@ function follow(name) {
   state.tailName = name;
   $("tail-channel").textContent = name;
   $("tail").replaceChildren();
-  // EventSource sends no headers: the token goes in the query, which no log line of the hub writes.
-  state.tail = new EventSource("/" + encodeURIComponent(name) + (state.token ? "?token=" + encodeURIComponent(state.token) : ""));
+  // EventSource sends no headers, but the cookies of its origin: a session cookie, unlike a query, stays out
+  // of the browser's history and of proxies' logs. The hub reads tokens only from headers to publish.
+  if (state.token) {
+    document.cookie = "es_token=" + state.token + "; path=/; SameSite=Strict" + (location.protocol === "https:" ? "; Secure" : "");
+  }
+  state.tail = new EventSource("/" + encodeURIComponent(name));
   const add = (e) => {
     const item = document.createElement("li");
     item.textContent = (e.type === "message" ? "" : e.type + ": ") + e.data;

@@ -7,7 +7,9 @@ import dev.es.server.ServerSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPairGenerator;
+import java.security.interfaces.RSAPublicKey;
 import java.util.Base64;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,6 +34,25 @@ class JwtKeyTest {
                 + "\n-----END PUBLIC KEY-----\n");
         assertEquals("the JWT key " + ed25519 + ": a EdDSA key cannot check channel tokens: use an RSA or EC key, "
                 + "or an HMAC secret", refusal(ed25519));
+
+        RSAPublicKey rsa = (RSAPublicKey) KeyPairGenerator.getInstance("RSA").generateKeyPair().getPublic();
+        for (String other : List.of("-----BEGIN RSA PUBLIC KEY-----\nMIIBCgKCAQEA\n-----END RSA PUBLIC KEY-----\n",
+                "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n",
+                "-----BEGIN PRIVATE KEY-----\nMIIE\n-----END PRIVATE KEY-----\n",
+                "{\"kty\":\"RSA\",\"n\":\"" + rsa.getModulus() + "\",\"e\":\"AQAB\"}",
+                "ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAABAQC user@host")) {
+            // Public material as an HMAC secret would let anyone sign tokens.
+            Path file = Files.writeString(folder.resolve("other.key"), other);
+            assertEquals("the JWT key " + file + " is neither a PEM public key (-----BEGIN PUBLIC KEY-----, e.g. openssl "
+                    + "pkey -pubout) nor an HMAC secret: it looks like other key material", refusal(file), other);
+        }
+
+        KeyPairGenerator weak = KeyPairGenerator.getInstance("RSA");
+        weak.initialize(1024);
+        Path weakFile = Files.writeString(folder.resolve("weak.pem"), "-----BEGIN PUBLIC KEY-----\n"
+                + Base64.getEncoder().encodeToString(weak.generateKeyPair().getPublic().getEncoded())
+                + "\n-----END PUBLIC KEY-----\n");
+        assertEquals("the JWT key " + weakFile + ": an RSA key of 1024 bits is too weak: at least 2048", refusal(weakFile));
 
         Path garbled = Files.writeString(folder.resolve("garbled.pem"), "-----BEGIN PUBLIC KEY-----\n%%%\n-----END PUBLIC KEY-----\n");
         assertEquals("the public key in " + garbled + " is neither RSA, EC nor Ed25519", refusal(garbled));

@@ -82,9 +82,12 @@ class HostileHeadersTest {
     }
 
     @Test
-    void oversizedHeadersAre431() throws Exception {
-        String answer = exchange("GET /bystander HTTP/1.1\r\nHost: x\r\nX-Junk: " + "j".repeat(64 * 1024) + "\r\n\r\n");
-        assertTrue(answer.startsWith("HTTP/1.1 431 "), answer);
+    void oversizedHeadersAre431InJsonWhateverTheMethod() throws Exception {
+        for (String method : new String[] {"GET", "PUT", "DELETE"}) {
+            String answer = exchange(method + " /bystander HTTP/1.1\r\nHost: x\r\nX-Junk: " + "j".repeat(64 * 1024) + "\r\n\r\n");
+            assertTrue(answer.startsWith("HTTP/1.1 431 "), answer);
+            assertTrue(answer.contains("Content-Type: application/json") && answer.contains("{\"error\":"), answer);
+        }
     }
 
     @Test

@@ -3,12 +3,17 @@ package dev.es.server.http;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.es.common.PemFiles;
 import dev.es.server.testing.RunningHub;
 import dev.es.server.testing.SseRecorder;
+import dev.es.server.testing.TestCertificates;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import javax.net.ssl.SSLSocketFactory;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -16,6 +21,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Requests whose headers or body stop coming are cut by the idle timeout; those that trickle in, a byte
@@ -110,7 +116,10 @@ class SlowlorisTest {
 
     @Test
     void anOpenStreamOutlivesTheDeadline() throws Exception {
-        try (SseRecorder stream = SseRecorder.open(hub.url().resolve("/feed"))) {
+        // HTTP/1.1, whose connection the deadline watches (java.net.http would otherwise upgrade to h2c).
+        try (HttpClient http1 = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+                SseRecorder stream = SseRecorder.open(http1, hub.url().resolve("/feed"))) {
+            assertEquals(HttpClient.Version.HTTP_1_1, stream.version());
             hub.api().awaitConsumers("feed", 1);
             Thread.sleep(2_000);
             hub.api().publish("feed", "{\"data\":\"after two deadlines\"}");
@@ -118,12 +127,27 @@ class SlowlorisTest {
         }
     }
 
+    @Test
+    void headersThatTrickleInOverTlsAreCutAtTheDeadline(@TempDir Path folder) throws Exception {
+        TestCertificates certificates = TestCertificates.makeIn(folder);
+        hub.restart(s -> s.timeout(Duration.ofMillis(300)).requestDeadline(Duration.ofSeconds(1))
+                .tls(certificates.certificate(), certificates.key()));
+        SSLSocketFactory tls = PemFiles.trusting(certificates.ca()).getSocketFactory();
+        assertTrickleCut(() -> tls.createSocket(hub.url().getHost(), hub.url().getPort()),
+                "GET /feed HTTP/1.1\r\nHost: x\r\nX-Padding: " + "a".repeat(200));
+    }
+
+    private void assertTrickleCut(String request) throws Exception {
+        assertTrickleCut(() -> new Socket(hub.url().getHost(), hub.url().getPort()), request);
+        assertEquals(200, hub.api().head("feed").statusCode(), "the server goes on");
+    }
+
     /**
      * Sends a request a byte every 100 ms, well inside the 300 ms idle timeout, on a connection of its own: the
      * server must close it after the 1 s deadline, long before the request would be whole (at most 300 bytes).
      */
-    private void assertTrickleCut(String request) throws Exception {
-        try (Socket socket = new Socket(hub.url().getHost(), hub.url().getPort())) {
+    private void assertTrickleCut(Callable<Socket> connect, String request) throws Exception {
+        try (Socket socket = connect.call()) {
             socket.setSoTimeout(100);
             long start = System.nanoTime();
             int sent = 0;
@@ -147,7 +171,6 @@ class SlowlorisTest {
             assertTrue(closed, "still open after " + sent + " bytes in " + took);
             assertTrue(took.compareTo(Duration.ofSeconds(5)) < 0, "cut after " + took);
         }
-        assertEquals(200, hub.api().head("feed").statusCode(), "the server goes on");
     }
 
     /** Sends the start of a request, then nothing: the server must end the connection within 5 s. */
