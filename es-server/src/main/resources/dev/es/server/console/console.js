@@ -1,5 +1,6 @@
 // The es console: channels with live counts and rates (polling the JSON listing), a live tail of one channel
-// (EventSource, as any subscriber), and a publish form. The token the user types is kept in this page only.
+// (EventSource, as any subscriber), and a publish form. The token the user types is kept in this page, and for
+// the tail in a same-site session cookie (EventSource sends cookies, not headers).
 "use strict";
 
 const LISTING = "/_es/v1/channels";
