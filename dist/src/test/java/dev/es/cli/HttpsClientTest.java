@@ -44,6 +44,7 @@ class HttpsClientTest {
         while (hub.consumerCount("sealed") == 0 && System.nanoTime() < deadline) {
             Thread.sleep(20);
         }
+        assertEquals(1, hub.consumerCount("sealed"), "es subscribe joined within 10 s");
         assertEquals(0, CliRun.of("publish", "--url", url, "--cacert", ca, "sealed", "over TLS").exitCode());
         assertEquals(new CliRun(0, "over TLS\n", ""), subscriber.get(20, TimeUnit.SECONDS));
         CliRun channels = CliRun.of("channels", "--url", url, "--cacert", ca);

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.es.server.testing.ApiClient;
+import dev.es.server.testing.FreePort;
 import dev.es.server.testing.Programs;
 import dev.es.server.testing.SseRecorder;
 import dev.es.server.testing.TestCertificates;
@@ -144,8 +145,8 @@ class ServeCommandIT {
 
     @Test
     void settingsComeFromFlagsThenTheEnvironmentThenTheConfigFile() throws Exception {
-        int fromFile = freePort();
-        int fromEnvironment = freePort();
+        int fromFile = FreePort.pick();
+        int fromEnvironment = FreePort.pick();
         Path config = Files.writeString(Files.createTempFile("serve", ".yaml"),
                 "# es serve settings\nport: " + fromFile + "\nhistory: 5\ncors-origin: '*'\ncors-methods: [GET, POST, DELETE]\n");
         try (ServeProcess serve = ServeProcess.start(Map.of("ES_PORT", Integer.toString(fromEnvironment)),
@@ -179,12 +180,6 @@ class ServeCommandIT {
         assertTrue(variable.stderr().startsWith("es: ES_KEEPALIVE: Invalid value for option '--keepalive'"),
                 variable.stderr());
         Files.delete(config);
-    }
-
-    private static int freePort() throws IOException {
-        try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
     }
 
     @Test

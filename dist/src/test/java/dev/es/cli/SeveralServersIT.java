@@ -4,10 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.es.server.testing.ApiClient;
+import dev.es.server.testing.FreePort;
 import dev.es.server.testing.RedisServer;
 import dev.es.server.testing.SseRecorder;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -17,10 +16,7 @@ class SeveralServersIT {
 
     @Test
     void redisUnreachableAtStartIsOneLineNamingTheUriAndExitCode1() throws Exception {
-        int closed;
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            closed = socket.getLocalPort();
-        }
+        int closed = FreePort.pick();
         ServeProcess.Finished refused = ServeProcess.run("--port", "0", "--redis", "redis://127.0.0.1:" + closed);
         assertEquals(1, refused.exitCode());
         assertTrue(refused.stderr().startsWith("es: cannot reach Redis at redis://127.0.0.1:" + closed + ": "),

@@ -65,7 +65,7 @@ class SoakIT {
                 URI channel = serve.url().resolve("/soak-" + (i % CHANNELS));
                 steady.add(Thread.ofVirtual().start(() -> follow(channel, mine, running)));
             }
-            api.awaitConsumers("soak-" + (CHANNELS - 1), STEADY / CHANNELS);
+            api.awaitConsumers("all", STEADY);
             long deadline = System.nanoTime() + RUN.toNanos();
             AtomicLong churned = new AtomicLong();
             List<Thread> churners = new ArrayList<>();

@@ -60,8 +60,10 @@ class JwtKeyTest {
 
     @Test
     void aSecretFileIsItsTextWithoutTheLineBreak() throws Exception {
-        Path file = Files.writeString(folder.resolve("secret.key"), "x".repeat(JwtKey.MIN_SECRET_BYTES) + "\n");
-        JwtKey.read(file);
+        // One byte short once the line break is dropped: were it kept, the secret would be long enough.
+        Path file = Files.writeString(folder.resolve("secret.key"), "x".repeat(JwtKey.MIN_SECRET_BYTES - 1) + "\n");
+        assertEquals("the JWT key " + file + ": an HMAC secret of " + (JwtKey.MIN_SECRET_BYTES - 1) + " bytes is too "
+                + "short to be safe: at least " + JwtKey.MIN_SECRET_BYTES + " (e.g. openssl rand -base64 48)", refusal(file));
     }
 
     @Test

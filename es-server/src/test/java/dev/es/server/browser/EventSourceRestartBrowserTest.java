@@ -6,9 +6,8 @@ import dev.es.common.Event;
 import dev.es.server.EsServer;
 import dev.es.server.ServerSettings;
 import dev.es.server.testing.Browser;
+import dev.es.server.testing.FreePort;
 import dev.es.server.testing.RedisServer;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -24,7 +23,7 @@ class EventSourceRestartBrowserTest {
         try (RedisServer redis = RedisServer.start();
                 EsServer other = EsServer.start(ServerSettings.builder().port(0).redis(redis.uri()).build());
                 Browser browser = Browser.start()) {
-            int port = freePort();
+            int port = FreePort.pick();
             ServerSettings settings = ServerSettings.builder().port(port).redis(redis.uri()).build();
             EsServer first = EsServer.start(settings);
             try {
@@ -56,11 +55,5 @@ class EventSourceRestartBrowserTest {
             return expected.equals(now) ? now : null;
         });
         assertEquals(expected, received);
-    }
-
-    private static int freePort() throws Exception {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
     }
 }

@@ -8,6 +8,7 @@ import dev.es.common.PublishBody;
 import dev.es.server.EsServer;
 import dev.es.server.ServerSettings;
 import dev.es.server.testing.ApiClient;
+import dev.es.server.testing.RawHttp;
 import dev.es.server.testing.SseRecorder;
 import java.io.IOException;
 import java.io.InputStream;
@@ -142,6 +143,7 @@ class BadInputTest {
     @Test
     void aChunkedBodyOverTheLimitAnswers413WithoutReadingTheRest() throws Exception {
         try (Socket socket = new Socket(server.url().getHost(), server.port())) {
+            socket.setSoTimeout(5_000);
             OutputStream out = socket.getOutputStream();
             out.write(("POST /ch HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
                             + "Transfer-Encoding: chunked\r\n\r\n100001\r\n" + "x".repeat(0x100001) + "\r\n")
@@ -205,7 +207,7 @@ class BadInputTest {
     void everyMethodOnOddPathsAnswers(String method, String path, int status) throws Exception {
         // One more than the longest name: refused the same way by every method.
         String target = path.replace("LONG", "a".repeat(ChannelName.MAX_LENGTH + 1));
-        String answer = exchange(method + " " + target + " HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+        String answer = RawHttp.exchange(server.url(), method + " " + target + " HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
                 + "Content-Length: 12\r\nConnection: close\r\n\r\n{\"data\":\"x\"}");
         assertEquals(true, answer.startsWith("HTTP/1.1 " + status + " "), answer);
         if (status >= 400 && !method.equals("HEAD")) {
@@ -250,15 +252,6 @@ class BadInputTest {
             assertEquals(true, sent < hundredMegabytes, "the server read all 100 MB");
             // The limit, plus what the kernel's socket buffers took before the close was seen.
             assertEquals(true, sent < limit + 32L * 1024 * 1024, "sent " + sent + " bytes before the close");
-        }
-    }
-
-    private String exchange(String request) throws IOException {
-        try (Socket socket = new Socket(server.url().getHost(), server.port())) {
-            socket.setSoTimeout(5_000);
-            socket.getOutputStream().write(request.getBytes(StandardCharsets.UTF_8));
-            socket.getOutputStream().flush();
-            return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         }
     }
 

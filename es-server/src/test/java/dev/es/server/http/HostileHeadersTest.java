@@ -7,10 +7,8 @@ import dev.es.common.Event;
 import dev.es.server.EsServer;
 import dev.es.server.ServerSettings;
 import dev.es.server.testing.ApiClient;
+import dev.es.server.testing.RawHttp;
 import dev.es.server.testing.SseRecorder;
-import java.io.InputStream;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -54,18 +52,18 @@ class HostileHeadersTest {
 
     @Test
     void twoAuthTokensAreRefusedEvenWhenOneIsRight() throws Exception {
-        String answer = exchange("POST /bystander HTTP/1.1\r\nHost: x\r\nAuth-Token: wrong\r\nAuth-Token: " + TOKEN
+        String answer = RawHttp.exchange(server.url(), "POST /bystander HTTP/1.1\r\nHost: x\r\nAuth-Token: wrong\r\nAuth-Token: " + TOKEN
                 + "\r\nContent-Type: application/json\r\nContent-Length: 12\r\nConnection: close\r\n\r\n{\"data\":\"x\"}");
         assertTrue(answer.startsWith("HTTP/1.1 400 "), answer);
         assertTrue(answer.contains("not several"), answer);
-        String stream = exchange("GET /bystander HTTP/1.1\r\nHost: x\r\nAuth-Token: wrong\r\nAuth-Token: " + TOKEN
+        String stream = RawHttp.exchange(server.url(), "GET /bystander HTTP/1.1\r\nHost: x\r\nAuth-Token: wrong\r\nAuth-Token: " + TOKEN
                 + "\r\nConnection: close\r\n\r\n");
         assertTrue(stream.startsWith("HTTP/1.1 400 "), stream);
     }
 
     @Test
     void anEmptyAuthTokenIsRefused() throws Exception {
-        String answer = exchange("POST /bystander HTTP/1.1\r\nHost: x\r\nAuth-Token: \r\n"
+        String answer = RawHttp.exchange(server.url(), "POST /bystander HTTP/1.1\r\nHost: x\r\nAuth-Token: \r\n"
                 + "Content-Type: application/json\r\nContent-Length: 12\r\nConnection: close\r\n\r\n{\"data\":\"x\"}");
         assertTrue(answer.startsWith("HTTP/1.1 403 "), answer);
     }
@@ -74,7 +72,7 @@ class HostileHeadersTest {
     void contentLengthWithTransferEncodingIsRefusedAndNothingIsSmuggled() throws Exception {
         String smuggled = "POST /bystander HTTP/1.1\r\nHost: x\r\nAuth-Token: " + TOKEN
                 + "\r\nContent-Type: application/json\r\nContent-Length: 20\r\n\r\n{\"data\":\"smuggled\"}";
-        String answer = exchange("POST /other HTTP/1.1\r\nHost: x\r\nAuth-Token: " + TOKEN
+        String answer = RawHttp.exchange(server.url(), "POST /other HTTP/1.1\r\nHost: x\r\nAuth-Token: " + TOKEN
                 + "\r\nContent-Type: application/json\r\nContent-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n"
                 + "0\r\n\r\n" + smuggled);
         assertTrue(answer.startsWith("HTTP/1.1 400 "), answer);
@@ -84,7 +82,7 @@ class HostileHeadersTest {
     @Test
     void oversizedHeadersAre431InJsonWhateverTheMethod() throws Exception {
         for (String method : new String[] {"GET", "PUT", "DELETE"}) {
-            String answer = exchange(method + " /bystander HTTP/1.1\r\nHost: x\r\nX-Junk: " + "j".repeat(64 * 1024) + "\r\n\r\n");
+            String answer = RawHttp.exchange(server.url(), method + " /bystander HTTP/1.1\r\nHost: x\r\nX-Junk: " + "j".repeat(64 * 1024) + "\r\n\r\n");
             assertTrue(answer.startsWith("HTTP/1.1 431 "), answer);
             assertTrue(answer.contains("Content-Type: application/json") && answer.contains("{\"error\":"), answer);
         }
@@ -101,22 +99,4 @@ class HostileHeadersTest {
     }
 
     /** Sends raw bytes and reads the whole answer (the server closes, or the 5 s read timeout ends it). */
-    private static String exchange(String request) throws Exception {
-        try (Socket socket = new Socket(server.url().getHost(), server.port())) {
-            socket.setSoTimeout(5_000);
-            socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
-            socket.getOutputStream().flush();
-            InputStream in = socket.getInputStream();
-            StringBuilder answer = new StringBuilder();
-            byte[] buffer = new byte[8192];
-            try {
-                for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
-                    answer.append(new String(buffer, 0, n, StandardCharsets.ISO_8859_1));
-                }
-            } catch (java.net.SocketTimeoutException | java.net.SocketException endedOrKept) {
-                // Kept open (an answer with keep-alive) or reset after the answer: what came is the answer.
-            }
-            return answer.toString();
-        }
-    }
 }

@@ -34,6 +34,8 @@ class MultiChannelStreamTest {
             assertEquals("to b", second.data());
             assertTrue(second.id().startsWith("c=b&a="), second.id());
             assertTrue(second.id().contains("&b="), second.id());
+            hub.server().publish("a", Event.of("marker"));
+            assertEquals("marker", both.nextEvent().data(), "nothing of c came between");
         }
     }
 

@@ -7,6 +7,7 @@ import dev.es.common.Event;
 import dev.es.server.EsServer;
 import dev.es.server.ServerLog;
 import dev.es.server.ServerSettings;
+import dev.es.server.testing.ApiClient;
 import dev.es.server.testing.SseRecorder;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -32,11 +33,9 @@ class SubscribeTokenTest {
                     SseRecorder header = SseRecorder.open(feed, "Auth-Token", TOKEN);
                     SseRecorder cookie = SseRecorder.open(feed, "Cookie", "es_token=" + TOKEN);
                     SseRecorder query = SseRecorder.open(server.url().resolve("/feed?token=" + TOKEN));
-                    SseRecorder merged = SseRecorder.open(server.url().resolve("/_es/v1/stream?channel=feed&token=" + TOKEN))) {
-                long deadline = System.nanoTime() + 5_000_000_000L;
-                while (server.consumerCount("feed") < 5 && System.nanoTime() < deadline) {
-                    Thread.sleep(10);
-                }
+                    SseRecorder merged = SseRecorder.open(server.url().resolve("/_es/v1/stream?channel=feed&token=" + TOKEN));
+                    ApiClient api = new ApiClient(server.url(), null)) {
+                api.awaitConsumers("feed", 5);
                 server.publish("feed", Event.of("for readers only"));
                 for (SseRecorder each : new SseRecorder[] {bearer, header, cookie, query, merged}) {
                     each.assertData("for readers only");

@@ -2,6 +2,8 @@ package dev.es.server.testing;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -14,13 +16,18 @@ public final class Programs {
     private Programs() {}
 
     public static Finished run(List<String> argv) throws IOException, InterruptedException {
-        Process run = new ProcessBuilder(argv).redirectErrorStream(true).start();
-        run.getOutputStream().close();
-        String output = new String(run.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!run.waitFor(10, TimeUnit.SECONDS)) {
-            run.destroyForcibly();
-            throw new IOException(argv.getFirst() + " did not finish within 10 s");
+        // Its output goes to a file, so that the bound holds even when the program never closes it.
+        Path output = Files.createTempFile("program", ".out");
+        try {
+            Process run = new ProcessBuilder(argv).redirectErrorStream(true).redirectOutput(output.toFile()).start();
+            run.getOutputStream().close();
+            if (!run.waitFor(10, TimeUnit.SECONDS)) {
+                run.destroyForcibly();
+                throw new IOException(argv.getFirst() + " did not finish within 10 s");
+            }
+            return new Finished(run.exitValue(), Files.readString(output, StandardCharsets.UTF_8));
+        } finally {
+            Files.delete(output);
         }
-        return new Finished(run.exitValue(), output);
     }
 }

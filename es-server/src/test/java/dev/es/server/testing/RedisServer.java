@@ -1,8 +1,6 @@
 package dev.es.server.testing;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -31,14 +29,14 @@ public final class RedisServer implements AutoCloseable {
     }
 
     public static RedisServer start() throws IOException, InterruptedException {
-        RedisServer server = new RedisServer(freePort(), Files.createTempDirectory("es-redis"), false);
+        RedisServer server = new RedisServer(FreePort.pick(), Files.createTempDirectory("es-redis"), false);
         server.launch();
         return server;
     }
 
     /** A Redis that speaks TLS only; {@link #caCert()} is the CA its certificate comes from. */
     public static RedisServer startTls() throws IOException, InterruptedException {
-        RedisServer server = new RedisServer(freePort(), Files.createTempDirectory("es-redis"), true);
+        RedisServer server = new RedisServer(FreePort.pick(), Files.createTempDirectory("es-redis"), true);
         TestCertificates.makeIn(server.directory);
         server.launch();
         return server;
@@ -121,11 +119,5 @@ public final class RedisServer implements AutoCloseable {
             Thread.sleep(20);
         }
         throw new IOException("redis-server did not answer PING within " + START);
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
     }
 }
