@@ -98,12 +98,23 @@ final class RedisFeed extends RedisPubSubAdapter<String, String> {
 
     @Override
     public void message(String channel, String announcement) {
-        thread.execute(() -> receive(announcement));
+        thread.execute(logged(() -> receive(announcement)));
     }
 
     @Override
     public void subscribed(String channel, long count) {
-        thread.execute(this::catchUp);
+        thread.execute(logged(this::catchUp));
+    }
+
+    /** The executor would drop a task's failure without a word: it goes to the log instead. */
+    private Runnable logged(Runnable task) {
+        return () -> {
+            try {
+                task.run();
+            } catch (RuntimeException e) {
+                log.warn("redis", "failed to take in what came from Redis: " + e);
+            }
+        };
     }
 
     void stop() {

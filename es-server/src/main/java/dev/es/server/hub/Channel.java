@@ -111,11 +111,6 @@ final class Channel {
         }
     }
 
-    /** Ends every subscription and forgets them. */
-    void closeAll(CloseReason reason) {
-        closeAll(reason, null);
-    }
-
     /**
      * Ends every subscription after a last frame of its own, and forgets them.
      *

@@ -63,6 +63,7 @@ public final class Hub implements Broker.Sink {
     public Event publish(String channel, Event event) {
         requireValid(channel);
         requireRunning();
+        requireRoomFor(channel);
         Event stored = broker.publish(channel, event);
         published.increment();
         return stored;
@@ -119,6 +120,7 @@ public final class Hub implements Broker.Sink {
             throw new IllegalArgumentException(ChannelName.ALL_IS_RESERVED);
         }
         requireRunning();
+        requireRoomFor(channel);
         broker.follow(channel, lastEventId);
         Subscription subscription = new Subscription(channel, limits.queueBytes(), wake);
         // Joined inside compute so that a channel being forgotten as idle cannot swallow the join.
@@ -254,16 +256,23 @@ public final class Hub implements Broker.Sink {
     private void closeOne(String name) {
         Channel channel = channels.remove(name);
         if (channel != null) {
-            channel.closeAll(CloseReason.CHANNEL_CLOSED);
+            channel.closeAll(CloseReason.CHANNEL_CLOSED, null);
         }
     }
 
-    /** A channel more, within the limit: called inside the registry's compute, so the count is the map's. */
-    private Channel newChannel(String name) {
-        if (channels.size() >= limits.channels()) {
+    /**
+     * Refuses a request that would make a channel more than the limit. Checked as the request comes, before the
+     * broker is asked: an event another server published (with --redis) was stored already and is delivered
+     * whatever the count. Requests creating channels at the same moment may pass it together.
+     */
+    private void requireRoomFor(String channel) {
+        if (!channel.equals(ChannelName.ALL) && !channels.containsKey(channel) && channels.size() >= limits.channels()) {
             throw new LimitReachedException("this server holds its limit of " + limits.channels()
                     + " channels (--max-channels); try again later", true);
         }
+    }
+
+    private Channel newChannel(String name) {
         return new Channel(name, limits, ids::getAndIncrement, delivered);
     }
 

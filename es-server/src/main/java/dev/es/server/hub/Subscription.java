@@ -122,13 +122,9 @@ public final class Subscription {
             if (closeReason != null) {
                 return false;
             }
-            if (queue == null) {
-                queue = new ArrayDeque<>(INITIAL_QUEUE);
-            }
-            queued = queue.isEmpty() || queuedBytes + frame.length <= limitBytes;
+            queued = queue == null || queue.isEmpty() || queuedBytes + frame.length <= limitBytes;
             if (queued) {
-                queue.add(frame);
-                queuedBytes += frame.length;
+                enqueue(frame);
             } else {
                 closeReason = CloseReason.TOO_SLOW;
                 queue = null;
@@ -188,14 +184,9 @@ public final class Subscription {
         }
     }
 
-    /** Ends the subscription; frames already queued are still taken, unless it ends for being too slow. */
-    void close(CloseReason reason) {
-        close(reason, null);
-    }
-
     /**
-     * Ends the subscription after one last frame (a {@code retry:} hint as a server stops), unless it has ended
-     * already; what was queued before is still taken.
+     * Ends the subscription, after one last frame when one is given (a {@code retry:} hint as a server stops),
+     * unless it has ended already; what was queued before is still taken.
      */
     void close(CloseReason reason, byte[] lastFrame) {
         boolean wakeConsumer = false;
@@ -203,11 +194,7 @@ public final class Subscription {
         try {
             if (closeReason == null) {
                 if (lastFrame != null) {
-                    if (queue == null) {
-                        queue = new ArrayDeque<>(INITIAL_QUEUE);
-                    }
-                    queue.add(lastFrame);
-                    queuedBytes += lastFrame.length;
+                    enqueue(lastFrame);
                 }
                 closeReason = reason;
                 wakeConsumer = signal();
@@ -216,6 +203,15 @@ public final class Subscription {
             lock.unlock();
         }
         wakeIf(wakeConsumer);
+    }
+
+    /** Adds a frame to the queue, made on the first one, the lock held. */
+    private void enqueue(byte[] frame) {
+        if (queue == null) {
+            queue = new ArrayDeque<>(INITIAL_QUEUE);
+        }
+        queue.add(frame);
+        queuedBytes += frame.length;
     }
 
     /** What take and poll hand out, the lock held. */
