@@ -74,7 +74,8 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(
             names = "--token",
             paramLabel = "TOKEN",
-            description = "Token that POST, DELETE and HEAD must send in Auth-Token (default: $ES_TOKEN).")
+            description = "Token that POST, DELETE and HEAD must send in Auth-Token or Authorization: Bearer; it also "
+                    + "opens every channel to follow (default: $ES_TOKEN).")
     String token;
 
     @Option(names = "--token-file", paramLabel = "FILE", description = "Read the token from the first line of FILE ('-' for stdin).")
