@@ -54,6 +54,17 @@ public final class PemFiles {
     /** A client context that trusts the authorities in the file (and only those). */
     public static SSLContext trusting(Path authorities) {
         try {
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(null, trustManagers(authorities).getTrustManagers(), null);
+            return context;
+        } catch (GeneralSecurityException e) {
+            throw new IllegalArgumentException("cannot trust the certificates in " + authorities + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Trust in the authorities in the file (and only those), for libraries that take a factory (Lettuce). */
+    public static TrustManagerFactory trustManagers(Path authorities) {
+        try {
             KeyStore store = KeyStore.getInstance("PKCS12");
             store.load(null, null);
             int i = 0;
@@ -62,9 +73,7 @@ public final class PemFiles {
             }
             TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
             trust.init(store);
-            SSLContext context = SSLContext.getInstance("TLS");
-            context.init(null, trust.getTrustManagers(), null);
-            return context;
+            return trust;
         } catch (GeneralSecurityException | IOException e) {
             throw new IllegalArgumentException("cannot trust the certificates in " + authorities + ": " + e.getMessage(), e);
         }

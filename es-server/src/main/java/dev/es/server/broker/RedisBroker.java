@@ -3,6 +3,7 @@ package dev.es.server.broker;
 import dev.es.common.ChannelName;
 import dev.es.common.ChannelStatus;
 import dev.es.common.Event;
+import dev.es.common.PemFiles;
 import dev.es.server.ServerLog;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
@@ -17,7 +18,6 @@ import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.Delay;
 import io.lettuce.core.resource.DefaultClientResources;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -29,6 +29,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import javax.net.ssl.TrustManagerFactory;
 
 /**
  * Several servers as one hub, on Redis: each channel's events in a stream (its history, trimmed to the
@@ -67,7 +68,7 @@ final class RedisBroker implements Broker {
     private final ServerLog log;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private RedisBroker(RedisURI uri, Path caCert, int history, ServerLog log) {
+    private RedisBroker(RedisURI uri, TrustManagerFactory trust, int history, ServerLog log) {
         this.log = log;
         this.location = location(uri);
         // A stream keeps at least the newest entry: with no history kept for replay it still carries events.
@@ -92,8 +93,8 @@ final class RedisBroker implements Broker {
                                 .count(3)
                                 .build())
                         .build());
-        if (caCert != null) {
-            options.sslOptions(SslOptions.builder().jdkSslProvider().trustManager(caCert.toFile()).build());
+        if (trust != null) {
+            options.sslOptions(SslOptions.builder().jdkSslProvider().trustManager(trust).build());
         }
         client.setOptions(options.build());
         try {
@@ -111,7 +112,7 @@ final class RedisBroker implements Broker {
      * @param uri {@code redis://[user:password@]host[:port][/db]}, or {@code rediss://} for TLS
      * @param caCert a PEM file of the certificate authorities to trust for TLS, or null for the Java runtime's
      * @param history events kept per channel
-     * @throws IllegalArgumentException when the URI is not a Redis URI or the file cannot be read
+     * @throws IllegalArgumentException when the URI is not a Redis URI or the file holds no PEM certificate
      * @throws BrokerUnavailableException when Redis cannot be reached
      */
     static RedisBroker connect(String uri, Path caCert, int history, ServerLog log) {
@@ -124,10 +125,9 @@ final class RedisBroker implements Broker {
         if (!uri.contains("timeout=")) {
             parsed.setTimeout(DEFAULT_TIMEOUT);
         }
-        if (caCert != null && !Files.isReadable(caCert)) {
-            throw new IllegalArgumentException("cannot read the Redis CA certificate file " + caCert);
-        }
-        return new RedisBroker(parsed, caCert, history, log);
+        // Read now, so that a file that is not PEM certificates is a usage error naming it, not a failed connect.
+        TrustManagerFactory trust = caCert == null ? null : PemFiles.trustManagers(caCert);
+        return new RedisBroker(parsed, trust, history, log);
     }
 
     static String streamKey(String channel) {
