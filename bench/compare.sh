@@ -1,10 +1,20 @@
 #!/usr/bin/env bash
 # es serve beside nginx+nchan, same loads, same instrument (es bench), alternating runs; prints a markdown
 # table of deliveries/s, p50/p99, server CPU per delivery and loss, with the ratio es/nchan.
-# Usage: bench/compare.sh [RUNS]     (RUNS per load and server, default 2). Loopback only; bounded runs.
+# Usage: bench/compare.sh [RUNS [LOAD...]]   RUNS per load and server (default 2); LOADs by name (default: all,
+# and the idle-memory measurement), from: idle-memory one-channel-1k one-channel-10k hundred-channels
+# hundred-channels-paced healthy-8k stalled-8k. Loopback only; bounded runs.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 runs=${1:-2}
+selected=("${@:2}")
+# wanted NAME: whether the load was asked for (all are, when none is named).
+wanted() {
+  ((${#selected[@]} == 0)) && return 0
+  local name
+  for name in "${selected[@]}"; do [[ $name == "$1" ]] && return 0; done
+  return 1
+}
 es_port=18080
 nchan_port=18081
 scratch=$(mktemp -d)
@@ -53,6 +63,7 @@ out="$scratch/results"
 # from 39 to 10 µs over four 100-channel runs on one server), and the figures are for a server that has run.
 run_load() {
   local name=$1; shift
+  wanted "$name" || return 0
   for round in $(seq 0 "$runs"); do
     for server in es nchan; do
       local port=$es_port mode=api before after json
@@ -84,7 +95,8 @@ rss_kib() {
   echo "$total"
 }
 memory="$scratch/memory"
-for server in es nchan; do
+touch "$memory" "$out"
+wanted idle-memory && for server in es nchan; do
   port=$es_port mode=api
   [[ $server == nchan ]] && port=$nchan_port mode=raw
   # Warm: on a fresh es serve the first connections also pay for loading and compiling the code that serves
@@ -106,6 +118,9 @@ done
 run_load one-channel-1k -s 1000 -c 1 -m 2000 --size 100 -p 1
 run_load one-channel-10k -s 10000 -c 1 -m 200 --size 100 -p 1
 run_load hundred-channels -s 10000 -c 100 -m 5000 --size 100 -p 4
+# The same at a rate both servers keep up with (30,000 deliveries/s): no backlog, so nothing to coalesce, and
+# CPU per delivery is what one event written alone costs each server.
+run_load hundred-channels-paced -s 10000 -c 100 -m 3000 --size 100 -p 4 --rate 300
 # Stalled subscribers: the same load of 8 KiB events without and with 10 subscribers that never read, which
 # fill their socket buffers and 4 MiB queues with the 8 MB each is sent, and are dropped as too slow; the healthy p99 is compared.
 run_load healthy-8k -s 500 -c 1 -m 1000 --size 8192 -p 1
@@ -142,6 +157,8 @@ if ("healthy-8k", "es") in rows and ("stalled-8k", "es") in rows:
     print("| healthy p99 with / without the stalled ones | "
           + " | ".join(f"{p99('stalled-8k', s) / p99('healthy-8k', s):.2f}×" for s in ("es", "nchan")) + " |")
 per = dict(line.split() for line in open(memory))
+if not per:
+    sys.exit()
 print()
 print("| 10,000 idle subscribers | es | nchan | es / nchan |")
 print("|---|---|---|---|")
