@@ -76,11 +76,16 @@ public final class EsClient {
      * for prefixes ({@code news-*}).
      */
     public static String streamPath(List<String> channels) {
-        if (channels.size() == 1 && !channels.getFirst().endsWith("*")) {
+        if (followsOne(channels)) {
             return "/" + channels.getFirst();
         }
         return Protocol.STREAM_PATH + "?" + String.join("&", channels.stream()
                 .map(channel -> "channel=" + URLEncoder.encode(channel, StandardCharsets.UTF_8)).toList());
+    }
+
+    /** Whether a list of channels to follow is one channel (not several, nor a prefix): its own stream. */
+    public static boolean followsOne(List<String> channels) {
+        return channels.size() == 1 && !ChannelName.isPattern(channels.getFirst());
     }
 
     /** Closes a channel ({@code all}: every channel), disconnecting its subscribers. */

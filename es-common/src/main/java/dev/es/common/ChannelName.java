@@ -25,6 +25,24 @@ public final class ChannelName {
 
     private ChannelName() {}
 
+    /**
+     * Whether a name asked for stands for several channels: a prefix ending in {@code *} ({@code news-*}: the
+     * channels that start so; {@code *}: every channel).
+     */
+    public static boolean isPattern(String name) {
+        return name.endsWith("*");
+    }
+
+    /** The prefix a {@linkplain #isPattern pattern} stands for: {@code news-} for {@code news-*}. */
+    public static String prefixOf(String pattern) {
+        return pattern.substring(0, pattern.length() - 1);
+    }
+
+    /** Whether a channel is the one a name stands for, or one a {@linkplain #isPattern pattern} does. */
+    public static boolean matches(String nameOrPattern, String channel) {
+        return isPattern(nameOrPattern) ? channel.startsWith(prefixOf(nameOrPattern)) : nameOrPattern.equals(channel);
+    }
+
     public static boolean isValid(String name) {
         return name != null && name.length() <= MAX_LENGTH && PATTERN.matcher(name).matches();
     }

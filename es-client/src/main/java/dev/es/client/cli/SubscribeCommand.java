@@ -5,6 +5,7 @@ import dev.es.client.EventStream;
 import dev.es.common.EsException;
 import dev.es.common.Event;
 import dev.es.common.Json;
+import dev.es.common.MergedStreamId;
 import dev.es.common.Protocol;
 import dev.es.common.SseFrames;
 import java.io.PrintWriter;
@@ -149,14 +150,7 @@ public final class SubscribeCommand implements Callable<Integer> {
 
     /** The event's channel: the one followed, or, on a merged stream, the one its id names (c=CHANNEL&…). */
     private String channelOf(String id) {
-        if (channels.size() == 1 && !channels.getFirst().endsWith("*")) {
-            return channels.getFirst();
-        }
-        if (id == null || !id.startsWith("c=")) {
-            return null;
-        }
-        int end = id.indexOf('&');
-        return id.substring(2, end < 0 ? id.length() : end);
+        return EsClient.followsOne(channels) ? channels.getFirst() : MergedStreamId.channel(id);
     }
 
     private String render(String id, String type, String data) {

@@ -1,5 +1,6 @@
 package dev.es.server.access;
 
+import dev.es.common.ChannelName;
 import java.util.List;
 
 /**
@@ -17,16 +18,10 @@ public record ChannelGrant(List<String> subscribe, List<String> publish) {
     }
 
     public boolean mayFollow(String channel) {
-        return subscribe.stream().anyMatch(pattern -> matches(pattern, channel));
+        return subscribe.stream().anyMatch(pattern -> ChannelName.matches(pattern, channel));
     }
 
     public boolean mayPublish(String channel) {
-        return publish.stream().anyMatch(pattern -> matches(pattern, channel));
-    }
-
-    private static boolean matches(String pattern, String channel) {
-        return pattern.endsWith("*")
-                ? channel.startsWith(pattern.substring(0, pattern.length() - 1))
-                : pattern.equals(channel);
+        return publish.stream().anyMatch(pattern -> ChannelName.matches(pattern, channel));
     }
 }

@@ -1,22 +1,21 @@
 package dev.es.server.http;
 
+import dev.es.common.MergedStreamId;
 import dev.es.server.hub.CloseReason;
 import dev.es.server.hub.Hub;
 import dev.es.server.hub.Subscription;
 import java.io.ByteArrayOutputStream;
-import java.net.URLDecoder;
-import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
- * Several channels on one stream. Every event's id is rewritten to say which channel it came from and where
- * the stream is in each channel: {@code c=CHANNEL&a=ID&b=ID…}, values URL-encoded. A plain EventSource keeps
- * it as its last event id and sends it back as Last-Event-ID, and {@link #resumeFrom} reads each channel's
- * position out of it: a reconnect resumes every channel with no gap and no duplicate. The event's own fields
- * (type, data, retry) are untouched, so {@code onmessage} sees every event as before.
+ * Several channels on one stream. Every event's id is rewritten to a {@link MergedStreamId}: which channel it
+ * came from and where the stream is in each channel. A plain EventSource keeps it as its last event id and
+ * sends it back as Last-Event-ID, from which the stream resumes every channel with no gap and no duplicate.
+ * The event's own fields (type, data, retry) are untouched, so {@code onmessage} sees every event as before.
  */
 final class MergedFeed implements Feed {
 
@@ -24,31 +23,20 @@ final class MergedFeed implements Feed {
     private static final byte[] ID = "id: ".getBytes(StandardCharsets.US_ASCII);
 
     private final List<Subscription> subscriptions;
-    /** Where the stream is in each channel, in the order the channels were asked for: on the writer's turn only. */
+    /**
+     * Where the stream is in each channel that has a position, as {@link MergedStreamId#position} encodes it (each
+     * encoded once, as it changes), in the order the channels were asked for: on the writer's turn only.
+     */
     private final Map<String, String> positions = new LinkedHashMap<>();
     private boolean ended;
 
     MergedFeed(List<Subscription> subscriptions) {
         this.subscriptions = subscriptions;
         for (Subscription subscription : subscriptions) {
-            positions.put(subscription.channel(), subscription.joinedAfter());
+            String channel = subscription.channel();
+            String joinedAfter = subscription.joinedAfter();
+            positions.put(channel, joinedAfter == null ? null : MergedStreamId.position(channel, joinedAfter));
         }
-    }
-
-    /** Each channel's position in a merged stream's id, or an empty map for any other id. */
-    static Map<String, String> resumeFrom(String lastEventId) {
-        Map<String, String> resume = new LinkedHashMap<>();
-        if (lastEventId == null || !lastEventId.startsWith("c=")) {
-            return resume;
-        }
-        for (String pair : lastEventId.split("&")) {
-            int equals = pair.indexOf('=');
-            if (equals > 0) {
-                resume.put(pair.substring(0, equals), URLDecoder.decode(pair.substring(equals + 1), StandardCharsets.UTF_8));
-            }
-        }
-        resume.remove("c");
-        return resume;
     }
 
     @Override
@@ -79,25 +67,17 @@ final class MergedFeed implements Feed {
             int end = frameEnd(batch, start);
             if (startsWith(batch, start, ID)) {
                 int lineEnd = indexOf(batch, (byte) '\n', start);
-                positions.put(channel, new String(batch, start + ID.length, lineEnd - start - ID.length, StandardCharsets.UTF_8));
+                String id = new String(batch, start + ID.length, lineEnd - start - ID.length, StandardCharsets.UTF_8);
+                positions.put(channel, MergedStreamId.position(channel, id));
                 out.writeBytes(ID);
-                out.writeBytes(compositeId(channel).getBytes(StandardCharsets.UTF_8));
+                String merged = MergedStreamId.of(channel, positions.values().stream().filter(Objects::nonNull)::iterator);
+                out.writeBytes(merged.getBytes(StandardCharsets.UTF_8));
                 out.write(batch, lineEnd, end - lineEnd);
             } else {
                 out.write(batch, start, end - start);
             }
             start = end;
         }
-    }
-
-    private String compositeId(String channel) {
-        StringBuilder id = new StringBuilder("c=").append(channel);
-        positions.forEach((name, position) -> {
-            if (position != null) {
-                id.append('&').append(name).append('=').append(URLEncoder.encode(position, StandardCharsets.UTF_8));
-            }
-        });
-        return id.toString();
     }
 
     /** Where the frame starting at {@code start} ends, its blank line included. */
@@ -148,7 +128,8 @@ final class MergedFeed implements Feed {
 
     @Override
     public void abort() {
-        subscriptions.forEach(Subscription::abort);
+        // Every subscription was given the same action: cutting the one connection.
+        subscriptions.getFirst().abort();
     }
 
     @Override

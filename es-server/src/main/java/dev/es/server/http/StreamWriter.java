@@ -24,7 +24,12 @@ final class StreamWriter extends IteratingCallback {
     private final Callback done;
     private final Executor executor;
     private final BiConsumer<StreamWriter, Throwable> ended;
-    private final Runnable turn = this::iterate;
+    private final Runnable turn = this::turn;
+    /**
+     * Whether a turn is queued on the executor and has not started: further wakes need none of their own (a
+     * merged stream's channels each wake it, all for one publish to every channel).
+     */
+    private final AtomicBoolean turnQueued = new AtomicBoolean();
     /** Written first, with the headers: how long the client waits before reconnecting. */
     private byte[] hello;
     /** Set by {@link #attach}, before the writer is started or seen by anything else. */
@@ -61,7 +66,15 @@ final class StreamWriter extends IteratingCallback {
 
     /** Schedules a turn: the subscription has frames again, or has closed. Never writes on the caller's thread. */
     void wake() {
-        executor.execute(turn);
+        if (turnQueued.compareAndSet(false, true)) {
+            executor.execute(turn);
+        }
+    }
+
+    private void turn() {
+        // Cleared before the turn polls: a wake from here on queues another turn rather than be missed.
+        turnQueued.set(false);
+        iterate();
     }
 
     /**
