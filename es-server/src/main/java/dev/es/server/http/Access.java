@@ -72,7 +72,11 @@ final class Access {
         }
     }
 
-    /** The channels the shown token lets its holder follow, or null when it shows no valid token and one is needed. */
+    /**
+     * The channels the shown token lets its holder follow.
+     *
+     * @throws ApiError 403 when it shows no valid token and one is needed
+     */
     Predicate<String> following(String shown) {
         if (subscribeToken == null && channelTokens == null) {
             return EVERY_CHANNEL;
@@ -81,7 +85,11 @@ final class Access {
             return EVERY_CHANNEL;
         }
         ChannelGrant grant = grant(shown);
-        return grant == null ? null : grant::mayFollow;
+        if (grant == null) {
+            throw new ApiError(403, "following a channel here needs a token: an Authorization: Bearer or "
+                    + Protocol.AUTH_TOKEN + " header, the es_token cookie, or ?token=");
+        }
+        return grant::mayFollow;
     }
 
     private ChannelGrant grant(String shown) {

@@ -77,9 +77,8 @@ final class ConnectionLimits extends Handler.Abstract implements Connection.List
     }
 
     private static boolean refuse(Response response, Callback callback, int status, String message) {
-        response.getHeaders().put("Retry-After", HttpApi.RETRY_AFTER_SECONDS);
         response.getHeaders().put(HttpHeader.CONNECTION, "close");
-        return StreamHandler.refuse(response, callback, status, message);
+        return JsonErrors.answer(response, callback, new ApiError(status, message, true));
     }
 
     private static InetAddress address(SocketAddress socket) {

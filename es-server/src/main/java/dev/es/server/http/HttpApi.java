@@ -8,7 +8,6 @@ import dev.es.server.ServerLog;
 import dev.es.server.ServerMetrics;
 import dev.es.server.ServerSettings;
 import dev.es.server.hub.Hub;
-import dev.es.server.hub.LimitReachedException;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import java.io.IOException;
@@ -28,8 +27,6 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
 public final class HttpApi {
 
     private static final String CHANNEL_PATH = "/{channel}";
-    /** What a 503 asks a client to wait: a stop or a lost Redis connection is over in seconds, or never. */
-    static final String RETRY_AFTER_SECONDS = "1";
     /**
      * Connections the kernel may hold before they are accepted. Java's default of 50 makes a burst of
      * subscribers (a reconnect storm, a benchmark) wait out SYN retransmits of a second or more.
@@ -108,22 +105,17 @@ public final class HttpApi {
                         .result(ready ? "{\"status\":\"ready\"}" : "{\"status\":\"not ready\"}");
             });
 
-            cfg.routes.exception(ApiError.class, (e, ctx) -> error(ctx, e.status(), e.getMessage()));
-            cfg.routes.exception(LimitReachedException.class, (e, ctx) -> {
-                ctx.header("Retry-After", RETRY_AFTER_SECONDS);
-                error(ctx, e.serverWide() ? 503 : 429, e.getMessage());
-            });
-            // Anything else is a fault of ours: one line in the log, a JSON 500 to the client, no stack trace.
             cfg.routes.exception(Exception.class, (e, ctx) -> {
-                log.warn("error", ctx.method() + " " + ctx.path() + " failed: " + e);
-                error(ctx, 500, "the hub failed to answer; its log says why");
-            });
-            cfg.routes.exception(IllegalArgumentException.class, (e, ctx) -> error(ctx, 400, e.getMessage()));
-            // The hub refuses joins and publishes once it is stopping, and the broker while Redis is away: come
-            // back (to another server) later.
-            cfg.routes.exception(IllegalStateException.class, (e, ctx) -> {
-                ctx.header("Retry-After", RETRY_AFTER_SECONDS);
-                error(ctx, 503, e.getMessage());
+                ApiError refusal = e instanceof RuntimeException runtime ? ApiError.of(runtime) : null;
+                if (refusal == null) {
+                    // A fault of ours: one line in the log, a JSON 500 to the client, no stack trace.
+                    log.warn("error", ctx.method() + " " + ctx.path() + " failed: " + e);
+                    refusal = new ApiError(500, "the hub failed to answer; its log says why");
+                }
+                if (refusal.retryLater()) {
+                    ctx.header("Retry-After", ApiError.RETRY_AFTER_SECONDS);
+                }
+                error(ctx, refusal.status(), refusal.getMessage());
             });
             cfg.routes.error(404, ctx -> replaceError(ctx, "not found: a channel is one path segment; " + ChannelName.RULE));
             cfg.routes.error(405, ctx -> {

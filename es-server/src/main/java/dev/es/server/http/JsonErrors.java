@@ -1,5 +1,11 @@
 package dev.es.server.http;
 
+import dev.es.common.ErrorBody;
+import dev.es.common.Json;
+import dev.es.common.Protocol;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.handler.ErrorHandler;
@@ -20,6 +26,18 @@ final class JsonErrors extends ErrorHandler {
     @Override
     protected void generateResponse(Request request, Response response, int code, String message, Throwable cause,
             Callback callback) {
-        StreamHandler.refuse(response, callback, code, message);
+        answer(response, callback, new ApiError(code, message));
+    }
+
+    /** Answers a request here and now with a JSON error, for the handlers that come before Javalin's routes. */
+    static boolean answer(Response response, Callback callback, ApiError error) {
+        response.setStatus(error.status());
+        if (error.retryLater()) {
+            response.getHeaders().put(HttpHeader.RETRY_AFTER, ApiError.RETRY_AFTER_SECONDS);
+        }
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, Protocol.JSON);
+        byte[] body = Json.write(new ErrorBody(error.getMessage())).getBytes(StandardCharsets.UTF_8);
+        response.write(true, ByteBuffer.wrap(body), callback);
+        return true;
     }
 }

@@ -1,18 +1,14 @@
 package dev.es.server.http;
 
 import dev.es.common.ChannelName;
-import dev.es.common.ErrorBody;
-import dev.es.common.Json;
+import dev.es.common.MergedStreamId;
 import dev.es.common.Protocol;
 import dev.es.common.SseFrames;
 import dev.es.server.ServerMetrics;
 import dev.es.server.hub.CloseReason;
 import dev.es.server.hub.Hub;
-import dev.es.server.hub.LimitReachedException;
 import dev.es.server.hub.Subscription;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -92,44 +88,28 @@ final class StreamHandler extends Handler.Abstract {
             return false;
         }
         cors.headers().forEach(response.getHeaders()::put);
-        Predicate<String> mayFollow;
-        try {
-            mayFollow = access.following(subscriberToken(request));
-        } catch (ApiError twoTokens) {
-            return refuse(response, callback, twoTokens.status(), twoTokens.getMessage());
-        }
-        if (mayFollow == null) {
-            return refuse(response, callback, 403, "following a channel here needs a token: an "
-                    + "Authorization: Bearer or Auth-Token header, the es_token cookie, or ?token=");
-        }
-        if (!merged && !mayFollow.test(channel)) {
-            return refuse(response, callback, 403, "this token does not let you follow '" + channel + "'");
-        }
-        String lastEventId = request.getHeaders().get(Protocol.LAST_EVENT_ID);
-        if (lastEventId == null || lastEventId.isBlank()) {
-            lastEventId = Request.extractQueryParameters(request).getValue(Protocol.LAST_EVENT_ID_PARAM);
-        }
         StreamWriter writer = new StreamWriter(response, callback, this::takeTurn, HELLO, this::ended);
         Feed feed;
         try {
+            Predicate<String> mayFollow = access.following(subscriberToken(request));
+            if (!merged && !mayFollow.test(channel)) {
+                throw new ApiError(403, "this token does not let you follow '" + channel + "'");
+            }
+            String lastEventId = request.getHeaders().get(Protocol.LAST_EVENT_ID);
+            if (lastEventId == null || lastEventId.isBlank()) {
+                lastEventId = Request.extractQueryParameters(request).getValue(Protocol.LAST_EVENT_ID_PARAM);
+            }
             feed = merged
                     ? subscribeAll(Objects.requireNonNullElse(
                             Request.extractQueryParameters(request).getValues("channel"), List.of()), mayFollow,
                             lastEventId, writer)
                     : Feed.of(hub.subscribe(channel, lastEventId, writer::wake));
-        } catch (ApiError refused) {
-            return refuse(response, callback, refused.status(), refused.getMessage());
-        } catch (IllegalArgumentException badChannels) {
-            return refuse(response, callback, 400, badChannels.getMessage());
-        } catch (NoSuchElementException noChannel) {
-            return refuse(response, callback, 404, noChannel.getMessage());
-        } catch (LimitReachedException full) {
-            response.getHeaders().put("Retry-After", HttpApi.RETRY_AFTER_SECONDS);
-            return refuse(response, callback, full.serverWide() ? 503 : 429, full.getMessage());
-        } catch (IllegalStateException stopping) {
-            // The hub refuses joins once it is stopping, the broker while Redis is away: come back later.
-            response.getHeaders().put("Retry-After", HttpApi.RETRY_AFTER_SECONDS);
-            return refuse(response, callback, 503, stopping.getMessage());
+        } catch (RuntimeException e) {
+            ApiError refusal = ApiError.of(e);
+            if (refusal == null) {
+                throw e;
+            }
+            return JsonErrors.answer(response, callback, refusal);
         }
         try {
             writer.attach(feed);
@@ -192,14 +172,14 @@ final class StreamHandler extends Handler.Abstract {
      */
     private Feed subscribeAll(List<String> asked, Predicate<String> mayFollow, String lastEventId, StreamWriter writer) {
         Set<String> channels = new LinkedHashSet<>();
-        List<String> existing = asked.stream().anyMatch(name -> name.endsWith("*")) ? hub.channels() : List.of();
+        List<String> existing = asked.stream().anyMatch(ChannelName::isPattern) ? hub.channels() : List.of();
         for (String name : asked) {
-            String prefix = name.endsWith("*") ? name.substring(0, name.length() - 1) : null;
-            if (prefix != null) {
+            if (ChannelName.isPattern(name)) {
+                String prefix = ChannelName.prefixOf(name);
                 if (!prefix.isEmpty() && !ChannelName.isValid(prefix)) {
                     throw new IllegalArgumentException("'" + name + "' is not a channel prefix: " + ChannelName.RULE);
                 }
-                existing.stream().filter(existingName -> existingName.startsWith(prefix) && mayFollow.test(existingName))
+                existing.stream().filter(channel -> ChannelName.matches(name, channel) && mayFollow.test(channel))
                         .forEach(channels::add);
             } else if (!ChannelName.isValid(name) || name.equals(ChannelName.ALL)) {
                 throw new IllegalArgumentException("'" + name + "' is not a channel one can follow: " + ChannelName.RULE);
@@ -217,7 +197,7 @@ final class StreamHandler extends Handler.Abstract {
         if (channels.size() > MAX_MERGED) {
             throw new IllegalArgumentException(channels.size() + " channels: one stream follows at most " + MAX_MERGED);
         }
-        Map<String, String> resume = MergedFeed.resumeFrom(lastEventId);
+        Map<String, String> resume = MergedStreamId.positions(lastEventId);
         List<Subscription> subscriptions = new ArrayList<>();
         try {
             for (String channel : channels) {
@@ -333,12 +313,4 @@ final class StreamHandler extends Handler.Abstract {
         }
     }
 
-    /** Answers a request here and now with a JSON error, for the handlers that come before Javalin's. */
-    static boolean refuse(Response response, Callback callback, int status, String message) {
-        response.setStatus(status);
-        response.getHeaders().put(HttpHeader.CONTENT_TYPE, Protocol.JSON);
-        byte[] body = Json.write(new ErrorBody(message)).getBytes(StandardCharsets.UTF_8);
-        response.write(true, ByteBuffer.wrap(body), callback);
-        return true;
-    }
 }
