@@ -94,9 +94,13 @@ public final class PemFiles {
         }
     }
 
-    /** The public key in a PEM file ({@code openssl pkey -pubout} writes one): RSA, EC or Ed25519. */
-    public static PublicKey publicKey(Path file) {
-        byte[] der = block(read(file), PUBLIC_KEY_BEGIN, PUBLIC_KEY_END, file);
+    /**
+     * The public key in a PEM file's text ({@code openssl pkey -pubout} writes one): RSA, EC or Ed25519.
+     *
+     * @param file where the text was read from, for the messages
+     */
+    public static PublicKey publicKey(String text, Path file) {
+        byte[] der = block(text, PUBLIC_KEY_BEGIN, PUBLIC_KEY_END, file);
         for (String algorithm : List.of("RSA", "EC", "Ed25519")) {
             try {
                 return KeyFactory.getInstance(algorithm).generatePublic(new X509EncodedKeySpec(der));

@@ -68,7 +68,7 @@ public final class JwtKey {
                     + "KEY-----, e.g. openssl pkey -pubout) nor an HMAC secret: it looks like other key material");
         }
         // PemFiles names the file in its messages.
-        PublicKey publicKey = text.contains(PemFiles.PUBLIC_KEY_BEGIN) ? PemFiles.publicKey(file) : null;
+        PublicKey publicKey = text.contains(PemFiles.PUBLIC_KEY_BEGIN) ? PemFiles.publicKey(text, file) : null;
         try {
             return publicKey != null ? publicKey(publicKey) : secret(text.stripTrailing().getBytes(StandardCharsets.UTF_8));
         } catch (IllegalArgumentException e) {

@@ -9,13 +9,14 @@ import dev.es.common.PublishBody;
 import dev.es.server.ServerMetrics;
 import dev.es.server.hub.Hub;
 import io.javalin.http.Context;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import org.eclipse.jetty.ee10.servlet.ServletContextRequest;
 import org.eclipse.jetty.http.HttpHeader;
 
 /**
@@ -25,7 +26,7 @@ import org.eclipse.jetty.http.HttpHeader;
 final class ChannelRoutes {
 
     static final String ALLOWED_METHODS = "GET, POST, DELETE, HEAD, OPTIONS";
-    /** What one read of a body takes at most: a publish is small, most arrive in one. */
+    /** What a body of unknown length (chunked) is read into first; the array doubles as it fills. */
     private static final int BODY_CHUNK = 16 * 1024;
 
     private final Hub hub;
@@ -109,31 +110,40 @@ final class ChannelRoutes {
 
     /**
      * Reads at most the limit: a larger body is refused as soon as its declared length or its first byte past
-     * the limit shows it, and the connection is closed rather than drained. A body still arriving after the
-     * request deadline is refused too: {@link RequestDeadline} cuts an HTTP/1 connection that trickles, this
-     * an HTTP/2 stream as well.
+     * the limit shows it, and the connection is closed rather than drained. A request still arriving
+     * {@code --request-deadline} after its first byte is refused too: {@link RequestDeadline} cuts an HTTP/1
+     * connection that trickles, this an HTTP/2 stream as well.
      */
     private byte[] readBody(Context ctx) throws IOException {
-        if (ctx.req().getContentLengthLong() > maxEventBytes) {
+        long declared = ctx.req().getContentLengthLong();
+        if (declared > maxEventBytes) {
             throw tooLarge(ctx);
         }
-        long deadline = System.nanoTime() + bodyDeadline.toNanos();
-        ByteArrayOutputStream body = new ByteArrayOutputStream();
-        byte[] chunk = new byte[BODY_CHUNK];
+        long deadline = ServletContextRequest.getServletContextRequest(ctx.req()).getBeginNanoTime() + bodyDeadline.toNanos();
+        // One array of the declared length, when there is one (Jetty holds the body to it): nothing copied.
+        byte[] body = new byte[declared >= 0 ? (int) declared : BODY_CHUNK];
+        int length = 0;
         try (InputStream in = ctx.bodyInputStream()) {
-            for (int n = in.read(chunk); n != -1; n = in.read(chunk)) {
-                body.write(chunk, 0, n);
-                if (body.size() > maxEventBytes) {
+            while (length != declared) {
+                if (length == body.length) {
+                    body = Arrays.copyOf(body, (int) Math.min(2L * length, maxEventBytes + 1L));
+                }
+                int n = in.read(body, length, body.length - length);
+                if (n == -1) {
+                    break;
+                }
+                length += n;
+                if (length > maxEventBytes) {
                     throw tooLarge(ctx);
                 }
                 if (System.nanoTime() - deadline > 0) {
                     ctx.header("Connection", "close");
-                    throw new ApiError(408, "the body was still arriving after " + bodyDeadline.toMillis()
-                            + " ms (--request-deadline)");
+                    throw new ApiError(408, "the request was still arriving " + bodyDeadline.toMillis()
+                            + " ms after it began (--request-deadline)");
                 }
             }
         }
-        return body.toByteArray();
+        return length == body.length ? body : Arrays.copyOf(body, length);
     }
 
     private ApiError tooLarge(Context ctx) {
