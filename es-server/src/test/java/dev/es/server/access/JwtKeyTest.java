@@ -4,11 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.es.server.ServerSettings;
+import dev.es.server.testing.TestCertificates;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPairGenerator;
 import java.security.interfaces.RSAPublicKey;
-import java.util.Base64;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -28,10 +28,8 @@ class JwtKeyTest {
         assertEquals("the JWT key " + shortSecret + ": an HMAC secret of 9 bytes is too short to be safe: at least 32 "
                 + "(e.g. openssl rand -base64 48)", refusal(shortSecret));
 
-        Path ed25519 = Files.writeString(folder.resolve("ed25519.pem"), "-----BEGIN PUBLIC KEY-----\n"
-                + Base64.getEncoder().encodeToString(
-                        KeyPairGenerator.getInstance("Ed25519").generateKeyPair().getPublic().getEncoded())
-                + "\n-----END PUBLIC KEY-----\n");
+        Path ed25519 = TestCertificates.writePublicKey(folder.resolve("ed25519.pem"),
+                KeyPairGenerator.getInstance("Ed25519").generateKeyPair().getPublic());
         assertEquals("the JWT key " + ed25519 + ": a EdDSA key cannot check channel tokens: use an RSA or EC key, "
                 + "or an HMAC secret", refusal(ed25519));
 
@@ -49,9 +47,7 @@ class JwtKeyTest {
 
         KeyPairGenerator weak = KeyPairGenerator.getInstance("RSA");
         weak.initialize(1024);
-        Path weakFile = Files.writeString(folder.resolve("weak.pem"), "-----BEGIN PUBLIC KEY-----\n"
-                + Base64.getEncoder().encodeToString(weak.generateKeyPair().getPublic().getEncoded())
-                + "\n-----END PUBLIC KEY-----\n");
+        Path weakFile = TestCertificates.writePublicKey(folder.resolve("weak.pem"), weak.generateKeyPair().getPublic());
         assertEquals("the JWT key " + weakFile + ": an RSA key of 1024 bits is too weak: at least 2048", refusal(weakFile));
 
         Path garbled = Files.writeString(folder.resolve("garbled.pem"), "-----BEGIN PUBLIC KEY-----\n%%%\n-----END PUBLIC KEY-----\n");

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.es.server.EsServer;
 import dev.es.server.ServerSettings;
 import dev.es.server.testing.ApiClient;
+import dev.es.server.testing.Eventually;
 import dev.es.server.testing.RedisServer;
 import dev.es.server.testing.SseRecorder;
 import dev.es.server.testing.TcpLink;
@@ -205,18 +206,9 @@ class RedisFaultsTest {
         return api;
     }
 
-    private interface Call {
-        HttpResponse<String> send() throws Exception;
-    }
-
     /** Repeats a call until it answers the status, for at most 10 s (a reconnect takes up to 2 s of backoff). */
-    private static HttpResponse<String> awaitStatus(Call call, int status) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        HttpResponse<String> last = call.send();
-        while (last.statusCode() != status && System.nanoTime() < deadline) {
-            Thread.sleep(50);
-            last = call.send();
-        }
+    private static HttpResponse<String> awaitStatus(Eventually.Look<HttpResponse<String>> call, int status) throws Exception {
+        HttpResponse<String> last = Eventually.poll(call, answer -> answer.statusCode() == status, Duration.ofSeconds(10));
         assertEquals(status, last.statusCode(), last.body());
         return last;
     }

@@ -15,6 +15,7 @@ import com.nimbusds.jwt.SignedJWT;
 import dev.es.server.access.JwtKey;
 import dev.es.server.testing.ApiClient;
 import dev.es.server.testing.RunningHub;
+import dev.es.server.testing.TestCertificates;
 import dev.es.server.testing.SseRecorder;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -26,7 +27,6 @@ import java.security.KeyPairGenerator;
 import java.security.interfaces.ECPrivateKey;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.Date;
 import java.util.List;
 import java.util.Map;
@@ -134,7 +134,7 @@ class ChannelTokenTest {
     void publicKeysInPemFilesCheckRsaAndEcTokensAndRefuseAnHmacTokenMadeWithThePublicKey(@TempDir Path folder)
             throws Exception {
         KeyPair rsa = keyPair("RSA");
-        Path rsaFile = pem(folder.resolve("rsa.pem"), rsa);
+        Path rsaFile = TestCertificates.writePublicKey(folder.resolve("rsa.pem"), rsa.getPublic());
         hub.restart(s -> s.token(HUB_TOKEN).jwtKey(JwtKey.read(rsaFile)));
         String rs256 = signed(new RSASSASigner(rsa.getPrivate()), JWSAlgorithm.RS256, claims(NEWS_READER_CHAT_WRITER));
         // The classic confusion: the public key's own bytes, which anyone has, used as an HMAC secret.
@@ -146,7 +146,7 @@ class ChannelTokenTest {
         }
 
         KeyPair ec = keyPair("EC");
-        Path ecFile = pem(folder.resolve("ec.pem"), ec);
+        Path ecFile = TestCertificates.writePublicKey(folder.resolve("ec.pem"), ec.getPublic());
         hub.restart(s -> s.token(HUB_TOKEN).jwtKey(JwtKey.read(ecFile)));
         String es256 = signed(new ECDSASigner((ECPrivateKey) ec.getPrivate()), JWSAlgorithm.ES256,
                 claims(NEWS_READER_CHAT_WRITER));
@@ -181,12 +181,5 @@ class ChannelTokenTest {
         KeyPairGenerator generator = KeyPairGenerator.getInstance(algorithm);
         generator.initialize(algorithm.equals("RSA") ? 2048 : 256);
         return generator.generateKeyPair();
-    }
-
-    /** The public key as {@code openssl pkey -pubout} writes it. */
-    private static Path pem(Path file, KeyPair pair) throws Exception {
-        String body = Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
-                .encodeToString(pair.getPublic().getEncoded());
-        return Files.writeString(file, "-----BEGIN PUBLIC KEY-----\n" + body + "\n-----END PUBLIC KEY-----\n");
     }
 }

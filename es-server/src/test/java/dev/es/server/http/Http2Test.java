@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.es.common.PemFiles;
 import dev.es.server.EsServer;
 import dev.es.server.ServerSettings;
+import dev.es.server.testing.Eventually;
 import dev.es.server.testing.Programs;
 import dev.es.server.testing.SseRecorder;
 import dev.es.server.testing.TestCertificates;
@@ -91,13 +92,9 @@ class Http2Test {
                 server.publish("big", dev.es.common.Event.of(data));
             }
             assertEquals(0, server.consumerCount("big"), "dropped as too slow");
-            String metrics = "";
-            long ended = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-            while (!metrics.contains("es_subscribers_disconnected_total{reason=\"slow\"} 1.0") && System.nanoTime() < ended) {
-                Thread.sleep(50);
-                metrics = client.send(HttpRequest.newBuilder(server.url().resolve("/_es/v1/metrics")).build(),
-                        HttpResponse.BodyHandlers.ofString()).body();
-            }
+            String metrics = Eventually.poll(() -> client.send(HttpRequest.newBuilder(server.url().resolve("/_es/v1/metrics"))
+                    .build(), HttpResponse.BodyHandlers.ofString()).body(),
+                    scraped -> scraped.contains("es_subscribers_disconnected_total{reason=\"slow\"} 1.0"), Duration.ofSeconds(5));
             assertTrue(metrics.contains("es_subscribers_disconnected_total{reason=\"slow\"} 1.0"),
                     "its stream ended within 5 s, not at the write timeout");
             stalled.body().close();
@@ -145,11 +142,8 @@ class Http2Test {
                 streams.get(i).assertData("to c" + i);
             }
             streams.getFirst().close();
-            long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-            while (server.consumerCount("c0") != 0 && System.nanoTime() < deadline) {
-                Thread.sleep(20);
-            }
-            assertEquals(0, server.consumerCount("c0"), "a stream its client closed leaves the count");
+            assertEquals(0, Eventually.poll(() -> server.consumerCount("c0"), count -> count == 0, Duration.ofSeconds(5)),
+                    "a stream its client closed leaves the count");
             assertEquals(CHANNELS - 1, server.consumerCountAll(), "the other streams on the connection go on");
         } finally {
             for (SseRecorder stream : streams) {

@@ -4,12 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.es.common.Event;
+import dev.es.server.testing.Eventually;
 import dev.es.server.testing.RunningHub;
 import dev.es.server.testing.SseRecorder;
 import java.io.InputStream;
 import java.net.Socket;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -73,12 +75,7 @@ class LimitsTest {
             assertTrue(refused.contains("Retry-After: 1"), refused);
         }
         // The server counts them closed as it sees them go, a moment later.
-        long deadline = System.nanoTime() + 5_000_000_000L;
-        int status = hub.api().head("all").statusCode();
-        while (status != 200 && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-            status = hub.api().head("all").statusCode();
-        }
+        int status = Eventually.poll(() -> hub.api().head("all").statusCode(), code -> code == 200, Duration.ofSeconds(5));
         assertEquals(200, status, "served again once they closed");
     }
 

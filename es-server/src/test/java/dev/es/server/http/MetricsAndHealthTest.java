@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.es.server.testing.ApiClient;
+import dev.es.server.testing.Eventually;
 import dev.es.server.testing.RunningHub;
 import dev.es.server.testing.SseRecorder;
 import java.net.http.HttpResponse;
@@ -70,12 +71,7 @@ class MetricsAndHealthTest {
     }
 
     private void awaitMetric(String line) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-        String metrics = scrape();
-        while (!metrics.contains(line) && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-            metrics = scrape();
-        }
+        String metrics = Eventually.poll(this::scrape, scraped -> scraped.contains(line), Duration.ofSeconds(5));
         assertTrue(metrics.contains(line), line + " in:\n" + metrics);
     }
 }

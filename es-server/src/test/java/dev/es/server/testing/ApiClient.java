@@ -56,18 +56,13 @@ public final class ApiClient implements AutoCloseable {
     }
 
     /** Polls HEAD until the channel reports the count, for at most five seconds. */
-    public void awaitConsumers(String channel, int expected) throws IOException, InterruptedException {
+    public void awaitConsumers(String channel, int expected) throws Exception {
         awaitConsumers(channel, expected, Duration.ofSeconds(5));
     }
 
     /** Polls HEAD until the channel reports the count, for at most the given time. */
-    public void awaitConsumers(String channel, int expected, Duration within) throws IOException, InterruptedException {
-        long deadline = System.nanoTime() + within.toNanos();
-        int seen = consumers(channel);
-        while (seen != expected && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-            seen = consumers(channel);
-        }
+    public void awaitConsumers(String channel, int expected, Duration within) throws Exception {
+        int seen = Eventually.poll(() -> consumers(channel), count -> count == expected, within);
         if (seen != expected) {
             throw new AssertionError("channel " + channel + " has " + seen + " consumers, expected " + expected);
         }

@@ -59,7 +59,14 @@ public final class TcpLink implements AutoCloseable {
             try {
                 Socket client = listener.accept();
                 Socket server = new Socket();
-                server.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), target), 5000);
+                try {
+                    server.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), target), 5000);
+                } catch (IOException refused) {
+                    // The target is down: the client sees its connection end, as it would without the link.
+                    closeQuietly(client);
+                    closeQuietly(server);
+                    continue;
+                }
                 // Checked and registered under the lock cut() takes, so no connection slips past a cut.
                 synchronized (this) {
                     if (cut) {
@@ -72,8 +79,8 @@ public final class TcpLink implements AutoCloseable {
                 }
                 Thread.ofVirtual().start(() -> pump(client, server));
                 Thread.ofVirtual().start(() -> pump(server, client));
-            } catch (IOException closedOrRefused) {
-                // The listener closed, or the target refused: the client sees its connection end.
+            } catch (IOException closed) {
+                // The listener closed: the loop ends.
             }
         }
     }

@@ -1,9 +1,12 @@
 package dev.es.server.testing;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.PublicKey;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 
 /**
@@ -22,6 +25,12 @@ public record TestCertificates(Path ca, Path certificate, Path key) {
         openssl("x509", "-req", "-days", "1", "-in", dir + "/server.csr", "-CA", dir + "/ca.crt",
                 "-CAkey", dir + "/ca.key", "-CAcreateserial", "-extfile", dir + "/ext.cnf", "-out", dir + "/server.crt");
         return new TestCertificates(folder.resolve("ca.crt"), folder.resolve("server.crt"), folder.resolve("server.key"));
+    }
+
+    /** Writes a public key as {@code openssl pkey -pubout} does (a PEM PUBLIC KEY block), and names the file. */
+    public static Path writePublicKey(Path file, PublicKey key) throws IOException {
+        String body = Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(key.getEncoded());
+        return Files.writeString(file, "-----BEGIN PUBLIC KEY-----\n" + body + "\n-----END PUBLIC KEY-----\n");
     }
 
     private static void openssl(String... args) throws IOException, InterruptedException {
