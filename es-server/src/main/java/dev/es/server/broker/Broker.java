@@ -5,6 +5,7 @@ import dev.es.common.Event;
 import dev.es.server.ServerLog;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The seam between this server's hub and every other server sharing its channels: publishes and closes go
@@ -30,6 +31,9 @@ public interface Broker extends AutoCloseable {
 
         /** This server's channels, sorted by name. */
         List<ChannelStatus> localStatuses();
+
+        /** This server's subscribers per channel, for the channels that have any: cheap enough to ask often. */
+        Map<String, Integer> localSubscriberCounts();
     }
 
     /** Starts handing what any server accepts to the sink. */

@@ -1,12 +1,12 @@
 package dev.es.server.broker;
 
-import dev.es.common.ChannelStatus;
 import io.lettuce.core.RedisException;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.sync.RedisCommands;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -29,8 +29,8 @@ final class RedisPresence {
     private final String server;
     private final ScheduledExecutorService timer =
             Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("es-redis-presence").daemon().factory());
-    /** What was last written, as the script's arguments, or null when the last write failed. */
-    private List<String> written;
+    /** The counts last written, or null when the last write failed. */
+    private Map<String, Integer> written;
     private long writtenAtNanos;
 
     RedisPresence(RedisCommands<String, String> redis, Broker.Sink sink, String server) {
@@ -61,21 +61,18 @@ final class RedisPresence {
     }
 
     private void check() {
-        List<String> args = new ArrayList<>();
-        args.add(server);
-        args.add(Long.toString(KEEP.toMillis()));
-        for (ChannelStatus channel : sink.localStatuses()) {
-            if (channel.consumers() > 0) {
-                args.add(channel.name());
-                args.add(Integer.toString(channel.consumers()));
-            }
-        }
-        if (args.equals(written) && System.nanoTime() - writtenAtNanos < BEAT.toNanos()) {
+        Map<String, Integer> counts = sink.localSubscriberCounts();
+        if (counts.equals(written) && System.nanoTime() - writtenAtNanos < BEAT.toNanos()) {
             return;
         }
+        List<String> args = new ArrayList<>(List.of(server, Long.toString(KEEP.toMillis())));
+        counts.forEach((channel, subscribers) -> {
+            args.add(channel);
+            args.add(Integer.toString(subscribers));
+        });
         try {
             PRESENCE.run(redis, ScriptOutputType.INTEGER, new String[0], args.toArray(String[]::new));
-            written = args;
+            written = counts;
             writtenAtNanos = System.nanoTime();
         } catch (RuntimeException unreachable) {
             // Any failure: one escaping would end the schedule, and this server's counts with it.

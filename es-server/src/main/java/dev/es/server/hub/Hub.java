@@ -10,7 +10,9 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
@@ -185,6 +187,18 @@ public final class Hub implements Broker.Sink {
                 .map(Channel::status)
                 .sorted(Comparator.comparing(ChannelStatus::name))
                 .toList();
+    }
+
+    @Override
+    public Map<String, Integer> localSubscriberCounts() {
+        Map<String, Integer> counts = new HashMap<>();
+        channels.forEach((name, channel) -> {
+            int subscribers = channel.subscriberCount();
+            if (subscribers > 0) {
+                counts.put(name, subscribers);
+            }
+        });
+        return counts;
     }
 
     /** Closes a channel ({@code all}: every channel): its subscribers are disconnected, its history dropped. */

@@ -2,11 +2,10 @@
 -- server to disconnect its subscribers. ARGV[1] the channel.
 local names = {ARGV[1]}
 if ARGV[1] == 'all' then
-  names = redis.call('SMEMBERS', 'es:channels')
+  names = redis.call('HKEYS', 'es:lives')
 end
 for _, name in ipairs(names) do
   redis.call('DEL', 'es:channel:' .. name)
-  redis.call('SREM', 'es:channels', name)
   redis.call('HDEL', 'es:published', name)
   redis.call('HDEL', 'es:last', name)
   redis.call('HDEL', 'es:lives', name)

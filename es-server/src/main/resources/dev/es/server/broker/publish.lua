@@ -7,7 +7,7 @@
 -- at least a numeric id the publisher chose (so the ids the hub gives keep increasing past it).
 -- Each life of a stream (from its first event to its deletion, or to Redis losing it) has a name of its own,
 -- the clock when it began, in es:lives: a server that sees another life than the one it knows reads the
--- stream from its start, as positions may have started over.
+-- stream from its start, as positions may have started over. Its keys are also the channels that exist.
 -- Returns the event's id.
 local newest = redis.call('XREVRANGE', KEYS[1], '+', '-', 'COUNT', 1)
 local previous = 0
@@ -46,7 +46,6 @@ if ARGV[5] ~= '' then
   announcement.r = ARGV[5]
 end
 redis.call('XADD', KEYS[1], 'MAXLEN', ARGV[6], positionText .. '-0', unpack(fields))
-redis.call('SADD', 'es:channels', ARGV[1])
 redis.call('HINCRBY', 'es:published', ARGV[1], 1)
 redis.call('HSET', 'es:last', ARGV[1], string.format('%.0f', tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)))
 redis.call('PUBLISH', 'es:events', cjson.encode(announcement))

@@ -16,11 +16,11 @@ local function count(name, n)
 end
 local one = ARGV[2]
 if one ~= '' then
-  if redis.call('SISMEMBER', 'es:channels', one) == 1 then
+  if redis.call('HEXISTS', 'es:lives', one) == 1 then
     count(one, 0)
   end
 else
-  for _, name in ipairs(redis.call('SMEMBERS', 'es:channels')) do
+  for _, name in ipairs(redis.call('HKEYS', 'es:lives')) do
     count(name, 0)
   end
 end
