@@ -4,8 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.es.common.Event;
+import dev.es.server.testing.FreePort;
 import dev.es.server.testing.RunningHub;
 import dev.es.server.testing.SseRecorder;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -130,9 +132,27 @@ class ClientCommandsTest {
     }
 
     @Test
+    void aNameThatIsNotAChannelIsAUsageErrorBeforeAnyRequest() throws Exception {
+        String down = "http://127.0.0.1:" + FreePort.pick();
+        String rule = "channel names use a-z, 0-9, '-' and '_', at most 200 of them";
+        for (List<String> args : List.of(List.of("publish", "Bad Name", "x"), List.of("close", "UP"),
+                List.of("subscribe", "a/b"), List.of("subscribe", "ok", "News*"))) {
+            List<String> argv = new ArrayList<>(args);
+            argv.addAll(List.of("--url", down));
+            CliRun refused = es(argv.toArray(String[]::new));
+            String name = args.getLast().equals("x") ? args.get(1) : args.getLast();
+            assertEquals(2, refused.exitCode(), refused.err());
+            assertTrue(refused.err().startsWith("es: '" + name + "' is not a channel: " + rule + "\n"), refused.err());
+        }
+        CliRun all = es("subscribe", "all", "--url", down);
+        assertEquals(2, all.exitCode());
+        assertTrue(all.err().startsWith("es: channel 'all' is reserved for publishing to every channel\n"), all.err());
+    }
+
+    @Test
     void theHubsRefusalIsShownAsItsMessage() {
-        assertEquals(new CliRun(1, "", "es: the hub answered 404: no channel 'Bad': channel names use a-z, 0-9, '-' and '_', at most 200 of them\n"),
-                es("publish", "--url", url(), "--token", TOKEN, "Bad", "x"));
+        assertEquals(new CliRun(1, "", "es: the hub answered 404: no channel matches nomatch-*\n"),
+                es("subscribe", "--url", url(), "--token", TOKEN, "nomatch-*"));
         CliRun injected = es("publish", "--url", url(), "--token", TOKEN, "--event", "a\nb", "ch", "x");
         assertEquals(2, injected.exitCode());
         assertTrue(injected.err().startsWith("es: event must not contain CR, LF or NUL\n"), injected.err());

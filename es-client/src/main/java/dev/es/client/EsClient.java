@@ -68,7 +68,7 @@ public final class EsClient {
      */
     public String publish(String channel, Event event) {
         byte[] body = PublishBody.write(event).getBytes(StandardCharsets.UTF_8);
-        return JsonStreaming.topLevelString(send("POST", "/" + channel, body).ok().body(), "id");
+        return JsonStreaming.topLevelString(send("POST", channelPath(channel), body).ok().body(), "id");
     }
 
     /**
@@ -76,11 +76,31 @@ public final class EsClient {
      * for prefixes ({@code news-*}).
      */
     public static String streamPath(List<String> channels) {
+        for (String channel : channels) {
+            if (channel.equals(ChannelName.ALL)) {
+                throw new EsException(EsException.USAGE, ChannelName.ALL_IS_RESERVED);
+            }
+            if (ChannelName.isPattern(channel) ? !ChannelName.isValidPattern(channel) : !ChannelName.isValid(channel)) {
+                throw notAChannel(channel);
+            }
+        }
         if (followsOne(channels)) {
             return "/" + channels.getFirst();
         }
         return Protocol.STREAM_PATH + "?" + String.join("&", channels.stream()
                 .map(channel -> "channel=" + URLEncoder.encode(channel, StandardCharsets.UTF_8)).toList());
+    }
+
+    /** A channel's path: refused here, before any request, when the name is not a channel's. */
+    private static String channelPath(String channel) {
+        if (!ChannelName.isValid(channel)) {
+            throw notAChannel(channel);
+        }
+        return "/" + channel;
+    }
+
+    private static EsException notAChannel(String name) {
+        return new EsException(EsException.USAGE, "'" + name + "' is not a channel: " + ChannelName.RULE);
     }
 
     /** Whether a list of channels to follow is one channel (not several, nor a prefix): its own stream. */
@@ -90,12 +110,12 @@ public final class EsClient {
 
     /** Closes a channel ({@code all}: every channel), disconnecting its subscribers. */
     public void close(String channel) {
-        send("DELETE", "/" + channel, null).ok();
+        send("DELETE", channelPath(channel), null).ok();
     }
 
     /** What the hub tells of one channel. */
     public ChannelInfo channel(String channel) {
-        Answer answer = send("HEAD", "/" + channel, null).ok();
+        Answer answer = send("HEAD", channelPath(channel), null).ok();
         return new ChannelInfo(channel, Boolean.parseBoolean(answer.header(Protocol.CHANNEL_EXISTS)), answer.consumers());
     }
 

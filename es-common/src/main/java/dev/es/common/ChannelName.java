@@ -38,6 +38,12 @@ public final class ChannelName {
         return pattern.substring(0, pattern.length() - 1);
     }
 
+    /** Whether a {@linkplain #isPattern pattern}'s prefix could start a channel's name ({@code *} alone: every channel). */
+    public static boolean isValidPattern(String pattern) {
+        String prefix = prefixOf(pattern);
+        return prefix.isEmpty() || isValid(prefix);
+    }
+
     /** Whether a channel is the one a name stands for, or one a {@linkplain #isPattern pattern} does. */
     public static boolean matches(String nameOrPattern, String channel) {
         return isPattern(nameOrPattern) ? channel.startsWith(prefixOf(nameOrPattern)) : nameOrPattern.equals(channel);

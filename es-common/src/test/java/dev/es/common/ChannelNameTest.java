@@ -16,5 +16,8 @@ class ChannelNameTest {
         assertTrue(ChannelName.matches("*", "weather"));
         assertTrue(ChannelName.matches("news", "news"));
         assertFalse(ChannelName.matches("news", "news-sport"));
+        assertTrue(ChannelName.isValidPattern("*"));
+        assertTrue(ChannelName.isValidPattern("news-*"));
+        assertFalse(ChannelName.isValidPattern("News*"));
     }
 }

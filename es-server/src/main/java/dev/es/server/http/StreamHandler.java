@@ -175,8 +175,7 @@ final class StreamHandler extends Handler.Abstract {
         List<String> existing = asked.stream().anyMatch(ChannelName::isPattern) ? hub.channels() : List.of();
         for (String name : asked) {
             if (ChannelName.isPattern(name)) {
-                String prefix = ChannelName.prefixOf(name);
-                if (!prefix.isEmpty() && !ChannelName.isValid(prefix)) {
+                if (!ChannelName.isValidPattern(name)) {
                     throw new IllegalArgumentException("'" + name + "' is not a channel prefix: " + ChannelName.RULE);
                 }
                 existing.stream().filter(channel -> ChannelName.matches(name, channel) && mayFollow.test(channel))
