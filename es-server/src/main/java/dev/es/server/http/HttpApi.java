@@ -67,8 +67,9 @@ public final class HttpApi {
             cfg.jetty.modifyServer(server -> {
                 server.setStopTimeout(0);
                 server.setErrorHandler(new JsonErrors());
-                // Limits, then streams; Javalin adds its servlet for everything else behind them.
-                server.setHandler(new Handler.Sequence(limits, streams));
+                // Limits, method tunnelling refused, then streams; Javalin adds its servlet for everything else
+                // behind them.
+                server.setHandler(new Handler.Sequence(limits, new NoMethodOverride(), streams));
                 if (settings.accessLog()) {
                     server.setRequestLog((request, response) -> log.access(request.getMethod(),
                             request.getHttpURI().getPath(), response.getStatus(), Response.getContentBytesWritten(response),

@@ -51,6 +51,16 @@ class HostileHeadersTest {
     }
 
     @Test
+    void aMethodOverrideIsRefusedNotTaken() throws Exception {
+        api.publish("kept", "{\"data\":\"x\"}");
+        String answer = RawHttp.exchange(server.url(), "POST /kept HTTP/1.1\r\nHost: x\r\nAuth-Token: " + TOKEN
+                + "\r\nX-HTTP-Method-Override: DELETE\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+        assertTrue(answer.startsWith("HTTP/1.1 400 "), answer);
+        assertTrue(answer.contains("send the method itself"), answer);
+        assertEquals("true", api.head("kept").headers().firstValue("X-Channel-Exists").orElseThrow(), "not closed");
+    }
+
+    @Test
     void twoAuthTokensAreRefusedEvenWhenOneIsRight() throws Exception {
         String answer = RawHttp.exchange(server.url(), "POST /bystander HTTP/1.1\r\nHost: x\r\nAuth-Token: wrong\r\nAuth-Token: " + TOKEN
                 + "\r\nContent-Type: application/json\r\nContent-Length: 12\r\nConnection: close\r\n\r\n{\"data\":\"x\"}");
