@@ -1,14 +1,13 @@
 package dev.es.server;
 
 import dev.es.common.EnvironmentSource;
+import dev.es.common.Hosts;
 import dev.es.common.EsException;
 import dev.es.common.Token;
 import dev.es.server.access.JwtKey;
 import dev.es.server.broker.BrokerUnavailableException;
 import dev.es.server.hub.HubLimits;
 import io.javalin.util.JavalinBindException;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -246,7 +245,7 @@ public final class ServeCommand implements Callable<Integer> {
 
     private ServerSettings settings() {
         String resolvedToken = token();
-        if (resolvedToken == null && !noAuth && !isLoopback(host)) {
+        if (resolvedToken == null && !noAuth && !Hosts.isLoopback(host)) {
             throw new EsException(EsException.FAILURE, "refusing to listen on " + host
                     + " with no token: anyone could publish; set --token (or ES_TOKEN) or pass --no-auth");
         }
@@ -306,12 +305,4 @@ public final class ServeCommand implements Callable<Integer> {
         return EnvironmentSource.of(spec.root().userObject());
     }
 
-
-    private static boolean isLoopback(String address) {
-        try {
-            return InetAddress.getByName(address).isLoopbackAddress();
-        } catch (UnknownHostException e) {
-            throw new EsException(EsException.USAGE, "unknown host '" + address + "'");
-        }
-    }
 }

@@ -5,11 +5,10 @@ import dev.es.client.bench.BenchResult;
 import dev.es.client.bench.BenchSettings;
 import dev.es.client.bench.LoadRun;
 import dev.es.common.EsException;
+import dev.es.common.Hosts;
 import dev.es.common.Json;
 import java.io.PrintWriter;
-import java.net.InetAddress;
 import java.net.URI;
-import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -177,12 +176,8 @@ public final class BenchCommand implements Callable<Integer> {
 
     /** Load goes to loopback, or to a host the user named: never by accident somewhere else. */
     private void requireAllowed(String host) {
-        try {
-            if (InetAddress.getByName(host).isLoopbackAddress() || allowedHosts.contains(host)) {
-                return;
-            }
-        } catch (UnknownHostException e) {
-            throw new EsException(EsException.USAGE, "unknown host '" + host + "'");
+        if (Hosts.isLoopback(host) || allowedHosts.contains(host)) {
+            return;
         }
         throw new EsException(EsException.USAGE, "es bench loads loopback only; name " + host + " with --allow-host to load it");
     }
