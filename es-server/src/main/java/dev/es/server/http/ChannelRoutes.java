@@ -26,7 +26,7 @@ import org.eclipse.jetty.http.HttpHeader;
 final class ChannelRoutes {
 
     static final String ALLOWED_METHODS = "GET, POST, DELETE, HEAD, OPTIONS";
-    /** What a body of unknown length (chunked) is read into first; the array doubles as it fills. */
+    /** What a body is read into first; the array doubles as it fills, up to its declared length or the limit. */
     private static final int BODY_CHUNK = 16 * 1024;
 
     private final Hub hub;
@@ -120,13 +120,15 @@ final class ChannelRoutes {
             throw tooLarge(ctx);
         }
         long deadline = ServletContextRequest.getServletContextRequest(ctx.req()).getBeginNanoTime() + bodyDeadline.toNanos();
-        // One array of the declared length, when there is one (Jetty holds the body to it): nothing copied.
-        byte[] body = new byte[declared >= 0 ? (int) declared : BODY_CHUNK];
+        // Memory follows the bytes that came, not the length declared (which costs a client nothing to claim); a
+        // body of a chunk or less, most publishes, is one array of its declared length (Jetty holds it to that).
+        long most = declared >= 0 ? declared : maxEventBytes + 1L;
+        byte[] body = new byte[(int) Math.min(most, BODY_CHUNK)];
         int length = 0;
         try (InputStream in = ctx.bodyInputStream()) {
             while (length != declared) {
                 if (length == body.length) {
-                    body = Arrays.copyOf(body, (int) Math.min(2L * length, maxEventBytes + 1L));
+                    body = Arrays.copyOf(body, (int) Math.min(2L * length, most));
                 }
                 int n = in.read(body, length, body.length - length);
                 if (n == -1) {
