@@ -9,7 +9,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 
 /**
  * Several channels on one stream. Every event's id is rewritten to a {@link MergedStreamId}: which channel it
@@ -24,8 +23,9 @@ final class MergedFeed implements Feed {
 
     private final List<Subscription> subscriptions;
     /**
-     * Where the stream is in each channel that has a position, as {@link MergedStreamId#position} encodes it (each
-     * encoded once, as it changes), in the order the channels were asked for: on the writer's turn only.
+     * Where the stream is in each channel, as {@link MergedStreamId#position} encodes it (each encoded once, as it
+     * changes; empty for a channel that had no event when the stream joined it, so that a resume replays all of
+     * it), in the order the channels were asked for: on the writer's turn only.
      */
     private final Map<String, String> positions = new LinkedHashMap<>();
     private boolean ended;
@@ -33,9 +33,7 @@ final class MergedFeed implements Feed {
     MergedFeed(List<Subscription> subscriptions) {
         this.subscriptions = subscriptions;
         for (Subscription subscription : subscriptions) {
-            String channel = subscription.channel();
-            String joinedAfter = subscription.joinedAfter();
-            positions.put(channel, joinedAfter == null ? null : MergedStreamId.position(channel, joinedAfter));
+            positions.put(subscription.channel(), MergedStreamId.position(subscription.channel(), subscription.joinedAfter()));
         }
     }
 
@@ -70,7 +68,7 @@ final class MergedFeed implements Feed {
                 String id = new String(batch, start + ID.length, lineEnd - start - ID.length, StandardCharsets.UTF_8);
                 positions.put(channel, MergedStreamId.position(channel, id));
                 out.writeBytes(ID);
-                String merged = MergedStreamId.of(channel, positions.values().stream().filter(Objects::nonNull)::iterator);
+                String merged = MergedStreamId.of(channel, positions.values());
                 out.writeBytes(merged.getBytes(StandardCharsets.UTF_8));
                 out.write(batch, lineEnd, end - lineEnd);
             } else {

@@ -99,6 +99,10 @@ final class StreamHandler extends Handler.Abstract {
             if (lastEventId == null || lastEventId.isBlank()) {
                 lastEventId = Request.extractQueryParameters(request).getValue(Protocol.LAST_EVENT_ID_PARAM);
             }
+            if (lastEventId != null && lastEventId.isEmpty()) {
+                // None, as EventSource means it: to the hub an empty id is a subscriber that saw nothing yet.
+                lastEventId = null;
+            }
             feed = merged
                     ? subscribeAll(Objects.requireNonNullElse(
                             Request.extractQueryParameters(request).getValues("channel"), List.of()), mayFollow,

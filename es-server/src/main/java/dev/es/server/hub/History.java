@@ -61,9 +61,13 @@ final class History {
      * event with this id; else, for the id evicted last, all of them; else, for a numeric id (the hub's ids
      * are numbers that only grow and are never reused), those with a larger numeric id — which is how a
      * client whose channel was closed and created again, or whose id is older than the history, gets what
-     * is retained. Any other id replays nothing rather than a guess.
+     * is retained. An empty id, from a subscriber that joined before the channel's first event, replays all
+     * that is retained. Any other id replays nothing rather than a guess.
      */
     List<byte[]> after(String id) {
+        if (id.isEmpty()) {
+            return entries.stream().map(Entry::frame).toList();
+        }
         List<byte[]> newerFirst = new ArrayList<>();
         for (Iterator<Entry> back = entries.descendingIterator(); back.hasNext(); ) {
             Entry entry = back.next();

@@ -105,7 +105,7 @@ public final class Hub implements Broker.Sink {
      * Subscribes to a channel, for a consumer that blocks in {@link Subscription#take}.
      *
      * @param lastEventId the id of the last event the subscriber saw, or null; the retained events after it
-     *     are queued first
+     *     are queued first (all of them for an empty id: it joined before the channel's first event)
      */
     public Subscription subscribe(String channel, String lastEventId) {
         return subscribe(channel, lastEventId, () -> {});

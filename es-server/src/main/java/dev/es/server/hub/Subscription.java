@@ -48,7 +48,7 @@ public final class Subscription {
 
     /**
      * The id of the event this subscription starts after: the Last-Event-ID it resumed from, else the channel's
-     * newest event when it joined; null when the channel had none. Resuming from it misses nothing.
+     * newest event when it joined; empty when the channel had none. Resuming from it misses nothing.
      */
     public String joinedAfter() {
         return joinedAfter;
