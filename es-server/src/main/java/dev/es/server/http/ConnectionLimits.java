@@ -2,12 +2,13 @@ package dev.es.server.http;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.SocketAddress;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.Connection;
+import org.eclipse.jetty.io.EndPoint;
+import org.eclipse.jetty.io.ssl.SslConnection;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -18,16 +19,33 @@ import org.eclipse.jetty.util.Callback;
  * A connection that opens past a limit has each request answered at once (503 past the total, 429 past its
  * client's), with Retry-After, and is closed; nothing else is done for it. The ones opened before it go on.
  * First in the handler sequence.
+ *
+ * <p>What is counted is sockets: Jetty opens several connections on one (with TLS, the TLS connection and
+ * the HTTP one on it; ALPN's between them), each of which this listener hears of.
  */
 final class ConnectionLimits extends Handler.Abstract implements Connection.Listener {
+
+    /**
+     * One socket: its client, its verdict (null within the limits, else whether it came past the server's),
+     * and how many of Jetty's connections are open on it; changed only inside the map's compute.
+     */
+    private static final class Socket {
+        final InetAddress client;
+        final Boolean over;
+        int connections;
+
+        Socket(InetAddress client, Boolean over) {
+            this.client = client;
+            this.over = over;
+        }
+    }
 
     private final int total;
     private final int perClient;
     private final AtomicInteger open = new AtomicInteger();
     private final ConcurrentMap<InetAddress, AtomicInteger> byClient = new ConcurrentHashMap<>();
-    private final ConcurrentMap<Connection, InetAddress> clients = new ConcurrentHashMap<>();
-    /** Connections opened past a limit: true past the server's, false past their client's. */
-    private final ConcurrentMap<Connection, Boolean> over = new ConcurrentHashMap<>();
+    /** Keyed by the socket's own end point, which its address cannot be: a closed socket no longer tells it. */
+    private final ConcurrentMap<EndPoint, Socket> sockets = new ConcurrentHashMap<>();
 
     ConnectionLimits(int total, int perClient) {
         super(InvocationType.NON_BLOCKING);
@@ -37,39 +55,47 @@ final class ConnectionLimits extends Handler.Abstract implements Connection.List
 
     @Override
     public void onOpened(Connection connection) {
-        int all = open.incrementAndGet();
-        InetAddress client = address(connection.getEndPoint().getRemoteSocketAddress());
-        int mine = 0;
-        if (client != null) {
-            clients.put(connection, client);
-            mine = byClient.computeIfAbsent(client, address -> new AtomicInteger()).incrementAndGet();
-        }
-        // The connections that came past a limit are the ones refused; those before them go on.
-        if (all > total) {
-            over.put(connection, Boolean.TRUE);
-        } else if (mine > perClient) {
-            over.put(connection, Boolean.FALSE);
-        }
+        sockets.compute(socketOf(connection.getEndPoint()), (endPoint, known) -> {
+            Socket socket = known != null ? known : admit(endPoint);
+            socket.connections++;
+            return socket;
+        });
     }
 
     @Override
     public void onClosed(Connection connection) {
-        open.decrementAndGet();
-        over.remove(connection);
-        // Its address as it opened: a closed socket no longer tells it.
-        InetAddress client = clients.remove(connection);
-        if (client != null) {
-            byClient.computeIfPresent(client, (address, count) -> count.decrementAndGet() == 0 ? null : count);
-        }
+        sockets.computeIfPresent(socketOf(connection.getEndPoint()), (endPoint, socket) -> {
+            if (--socket.connections > 0) {
+                return socket;
+            }
+            open.decrementAndGet();
+            if (socket.client != null) {
+                byClient.computeIfPresent(socket.client, (address, count) -> count.decrementAndGet() == 0 ? null : count);
+            }
+            return null;
+        });
+    }
+
+    /** Counts a new socket; the ones that come past a limit are the ones refused, those before them go on. */
+    private Socket admit(EndPoint endPoint) {
+        int all = open.incrementAndGet();
+        InetAddress client = endPoint.getRemoteSocketAddress() instanceof InetSocketAddress inet ? inet.getAddress() : null;
+        int mine = client == null ? 0 : byClient.computeIfAbsent(client, address -> new AtomicInteger()).incrementAndGet();
+        return new Socket(client, all > total ? Boolean.TRUE : mine > perClient ? Boolean.FALSE : null);
+    }
+
+    /** The end point of the socket itself: a TLS connection's decrypted end point sits on it. */
+    private static EndPoint socketOf(EndPoint endPoint) {
+        return endPoint instanceof SslConnection.SslEndPoint tls ? socketOf(tls.getSslConnection().getEndPoint()) : endPoint;
     }
 
     @Override
     public boolean handle(Request request, Response response, Callback callback) {
-        Boolean serverFull = over.get(request.getConnectionMetaData().getConnection());
-        if (serverFull == null) {
+        Socket socket = sockets.get(socketOf(request.getConnectionMetaData().getConnection().getEndPoint()));
+        if (socket == null || socket.over == null) {
             return false;
         }
-        return serverFull
+        return socket.over
                 ? refuse(response, callback, 503, "this server holds its limit of " + total
                         + " connections (--max-connections); try again later")
                 : refuse(response, callback, 429, "this address holds its limit of " + perClient
@@ -79,9 +105,5 @@ final class ConnectionLimits extends Handler.Abstract implements Connection.List
     private static boolean refuse(Response response, Callback callback, int status, String message) {
         response.getHeaders().put(HttpHeader.CONNECTION, "close");
         return JsonErrors.answer(response, callback, new ApiError(status, message, true));
-    }
-
-    private static InetAddress address(SocketAddress socket) {
-        return socket instanceof InetSocketAddress inet ? inet.getAddress() : null;
     }
 }

@@ -4,17 +4,23 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.es.common.Event;
+import dev.es.common.PemFiles;
 import dev.es.server.testing.Eventually;
 import dev.es.server.testing.RunningHub;
 import dev.es.server.testing.SseRecorder;
+import dev.es.server.testing.TestCertificates;
 import java.io.InputStream;
 import java.net.Socket;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.stream.Stream;
+import javax.net.ssl.SSLSocketFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Past each limit a clear refusal with Retry-After, and everything else goes on. */
 class LimitsTest {
@@ -79,10 +85,24 @@ class LimitsTest {
         assertEquals(200, status, "served again once they closed");
     }
 
+    /** Jetty opens two connections on a TLS socket (TLS, then HTTP): the limit counts sockets. */
+    @Test
+    void aTlsConnectionCountsOnceAgainstTheLimit(@TempDir Path folder) throws Exception {
+        TestCertificates certificates = TestCertificates.makeIn(folder);
+        hub.restart(s -> s.maxConnectionsPerClient(2).tls(certificates.certificate(), certificates.key()));
+        SSLSocketFactory tls = PemFiles.trusting(certificates.ca()).getSocketFactory();
+        try (Socket a = tls.createSocket(hub.url().getHost(), hub.url().getPort());
+                Socket b = tls.createSocket(hub.url().getHost(), hub.url().getPort());
+                Socket c = tls.createSocket(hub.url().getHost(), hub.url().getPort())) {
+            List<String> statuses = Stream.of(headOn(a), headOn(b), headOn(c)).map(head -> head.substring(0, 12)).sorted().toList();
+            assertEquals(List.of("HTTP/1.1 200", "HTTP/1.1 200", "HTTP/1.1 429"), statuses);
+        }
+    }
+
     /** Sends HEAD /all on a kept-alive connection and reads its answer's head. */
     private static String headOn(Socket socket) throws Exception {
         socket.setSoTimeout(5_000);
-        socket.getOutputStream().write("HEAD /all HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+        socket.getOutputStream().write("HEAD /all HTTP/1.1\r\nHost: localhost\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
         StringBuilder head = new StringBuilder();
         InputStream in = socket.getInputStream();
         while (head.indexOf("\r\n\r\n") < 0) {
