@@ -34,12 +34,15 @@ public final class ChannelName {
     }
 
     /** The prefix a {@linkplain #isPattern pattern} stands for: {@code news-} for {@code news-*}. */
-    public static String prefixOf(String pattern) {
+    private static String prefixOf(String pattern) {
         return pattern.substring(0, pattern.length() - 1);
     }
 
     /** Whether a {@linkplain #isPattern pattern}'s prefix could start a channel's name ({@code *} alone: every channel). */
     public static boolean isValidPattern(String pattern) {
+        if (!isPattern(pattern)) {
+            return false;
+        }
         String prefix = prefixOf(pattern);
         return prefix.isEmpty() || isValid(prefix);
     }

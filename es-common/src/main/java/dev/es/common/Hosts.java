@@ -11,9 +11,13 @@ public final class Hosts {
     /**
      * Whether the host is this machine's loopback.
      *
-     * @throws EsException a usage error when the name does not resolve
+     * @throws EsException a usage error when there is no name (which Java would resolve to loopback) or it does
+     *     not resolve
      */
     public static boolean isLoopback(String host) {
+        if (host == null || host.isBlank()) {
+            throw new EsException(EsException.USAGE, "no host name: give one, e.g. 127.0.0.1");
+        }
         try {
             return InetAddress.getByName(host).isLoopbackAddress();
         } catch (UnknownHostException e) {

@@ -51,8 +51,12 @@ public final class MergedStreamId {
         for (int i = 1; i < pairs.length; i++) {
             int equals = pairs[i].indexOf('=');
             if (equals > 0) {
-                positions.put(pairs[i].substring(0, equals),
-                        URLDecoder.decode(pairs[i].substring(equals + 1), StandardCharsets.UTF_8));
+                try {
+                    positions.put(pairs[i].substring(0, equals),
+                            URLDecoder.decode(pairs[i].substring(equals + 1), StandardCharsets.UTF_8));
+                } catch (IllegalArgumentException garbled) {
+                    // Not a position this hub wrote: that channel resumes as an unknown id would, from now.
+                }
             }
         }
         return positions;

@@ -19,5 +19,7 @@ class ChannelNameTest {
         assertTrue(ChannelName.isValidPattern("*"));
         assertTrue(ChannelName.isValidPattern("news-*"));
         assertFalse(ChannelName.isValidPattern("News*"));
+        assertFalse(ChannelName.isValidPattern("news"), "a name is not a pattern");
+        assertFalse(ChannelName.isValidPattern(""));
     }
 }

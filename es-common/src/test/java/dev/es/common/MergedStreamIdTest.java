@@ -27,6 +27,11 @@ class MergedStreamIdTest {
     }
 
     @Test
+    void aGarbledPositionIsLeftOutNotAnError() {
+        assertEquals(Map.of("b", "2"), MergedStreamId.positions("c=a&a=%zz&b=2"));
+    }
+
+    @Test
     void anyOtherIdIsNotMerged() {
         for (String other : new String[] {null, "", "42", "a=1&b=2"}) {
             assertNull(MergedStreamId.channel(other), other);
