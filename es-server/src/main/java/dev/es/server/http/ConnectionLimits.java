@@ -104,6 +104,6 @@ final class ConnectionLimits extends Handler.Abstract implements Connection.List
 
     private static boolean refuse(Response response, Callback callback, int status, String message) {
         response.getHeaders().put(HttpHeader.CONNECTION, "close");
-        return JsonErrors.answer(response, callback, new ApiError(status, message, true));
+        return JsonErrors.answer(response, callback, new ApiError(status, message));
     }
 }

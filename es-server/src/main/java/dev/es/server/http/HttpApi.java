@@ -188,7 +188,9 @@ public final class HttpApi {
     }
 
     private static void error(Context ctx, int status, String message) {
-        if (status != 413) {
+        // An answer that closes the connection (413, 408) leaves the body unread: its client sends too much, or
+        // too slowly, to wait for.
+        if (!"close".equalsIgnoreCase(ctx.res().getHeader("Connection"))) {
             drainBody(ctx);
         }
         ctx.status(status).contentType(Protocol.JSON).result(Json.write(new ErrorBody(message)));

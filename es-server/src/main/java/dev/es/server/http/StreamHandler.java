@@ -14,7 +14,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -172,7 +171,7 @@ final class StreamHandler extends Handler.Abstract {
      *
      * @throws ApiError 403 for a channel named that the token does not let one follow
      * @throws IllegalArgumentException for a name that is not a channel's, or more than {@link #MAX_MERGED}
-     * @throws NoSuchElementException when no channel is asked for or none matches
+     * @throws ApiError 404 when no channel is asked for or none matches
      */
     private Feed subscribeAll(List<String> asked, Predicate<String> mayFollow, String lastEventId, StreamWriter writer) {
         Set<String> channels = new LinkedHashSet<>();
@@ -193,7 +192,7 @@ final class StreamHandler extends Handler.Abstract {
             }
         }
         if (channels.isEmpty()) {
-            throw new NoSuchElementException(asked.isEmpty()
+            throw new ApiError(404, asked.isEmpty()
                     ? "name the channels to follow: ?channel=a&channel=b, or a prefix: ?channel=news-*"
                     : "no channel matches " + String.join(", ", asked));
         }
