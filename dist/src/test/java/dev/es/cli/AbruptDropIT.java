@@ -4,13 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.es.cli.testing.EsScript;
 import dev.es.server.testing.ApiClient;
+import dev.es.server.testing.Eventually;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -40,7 +40,8 @@ class AbruptDropIT {
                 assertTrue(bench.waitFor(10, TimeUnit.SECONDS), "the load generator is gone");
             }
             api.awaitConsumers("bench-0", 0, Duration.ofSeconds(20));
-            await(() -> openFiles(serve.pid()) <= before + 20, "open files back to " + before, Duration.ofSeconds(20));
+            int after = Eventually.poll(() -> openFiles(serve.pid()), files -> files <= before + 20, Duration.ofSeconds(20));
+            assertTrue(after <= before + 20, "open files back to " + before + " within 20 s: " + after);
         }
     }
 
@@ -50,14 +51,5 @@ class AbruptDropIT {
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    /** Polls every 100 ms until the condition holds, for at most the given time. */
-    private static void await(BooleanSupplier condition, String what, Duration within) throws InterruptedException {
-        long deadline = System.nanoTime() + within.toNanos();
-        while (!condition.getAsBoolean() && System.nanoTime() < deadline) {
-            Thread.sleep(100);
-        }
-        assertTrue(condition.getAsBoolean(), what + " within " + within);
     }
 }

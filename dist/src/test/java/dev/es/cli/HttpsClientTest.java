@@ -5,8 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.es.server.EsServer;
 import dev.es.server.ServerSettings;
+import dev.es.server.testing.Eventually;
 import dev.es.server.testing.TestCertificates;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -40,11 +42,8 @@ class HttpsClientTest {
         CompletableFuture<CliRun> subscriber = new CompletableFuture<>();
         Thread.ofVirtual().start(() -> subscriber.complete(
                 CliRun.of("subscribe", "--url", url, "--cacert", ca, "sealed", "-n", "1", "--timeout", "20s")));
-        long deadline = System.nanoTime() + 10_000_000_000L;
-        while (hub.consumerCount("sealed") == 0 && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-        }
-        assertEquals(1, hub.consumerCount("sealed"), "es subscribe joined within 10 s");
+        assertEquals(1, Eventually.poll(() -> hub.consumerCount("sealed"), count -> count == 1, Duration.ofSeconds(10)),
+                "es subscribe joined within 10 s");
         assertEquals(0, CliRun.of("publish", "--url", url, "--cacert", ca, "sealed", "over TLS").exitCode());
         assertEquals(new CliRun(0, "over TLS\n", ""), subscriber.get(20, TimeUnit.SECONDS));
         CliRun channels = CliRun.of("channels", "--url", url, "--cacert", ca);

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.es.common.SseParser;
+import dev.es.server.testing.Eventually;
 import dev.es.server.testing.RedisServer;
 import java.io.IOException;
 import java.io.InputStream;
@@ -169,11 +170,9 @@ class RollingRestartIT {
         }
     }
 
-    private static void awaitSize(List<String> list, int size, long deadline) throws InterruptedException {
-        while (list.size() < size && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-        }
-        assertTrue(list.size() >= size, "reached " + list.size() + " of " + size + " in time");
+    private static void awaitSize(List<String> list, int size, long deadline) throws Exception {
+        int reached = Eventually.poll(list::size, n -> n >= size, Duration.ofNanos(deadline - System.nanoTime()));
+        assertTrue(reached >= size, "reached " + reached + " of " + size + " in time");
     }
 
     private static void pause(long millis) {

@@ -98,7 +98,8 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(
             names = "--timeout",
             paramLabel = "DURATION",
-            description = "Drop a subscriber whose writes make no progress this long (default: 10s).")
+            description = "Drop a subscriber whose writes make no progress this long, and cut a request whose headers "
+                    + "or body stop coming this long (default: 10s).")
     Duration timeout = ServerSettings.DEFAULT_TIMEOUT;
 
     @Option(names = "--cors-origin", paramLabel = "ORIGIN", description = "Access-Control-Allow-Origin to send, e.g. '*' (default: none).")

@@ -149,10 +149,8 @@ class RedisFaultsTest {
     void theCountsOfAServerThatCanNoLongerRenewThemExpire() throws Exception {
         Pair pair = pair();
         pair.link().cut();
-        long cutAt = System.nanoTime();
+        // Fails unless the count went within the time the counts are kept, and a little more.
         pair.other().awaitConsumers("feed", 0, RedisPresence.KEEP.plusSeconds(2));
-        Duration took = Duration.ofNanos(System.nanoTime() - cutAt);
-        assertTrue(took.compareTo(RedisPresence.KEEP.plusSeconds(2)) < 0, "gone after " + took);
     }
 
     @Test

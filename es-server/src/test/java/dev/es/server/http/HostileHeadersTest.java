@@ -107,6 +107,4 @@ class HostileHeadersTest {
             stream.assertData("live");
         }
     }
-
-    /** Sends raw bytes and reads the whole answer (the server closes, or the 5 s read timeout ends it). */
 }

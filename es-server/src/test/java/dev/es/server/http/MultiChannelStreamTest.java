@@ -40,15 +40,7 @@ class MultiChannelStreamTest {
 
     @Test
     void aReconnectWithTheLastEventIdResumesEveryChannelWithNoGapAndNoDuplicate() throws Exception {
-        String lastSeen;
-        try (SseRecorder first = SseRecorder.open(hub.api().url("/_es/v1/stream?channel=a&channel=b"))) {
-            hub.api().awaitConsumers("b", 1);
-            hub.server().publish("a", Event.of("a1"));
-            hub.server().publish("b", Event.of("b1"));
-            first.assertData("a1");
-            lastSeen = first.nextEvent().id();
-        }
-        hub.api().awaitConsumers("a", 0);
+        String lastSeen = lastIdOfAStreamOnAAndBThatSaw("a1", "b1");
         hub.server().publish("a", Event.of("a2"));
         hub.server().publish("b", Event.of("b2"));
         hub.server().publish("a", Event.of("a3"));
@@ -66,19 +58,34 @@ class MultiChannelStreamTest {
 
     @Test
     void aChannelThatHadNoEventWhenTheStreamOpenedIsResumedFromItsFirst() throws Exception {
-        String lastSeen;
-        try (SseRecorder first = SseRecorder.open(hub.api().url("/_es/v1/stream?channel=a&channel=b"))) {
-            hub.api().awaitConsumers("b", 1);
-            hub.server().publish("a", Event.of("a1"));
-            lastSeen = first.nextEvent().id();
-        }
-        hub.api().awaitConsumers("a", 0);
+        String lastSeen = lastIdOfAStreamOnAAndBThatSaw("a1");
         hub.server().publish("b", Event.of("b1"));
         try (SseRecorder again = SseRecorder.open(hub.api().url("/_es/v1/stream?channel=a&channel=b"), "Last-Event-ID", lastSeen)) {
             again.assertData("b1");
             hub.server().publish("a", Event.of("a2"));
             again.assertData("a2");
         }
+    }
+
+    /**
+     * Opens a stream on a and b, publishes the data given (a1 to a, b1 to b), takes them and closes: the last
+     * event's id, once the stream has left.
+     */
+    private String lastIdOfAStreamOnAAndBThatSaw(String... data) throws Exception {
+        String lastSeen = null;
+        try (SseRecorder first = SseRecorder.open(hub.api().url("/_es/v1/stream?channel=a&channel=b"))) {
+            hub.api().awaitConsumers("b", 1);
+            for (String each : data) {
+                hub.server().publish(each.substring(0, 1), Event.of(each));
+            }
+            for (String each : data) {
+                SseRecorder.Item item = first.nextEvent();
+                assertEquals(each, item.data());
+                lastSeen = item.id();
+            }
+        }
+        hub.api().awaitConsumers("a", 0);
+        return lastSeen;
     }
 
     @Test
