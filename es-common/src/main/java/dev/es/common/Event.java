@@ -12,12 +12,19 @@ import java.util.Objects;
  */
 public record Event(String id, String event, String data, Long retry) {
 
+    /** The longest id: a client sends it back in a Last-Event-ID header, which servers bound (Jetty at 8 KiB). */
+    public static final int MAX_ID_LENGTH = 1024;
+
     public Event {
         Objects.requireNonNull(data, "data");
         // CWE-93: a CR or LF in a single-line field would let a publisher inject fields or whole events into
         // every subscriber's stream; NUL makes WHATWG clients ignore the id.
         requireSingleLine("id", id);
         requireSingleLine("event", event);
+        if (id != null && id.length() > MAX_ID_LENGTH) {
+            throw new IllegalArgumentException("id is " + id.length() + " characters long: at most " + MAX_ID_LENGTH
+                    + ", as clients send it back in a header to resume");
+        }
         if (retry != null && retry < 0) {
             throw new IllegalArgumentException("retry must be a non-negative number of milliseconds");
         }

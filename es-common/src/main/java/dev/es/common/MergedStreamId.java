@@ -3,6 +3,11 @@ package dev.es.common;
 import java.net.URLDecoder;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -10,16 +15,69 @@ import java.util.Map;
  * The id of an event on a stream of several channels: {@code c=CHANNEL&a=ID&b=ID…}, values URL-encoded. It says
  * which channel the event came from and where the stream is in each channel, so that a reconnect sending it back
  * as Last-Event-ID resumes every channel with no gap and no duplicate.
+ *
+ * <p>It travels back in a request header, which servers and proxies bound (Jetty and nginx at 8 KiB, with the
+ * request line and every other header): a position longer than {@link #LONGEST_POSITION} is written as a
+ * {@linkplain #isDigest digest} of the id, and a stream is refused whose names leave no room ({@link #longest}).
  */
 public final class MergedStreamId {
 
+    /** The longest id a stream may write: a Last-Event-ID that leaves 2 KiB of an 8 KiB request for the rest. */
+    public static final int MAX_LENGTH = 6 * 1024;
+
     private static final String CHANNEL_KEY = "c=";
+    /** A hub's own ids (numbers) are written as they are; anything longer is digested. */
+    private static final int LONGEST_POSITION = 24;
+    private static final char DIGEST_MARK = '~';
+    /** 16 bytes of SHA-256: a collision among one channel's retained ids is out of reach. */
+    private static final int DIGEST_BYTES = 16;
+    private static final Base64.Encoder DIGEST_TEXT = Base64.getUrlEncoder().withoutPadding();
+    private static final int DIGEST_LENGTH = 1 + DIGEST_TEXT.encode(new byte[DIGEST_BYTES]).length;
 
     private MergedStreamId() {}
 
-    /** One channel's position as the id carries it: {@code a=ID}. */
+    /**
+     * One channel's position as the id carries it: {@code a=ID}, or {@code a=~DIGEST} for a long id. A digest
+     * given (a stream resumed from one, before that channel's next event) is carried as it is.
+     */
     public static String position(String channel, String id) {
-        return channel + "=" + URLEncoder.encode(id, StandardCharsets.UTF_8);
+        if (isDigest(id)) {
+            return channel + "=" + id;
+        }
+        String encoded = URLEncoder.encode(id, StandardCharsets.UTF_8);
+        return channel + "=" + (encoded.length() <= LONGEST_POSITION ? encoded : digest(id));
+    }
+
+    /** Whether a position read from an id ({@link #positions}) stands for an event's id: it is that id, or its digest. */
+    public static boolean standsFor(String position, String id) {
+        return position.equals(id) || (isDigest(position) && position.equals(digest(id)));
+    }
+
+    private static boolean isDigest(String position) {
+        return position.length() == DIGEST_LENGTH && position.charAt(0) == DIGEST_MARK;
+    }
+
+    private static String digest(String id) {
+        try {
+            byte[] sha256 = MessageDigest.getInstance("SHA-256").digest(id.getBytes(StandardCharsets.UTF_8));
+            return DIGEST_MARK + DIGEST_TEXT.encodeToString(Arrays.copyOf(sha256, DIGEST_BYTES));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java runtime has SHA-256", e);
+        }
+    }
+
+    /**
+     * The longest id a stream of these channels can write, whatever their events' ids: a stream is refused when
+     * this is over {@link #MAX_LENGTH}, since the id it would write could not come back.
+     */
+    public static int longest(Collection<String> channels) {
+        int names = 0;
+        int longestName = 0;
+        for (String channel : channels) {
+            names += channel.length();
+            longestName = Math.max(longestName, channel.length());
+        }
+        return CHANNEL_KEY.length() + longestName + names + channels.size() * ("&=".length() + LONGEST_POSITION);
     }
 
     /** The id of an event of {@code channel}, given every channel's {@link #position}. */
@@ -40,7 +98,10 @@ public final class MergedStreamId {
         return id.substring(CHANNEL_KEY.length(), end < 0 ? id.length() : end);
     }
 
-    /** Each channel's position in a merged stream's id, or an empty map for any other id. */
+    /**
+     * Each channel's position in a merged stream's id (an id, or a digest: see {@link #standsFor}), or an empty
+     * map for any other id.
+     */
     public static Map<String, String> positions(String id) {
         Map<String, String> positions = new LinkedHashMap<>();
         if (channel(id) == null) {

@@ -1,6 +1,7 @@
 package dev.es.common;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -16,6 +17,27 @@ class MergedStreamIdTest {
         assertEquals("c=b&a=7&b=x%26y%3Dz+%25", id);
         assertEquals("b", MergedStreamId.channel(id));
         assertEquals(Map.of("a", "7", "b", "x&y=z %"), MergedStreamId.positions(id));
+    }
+
+    @Test
+    void aLongIdIsCarriedAsAShortDigestThatStandsForIt() {
+        String id = "x".repeat(Event.MAX_ID_LENGTH);
+        String position = MergedStreamId.positions(MergedStreamId.of("a", List.of(MergedStreamId.position("a", id)))).get("a");
+        assertTrue(position.length() < 30, position);
+        assertTrue(MergedStreamId.standsFor(position, id));
+        assertFalse(MergedStreamId.standsFor(position, id.substring(1)));
+        assertEquals("a=" + position, MergedStreamId.position("a", position), "a digest resumed from is carried on as it is");
+        assertTrue(MergedStreamId.standsFor("7", "7"));
+    }
+
+    @Test
+    void theLongestIdOfAStreamBoundsEveryIdItCanWrite() {
+        List<String> channels = List.of("news", "weather-" + "x".repeat(100));
+        String longest = MergedStreamId.of(channels.get(1), channels.stream()
+                .map(channel -> MergedStreamId.position(channel, "y".repeat(Event.MAX_ID_LENGTH))).toList());
+        assertTrue(longest.length() <= MergedStreamId.longest(channels), longest.length() + " " + MergedStreamId.longest(channels));
+        String numbered = MergedStreamId.of("news", channels.stream().map(channel -> MergedStreamId.position(channel, "9".repeat(24))).toList());
+        assertTrue(numbered.length() <= MergedStreamId.longest(channels));
     }
 
     @Test

@@ -58,7 +58,7 @@ public final class PublishCommand implements Callable<Integer> {
     @Option(names = {"-l", "--lines"}, description = "Publish each line of standard input as its own event, as it arrives.")
     boolean lines;
 
-    @Option(names = "--id", paramLabel = "ID", description = "The event id (default: the hub numbers it).")
+    @Option(names = "--id", paramLabel = "ID", description = "The event id, at most 1024 characters (default: the hub numbers it).")
     String id;
 
     @Option(names = "--event", paramLabel = "TYPE", description = "The event type (default: message).")

@@ -170,7 +170,8 @@ final class StreamHandler extends Handler.Abstract {
      * stream's Last-Event-ID.
      *
      * @throws ApiError 403 for a channel named that the token does not let one follow
-     * @throws IllegalArgumentException for a name that is not a channel's, or more than {@link #MAX_MERGED}
+     * @throws IllegalArgumentException for a name that is not a channel's, more than {@link #MAX_MERGED}, or names too
+     *     long together for the stream's ids ({@link MergedStreamId#longest})
      * @throws ApiError 404 when no channel is asked for or none matches
      */
     private Feed subscribeAll(List<String> asked, Predicate<String> mayFollow, String lastEventId, StreamWriter writer) {
@@ -198,6 +199,12 @@ final class StreamHandler extends Handler.Abstract {
         }
         if (channels.size() > MAX_MERGED) {
             throw new IllegalArgumentException(channels.size() + " channels: one stream follows at most " + MAX_MERGED);
+        }
+        if (MergedStreamId.longest(channels) > MergedStreamId.MAX_LENGTH) {
+            throw new IllegalArgumentException("the names of these " + channels.size() + " channels are too long for one stream:"
+                    + " its event ids, which carry every name, could reach " + MergedStreamId.longest(channels)
+                    + " characters and must come back in a Last-Event-ID header of at most " + MergedStreamId.MAX_LENGTH
+                    + "; follow them on several streams");
         }
         Map<String, String> resume = MergedStreamId.positions(lastEventId);
         List<Subscription> subscriptions = new ArrayList<>();

@@ -1,5 +1,6 @@
 package dev.es.server.hub;
 
+import dev.es.common.MergedStreamId;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -57,8 +58,9 @@ final class History {
     }
 
     /**
-     * The frames of the events that came after the given id, oldest first: those after the newest retained
-     * event with this id; else, for the id evicted last, all of them; else, for a numeric id (the hub's ids
+     * The frames of the events that came after the given id (or its digest, as a stream of several channels
+     * writes a long id: {@link MergedStreamId#standsFor}), oldest first: those after the newest retained event
+     * with this id; else, for the id evicted last, all of them; else, for a numeric id (the hub's ids
      * are numbers that only grow and are never reused), those with a larger numeric id — which is how a
      * client whose channel was closed and created again, or whose id is older than the history, gets what
      * is retained. An empty id, from a subscriber that joined before the channel's first event, replays all
@@ -71,12 +73,12 @@ final class History {
         List<byte[]> newerFirst = new ArrayList<>();
         for (Iterator<Entry> back = entries.descendingIterator(); back.hasNext(); ) {
             Entry entry = back.next();
-            if (entry.id().equals(id)) {
+            if (MergedStreamId.standsFor(id, entry.id())) {
                 return newerFirst.reversed();
             }
             newerFirst.add(entry.frame());
         }
-        if (id.equals(evictedId)) {
+        if (evictedId != null && MergedStreamId.standsFor(id, evictedId)) {
             return newerFirst.reversed();
         }
         return numericallyAfter(id);

@@ -82,6 +82,15 @@ class BadInputTest {
         assertEquals(true, answer.body().startsWith("{\"error\":\"" + reason.replace("\"", "\\\"")), answer.body());
     }
 
+    @Test
+    void anIdTooLongToComeBackInAHeaderIsRefused() throws Exception {
+        String id = "x".repeat(Event.MAX_ID_LENGTH + 1);
+        HttpResponse<String> answer = api.publish("victim", "{\"data\": \"x\", \"id\": \"" + id + "\"}");
+        assertEquals(400, answer.statusCode(), answer.body());
+        assertEquals(true, answer.body().startsWith("{\"error\":\"id is 1025 characters long: at most 1024"), answer.body());
+        assertEquals(201, api.publish("elsewhere", "{\"data\": \"x\", \"id\": \"" + id.substring(1) + "\"}").statusCode());
+    }
+
     @ParameterizedTest(name = "Content-Type: {0} -> {1}")
     @CsvSource(delimiter = '|', textBlock = """
             text/plain                         | 400

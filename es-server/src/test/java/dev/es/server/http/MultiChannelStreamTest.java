@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.es.common.Event;
 import dev.es.server.testing.RunningHub;
 import dev.es.server.testing.SseRecorder;
+import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -64,6 +65,48 @@ class MultiChannelStreamTest {
             again.assertData("b1");
             hub.server().publish("a", Event.of("a2"));
             again.assertData("a2");
+        }
+    }
+
+    @Test
+    void longIdsAreCarriedAsDigestsSoThatTheStreamsIdStillFitsAHeaderAndResumes() throws Exception {
+        String lastSeen;
+        try (SseRecorder first = SseRecorder.open(hub.api().url("/_es/v1/stream?channel=a&channel=b&channel=c"))) {
+            hub.api().awaitConsumers("c", 1);
+            for (String channel : List.of("a", "b", "c")) {
+                hub.server().publish(channel, new Event(channel.repeat(Event.MAX_ID_LENGTH), null, channel + "1", null));
+            }
+            for (int i = 0; i < 3; i++) {
+                first.nextEvent();
+            }
+            hub.server().publish("a", new Event("a".repeat(Event.MAX_ID_LENGTH - 1), null, "a2", null));
+            SseRecorder.Item last = first.nextEvent();
+            assertEquals("a2", last.data());
+            lastSeen = last.id();
+        }
+        assertTrue(lastSeen.length() < 100, "three ids of 1,024 characters, and the stream's id is " + lastSeen);
+        hub.api().awaitConsumers("a", 0);
+        hub.server().publish("b", Event.of("b2"));
+        hub.server().publish("a", Event.of("a3"));
+        try (SseRecorder again = SseRecorder.open(hub.api().url("/_es/v1/stream?channel=a&channel=b&channel=c"), "Last-Event-ID", lastSeen)) {
+            assertEquals(200, again.status());
+            List<String> got = List.of(again.nextEvent().data(), again.nextEvent().data());
+            assertEquals(List.of("a3", "b2"), got.stream().sorted().toList(), "exactly what was missed");
+            hub.server().publish("c", Event.of("c2"));
+            again.assertData("c2");
+        }
+    }
+
+    @Test
+    void aStreamWhoseIdsCouldNotComeBackInAHeaderIsRefusedWhenItOpens() throws Exception {
+        for (int i = 0; i < 40; i++) {
+            hub.server().publish("long-" + "x".repeat(150) + i, Event.of("created"));
+        }
+        HttpResponse<String> tooLong = hub.api().send(hub.api().request("/_es/v1/stream?channel=long-*").GET());
+        assertEquals(400, tooLong.statusCode());
+        assertTrue(tooLong.body().contains("the names of these 40 channels are too long for one stream"), tooLong.body());
+        try (SseRecorder some = SseRecorder.open(hub.api().url("/_es/v1/stream?channel=long-" + "x".repeat(150) + "1*"))) {
+            assertEquals(200, some.status(), "eleven of them fit: " + some.raw());
         }
     }
 
