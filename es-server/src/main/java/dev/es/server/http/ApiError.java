@@ -1,5 +1,8 @@
 package dev.es.server.http;
 
+import dev.es.server.broker.BrokerUnavailableException;
+import dev.es.server.hub.HubStoppedException;
+import dev.es.server.hub.InvalidChannelException;
 import dev.es.server.hub.LimitReachedException;
 
 /**
@@ -19,15 +22,18 @@ final class ApiError extends RuntimeException {
         this.status = status;
     }
 
-    /** The answer to what a request was refused with, or null for anything else: a fault of ours, a 500. */
+    /**
+     * The answer to what the hub refused a request with, or null for anything else: a fault of ours, a 500 (an
+     * {@link IllegalArgumentException} of some bug is not the client's bad request, nor worth its retrying).
+     */
     static ApiError of(RuntimeException refusal) {
         return switch (refusal) {
             case ApiError error -> error;
+            case InvalidChannelException bad -> new ApiError(400, bad.getMessage());
             case LimitReachedException full -> new ApiError(full.serverWide() ? 503 : 429, full.getMessage());
-            case IllegalArgumentException bad -> new ApiError(400, bad.getMessage());
-            // The hub refuses joins and publishes once it is stopping, the broker while Redis is away: come back
-            // (to another server) later.
-            case IllegalStateException unavailable -> new ApiError(503, unavailable.getMessage());
+            // Come back (to another server) later: this one is stopping, or has lost Redis.
+            case HubStoppedException stopping -> new ApiError(503, stopping.getMessage());
+            case BrokerUnavailableException unavailable -> new ApiError(503, unavailable.getMessage());
             default -> null;
         };
     }

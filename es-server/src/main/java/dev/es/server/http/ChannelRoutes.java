@@ -62,7 +62,12 @@ final class ChannelRoutes {
         if (!mediaType.equalsIgnoreCase(Protocol.JSON)) {
             throw new ApiError(400, "Content-Type must be application/json");
         }
-        Event event = PublishBody.read(readBody(ctx));
+        Event event;
+        try {
+            event = PublishBody.read(readBody(ctx));
+        } catch (IllegalArgumentException unreadable) {
+            throw new ApiError(400, unreadable.getMessage());
+        }
         Event stored = metrics.publishes().record(() -> hub.publish(channel, event));
         ctx.status(201).contentType(Protocol.JSON);
         ctx.result(Json.write(stored.id() == null ? Map.of() : Map.of("id", stored.id())));

@@ -170,8 +170,8 @@ final class StreamHandler extends Handler.Abstract {
      * stream's Last-Event-ID.
      *
      * @throws ApiError 403 for a channel named that the token does not let one follow
-     * @throws IllegalArgumentException for a name that is not a channel's, more than {@link #MAX_MERGED}, or names too
-     *     long together for the stream's ids ({@link MergedStreamId#longest})
+     * @throws ApiError 400 for a name that is not a channel's, more than {@link #MAX_MERGED}, or names too long
+     *     together for the stream's ids ({@link MergedStreamId#longest})
      * @throws ApiError 404 when no channel is asked for or none matches
      */
     private Feed subscribeAll(List<String> asked, Predicate<String> mayFollow, String lastEventId, StreamWriter writer) {
@@ -180,12 +180,12 @@ final class StreamHandler extends Handler.Abstract {
         for (String name : asked) {
             if (ChannelName.isPattern(name)) {
                 if (!ChannelName.isValidPattern(name)) {
-                    throw new IllegalArgumentException("'" + name + "' is not a channel prefix: " + ChannelName.RULE);
+                    throw new ApiError(400, "'" + name + "' is not a channel prefix: " + ChannelName.RULE);
                 }
                 existing.stream().filter(channel -> ChannelName.matches(name, channel) && mayFollow.test(channel))
                         .forEach(channels::add);
             } else if (!ChannelName.isValid(name) || name.equals(ChannelName.ALL)) {
-                throw new IllegalArgumentException("'" + name + "' is not a channel one can follow: " + ChannelName.RULE);
+                throw new ApiError(400, "'" + name + "' is not a channel one can follow: " + ChannelName.RULE);
             } else if (!mayFollow.test(name)) {
                 throw new ApiError(403, "this token does not let you follow '" + name + "'");
             } else {
@@ -198,10 +198,10 @@ final class StreamHandler extends Handler.Abstract {
                     : "no channel matches " + String.join(", ", asked));
         }
         if (channels.size() > MAX_MERGED) {
-            throw new IllegalArgumentException(channels.size() + " channels: one stream follows at most " + MAX_MERGED);
+            throw new ApiError(400, channels.size() + " channels: one stream follows at most " + MAX_MERGED);
         }
         if (MergedStreamId.longest(channels) > MergedStreamId.MAX_LENGTH) {
-            throw new IllegalArgumentException("the names of these " + channels.size() + " channels are too long for one stream:"
+            throw new ApiError(400, "the names of these " + channels.size() + " channels are too long for one stream:"
                     + " its event ids, which carry every name, could reach " + MergedStreamId.longest(channels)
                     + " characters and must come back in a Last-Event-ID header of at most " + MergedStreamId.MAX_LENGTH
                     + "; follow them on several streams");

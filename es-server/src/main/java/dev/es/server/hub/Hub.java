@@ -119,7 +119,7 @@ public final class Hub implements Broker.Sink {
     public Subscription subscribe(String channel, String lastEventId, Runnable wake) {
         requireValid(channel);
         if (channel.equals(ChannelName.ALL)) {
-            throw new IllegalArgumentException(ChannelName.ALL_IS_RESERVED);
+            throw new InvalidChannelException(ChannelName.ALL_IS_RESERVED);
         }
         requireRunning();
         requireRoomFor(channel);
@@ -292,13 +292,13 @@ public final class Hub implements Broker.Sink {
 
     private void requireRunning() {
         if (shutDown) {
-            throw new IllegalStateException("the hub is shutting down");
+            throw new HubStoppedException();
         }
     }
 
     private static void requireValid(String channel) {
         if (!ChannelName.isValid(channel)) {
-            throw new IllegalArgumentException("invalid channel name '" + channel + "': " + ChannelName.RULE);
+            throw new InvalidChannelException("invalid channel name '" + channel + "': " + ChannelName.RULE);
         }
     }
 }

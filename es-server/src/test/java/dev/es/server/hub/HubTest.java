@@ -79,14 +79,14 @@ class HubTest {
         String last = new String(before.take(1, TimeUnit.SECONDS), StandardCharsets.UTF_8);
         assertEquals(true, last.matches("retry: \\d+\n\n"), "told to come back: " + last);
         assertNull(before.take(1, TimeUnit.SECONDS));
-        assertThrows(IllegalStateException.class, () -> hub.subscribe("ch", null));
-        assertThrows(IllegalStateException.class, () -> hub.publish("ch", Event.of("late")));
+        assertThrows(HubStoppedException.class, () -> hub.subscribe("ch", null));
+        assertThrows(HubStoppedException.class, () -> hub.publish("ch", Event.of("late")));
     }
 
     @Test
     void theReservedChannelCannotBeSubscribedAndNamesAreChecked() {
-        assertThrows(IllegalArgumentException.class, () -> hub.subscribe("all", null));
-        assertThrows(IllegalArgumentException.class, () -> hub.publish("Not Valid", Event.of("x")));
+        assertThrows(InvalidChannelException.class, () -> hub.subscribe("all", null));
+        assertThrows(InvalidChannelException.class, () -> hub.publish("Not Valid", Event.of("x")));
     }
 
     @Test
