@@ -6,6 +6,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http2.ErrorCode;
+import org.eclipse.jetty.http2.HTTP2Connection;
 import org.eclipse.jetty.io.Connection;
 import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.io.ssl.SslConnection;
@@ -16,7 +18,7 @@ import org.eclipse.jetty.util.Callback;
 
 /**
  * Connections open at once, in all and per client address, counted as the connector opens and closes them.
- * A connection that opens past a limit has each request answered at once (503 past the total, 429 past its
+ * A connection that opens past a limit has its request answered at once (503 past the total, 429 past its
  * client's), with Retry-After, and is closed; nothing else is done for it. The ones opened before it go on.
  * First in the handler sequence.
  *
@@ -96,14 +98,26 @@ final class ConnectionLimits extends Handler.Abstract implements Connection.List
             return false;
         }
         return socket.over
-                ? refuse(response, callback, 503, "this server holds its limit of " + total
+                ? refuse(request, response, callback, 503, "this server holds its limit of " + total
                         + " connections (--max-connections); try again later")
-                : refuse(response, callback, 429, "this address holds its limit of " + perClient
+                : refuse(request, response, callback, 429, "this address holds its limit of " + perClient
                         + " connections (--max-connections-per-client); close some, or try again later");
     }
 
-    private static boolean refuse(Response response, Callback callback, int status, String message) {
+    /**
+     * Answers, and closes the connection: HTTP/1.1 by {@code Connection: close}. On HTTP/2 that header means
+     * nothing, and its client would send every request on the refused connection for as long as it lasted: once
+     * answered, it is told to go (GOAWAY) and, that written, its output is shut, so that the client closes it
+     * and its place is free at once, not at the idle timeout.
+     */
+    private static boolean refuse(Request request, Response response, Callback callback, int status, String message) {
         response.getHeaders().put(HttpHeader.CONNECTION, "close");
-        return JsonErrors.answer(response, callback, new ApiError(status, message));
+        Callback answered = request.getConnectionMetaData().getConnection() instanceof HTTP2Connection h2
+                ? Callback.from(() -> {
+                    callback.succeeded();
+                    h2.getSession().close(ErrorCode.NO_ERROR.code, message, Callback.from(h2.getEndPoint()::shutdownOutput));
+                }, callback::failed)
+                : callback;
+        return JsonErrors.answer(response, answered, new ApiError(status, message));
     }
 }

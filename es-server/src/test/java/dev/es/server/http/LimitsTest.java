@@ -9,14 +9,18 @@ import dev.es.server.testing.Eventually;
 import dev.es.server.testing.RunningHub;
 import dev.es.server.testing.SseRecorder;
 import dev.es.server.testing.TestCertificates;
+import java.io.IOException;
 import java.io.InputStream;
 import java.net.Socket;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.stream.Stream;
+import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocketFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -96,6 +100,37 @@ class LimitsTest {
                 Socket c = tls.createSocket(hub.url().getHost(), hub.url().getPort())) {
             List<String> statuses = Stream.of(headOn(a), headOn(b), headOn(c)).map(head -> head.substring(0, 12)).sorted().toList();
             assertEquals(List.of("HTTP/1.1 200", "HTTP/1.1 200", "HTTP/1.1 429"), statuses);
+        }
+    }
+
+    /**
+     * An HTTP/2 connection is not ended by {@code Connection: close}: one refused must be closed all the same, or
+     * its client, which sends every request on it, would be refused on it for as long as it lasts.
+     */
+    @Test
+    void anHttp2ConnectionPastTheLimitIsClosedSoThatItsClientIsServedOnceThereIsRoom(@TempDir Path folder) throws Exception {
+        TestCertificates certificates = TestCertificates.makeIn(folder);
+        hub.restart(s -> s.maxConnectionsPerClient(1).tls(certificates.certificate(), certificates.key()));
+        SSLContext trusting = PemFiles.trusting(certificates.ca());
+        HttpRequest head = HttpRequest.newBuilder(hub.url().resolve("/all")).method("HEAD", HttpRequest.BodyPublishers.noBody()).build();
+        try (HttpClient h2 = HttpClient.newBuilder().sslContext(trusting).version(HttpClient.Version.HTTP_2).build()) {
+            try (Socket first = trusting.getSocketFactory().createSocket(hub.url().getHost(), hub.url().getPort())) {
+                assertTrue(headOn(first).startsWith("HTTP/1.1 200"));
+                HttpResponse<Void> refused = h2.send(head, HttpResponse.BodyHandlers.discarding());
+                assertEquals(429, refused.statusCode());
+                assertEquals(HttpClient.Version.HTTP_2, refused.version());
+            }
+            int status = Eventually.poll(() -> statusOf(h2, head), code -> code == 200, Duration.ofSeconds(5));
+            assertEquals(200, status, "served once the first connection closed");
+        }
+    }
+
+    /** The answer's status, or 0 for a request sent as its connection was closing (the client opens another). */
+    private static int statusOf(HttpClient client, HttpRequest request) throws InterruptedException {
+        try {
+            return client.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+        } catch (IOException closing) {
+            return 0;
         }
     }
 
