@@ -18,19 +18,20 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.io.TempDir;
 
 /** What TAB completes for a user, in a real bash and a real zsh, with es on the PATH and a hub running. */
 class CompletionTest {
 
     private static EsServer hub;
-    private static Path home;
+    @TempDir
+    static Path home;
 
     @BeforeAll
     static void setUp() throws Exception {
         hub = EsServer.start(ServerSettings.builder().port(0).build());
         hub.publish("alpha", Event.of("kept in history, so the channel exists"));
         hub.publish("beta", Event.of("so does this one"));
-        home = Files.createTempDirectory("es-completion");
         Path bin = Files.createDirectories(home.resolve("bin"));
         EsScript.writeTo(bin);
         for (String shell : new String[] {"bash", "zsh"}) {

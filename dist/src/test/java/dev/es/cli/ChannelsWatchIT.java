@@ -10,13 +10,13 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** es channels --watch on a real terminal: the table redraws with counts and rates, q quits. */
 class ChannelsWatchIT {
 
     @Test
-    void theTableFollowsTheHubAndQQuits() throws Exception {
-        Path home = Files.createTempDirectory("es-watch");
+    void theTableFollowsTheHubAndQQuits(@TempDir Path home) throws Exception {
         Path es = EsScript.writeTo(Files.createDirectories(home.resolve("bin")));
         try (EsServer server = EsServer.start(ServerSettings.builder().port(0).build());
                 TerminalSession terminal = TerminalSession.start(

@@ -5,7 +5,9 @@ import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.Map;
+import java.util.stream.Stream;
 import java.io.StringWriter;
 
 /** One run of the es command in-process: its exit code and what it printed. */
@@ -26,7 +28,16 @@ record CliRun(int exitCode, String out, String err) {
 
     private static Path emptyHome() {
         try {
-            return Files.createTempDirectory("es-home");
+            Path home = Files.createTempDirectory("es-home");
+            // Shared by every run in this JVM, so it goes with it (with whatever a command wrote there).
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                try (Stream<Path> files = Files.walk(home)) {
+                    files.sorted(Comparator.reverseOrder()).forEach(file -> file.toFile().delete());
+                } catch (IOException alreadyGone) {
+                    // Nothing left to delete.
+                }
+            }));
+            return home;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -20,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The client commands as processes: pipes, signals, standard input, the environment and the dotfile. */
 class ClientProcessIT {
@@ -28,13 +29,13 @@ class ClientProcessIT {
 
     private EsServer server;
     private ApiClient api;
-    private Path home;
+    @TempDir
+    Path home;
 
     @BeforeEach
     void start() throws Exception {
         server = EsServer.start(ServerSettings.builder().port(0).token(TOKEN).build());
         api = new ApiClient(server.url(), TOKEN);
-        home = Files.createTempDirectory("es-home");
     }
 
     @AfterEach

@@ -11,11 +11,14 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The archive a user installs, extracted and used as the README says (runs after package). */
 class DistArchiveIT {
 
     private static Path home;
+    @TempDir
+    static Path into;
 
     @BeforeAll
     static void extract() throws Exception {
@@ -24,7 +27,6 @@ class DistArchiveIT {
         try (var files = Files.list(target)) {
             archive = files.filter(f -> f.getFileName().toString().matches("es-.*\\.tar\\.gz")).findFirst().orElseThrow();
         }
-        Path into = Files.createTempDirectory("es-install");
         assertEquals(0, run(into, "tar", "xzf", archive.toAbsolutePath().toString()).exitCode);
         try (var dirs = Files.list(into)) {
             home = dirs.findFirst().orElseThrow();

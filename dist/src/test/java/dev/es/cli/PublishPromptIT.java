@@ -13,13 +13,13 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** es publish with no data on a terminal: the JLine prompt, typed into for real under tmux. */
 class PublishPromptIT {
 
     @Test
-    void eachLineTypedIsAnEventWithHistoryAndCtrlDEnds() throws Exception {
-        Path home = Files.createTempDirectory("es-prompt");
+    void eachLineTypedIsAnEventWithHistoryAndCtrlDEnds(@TempDir Path home) throws Exception {
         Path es = EsScript.writeTo(Files.createDirectories(home.resolve("bin")));
         try (EsServer server = EsServer.start(ServerSettings.builder().port(0).token("t").build());
                 ApiClient api = new ApiClient(server.url(), "t");

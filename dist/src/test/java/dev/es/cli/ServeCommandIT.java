@@ -20,9 +20,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** es serve as users run it: a real process, real signals, real curl. */
 class ServeCommandIT {
+
+    /** Files a test gives es serve, gone after it. */
+    @TempDir
+    Path scratch;
 
     @Test
     void theSeedsAcceptanceScriptPassesAgainstAFreshServer() throws Exception {
@@ -30,7 +35,7 @@ class ServeCommandIT {
             // The shared acceptance script beside the repository when there is one; else the copy kept in the
             // tests (identical when it was taken), so the suite runs on a lone clone too.
             Path shared = Path.of("..", "..", "shared", "acceptance", "seed_api.sh");
-            Path script = Files.createTempFile("seed_api", ".sh");
+            Path script = scratch.resolve("seed_api.sh");
             try (InputStream in = Files.exists(shared)
                     ? Files.newInputStream(shared)
                     : getClass().getResourceAsStream("/seed_api.sh")) {
@@ -106,7 +111,7 @@ class ServeCommandIT {
             assertEquals(403, none.head("all").statusCode());
             assertEquals(200, right.head("all").statusCode());
         }
-        Path file = Files.writeString(Files.createTempFile("token", ".txt"), "from-file\n");
+        Path file = Files.writeString(scratch.resolve("token.txt"), "from-file\n");
         try (ServeProcess serve = ServeProcess.start(Map.of(), "--port", "0", "--token-file", file.toString());
                 ApiClient right = new ApiClient(serve.url(), "from-file")) {
             assertEquals(200, right.head("all").statusCode());
@@ -117,26 +122,19 @@ class ServeCommandIT {
 
     @Test
     void withACertificateItServesHttpsAndHttp2() throws Exception {
-        Path folder = Files.createTempDirectory("es-tls");
-        TestCertificates certificates = TestCertificates.makeIn(folder);
+        TestCertificates certificates = TestCertificates.makeIn(scratch);
         try (ServeProcess serve = ServeProcess.start(Map.of(), "--port", "0",
                 "--tls-cert", certificates.certificate().toString(), "--tls-key", certificates.key().toString())) {
             assertEquals("https", serve.url().getScheme());
             Programs.Finished curl = Programs.run(List.of("curl", "-sS", "-I", "--http2", "--cacert",
                     certificates.ca().toString(), serve.url().resolve("/all").toString()));
             assertTrue(curl.output().startsWith("HTTP/2 200"), curl.output());
-        } finally {
-            try (var files = Files.walk(folder)) {
-                for (Path file : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                    Files.delete(file);
-                }
-            }
         }
     }
 
     @Test
     void aCertificateThatDoesNotLoadIsOneLineAndAUsageError() throws Exception {
-        Path notPem = Files.writeString(Files.createTempFile("cert", ".pem"), "hello\n");
+        Path notPem = Files.writeString(scratch.resolve("cert.pem"), "hello\n");
         ServeProcess.Finished refused = ServeProcess.run("--port", "0", "--tls-cert", notPem.toString(), "--tls-key", notPem.toString());
         assertEquals(2, refused.exitCode());
         assertTrue(refused.stderr().startsWith("es: no PEM certificate in " + notPem + ": "), refused.stderr());
@@ -147,7 +145,7 @@ class ServeCommandIT {
     void settingsComeFromFlagsThenTheEnvironmentThenTheConfigFile() throws Exception {
         int fromFile = FreePort.pick();
         int fromEnvironment = FreePort.pick();
-        Path config = Files.writeString(Files.createTempFile("serve", ".yaml"),
+        Path config = Files.writeString(scratch.resolve("serve.yaml"),
                 "# es serve settings\nport: " + fromFile + "\nhistory: 5\ncors-origin: '*'\ncors-methods: [GET, POST, DELETE]\n");
         try (ServeProcess serve = ServeProcess.start(Map.of("ES_PORT", Integer.toString(fromEnvironment)),
                         "--config", config.toString(), "--history", "7", "--cors-methods", "GET,POST");
@@ -166,7 +164,7 @@ class ServeCommandIT {
 
     @Test
     void aBadSettingIsOneLineNamingTheFileTheLineAndTheSettingOrTheVariable() throws Exception {
-        Path config = Files.writeString(Files.createTempFile("serve", ".yaml"), "port: 0\nhistory: lots\n");
+        Path config = Files.writeString(scratch.resolve("serve.yaml"), "port: 0\nhistory: lots\n");
         ServeProcess.Finished badValue = ServeProcess.run("--config", config.toString());
         assertEquals(2, badValue.exitCode());
         assertTrue(badValue.stderr().startsWith("es: " + config + ":2: setting 'history': Invalid value for option "
@@ -204,24 +202,20 @@ class ServeCommandIT {
 
     @Test
     void channelTokensComeFromAKeyFileAndNeedTheHubsToken() throws Exception {
-        Path key = Files.writeString(Files.createTempFile("jwt", ".key"), "a secret of more than thirty-two bytes\n");
-        try {
-            ServeProcess.Finished refused = ServeProcess.run("--port", "0", "--jwt-key", key.toString());
-            assertEquals(2, refused.exitCode());
-            assertEquals("es: channel tokens (a JWT key) make channels private, which needs the hub's own token too "
-                    + "(--token or ES_TOKEN): without it anyone could publish and close\n"
-                    + "Try 'es serve --help' for more information.\n", refused.stderr());
-            // {"sub":"reader","es":{"subscribe":["news-*"]}} signed with HS256 and the secret above, by Python's hmac.
-            String reader = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJyZWFkZXIiLCJlcyI6eyJzdWJzY3JpYmUiOlsibmV3cy0qIl19fQ."
-                    + "ssPZWknyGMBTl9nX9toqzhMN9VXIhi-03nDkt1bFR2U";
-            try (ServeProcess serve = ServeProcess.start(Map.of(), "--port", "0", "--token", "hub", "--jwt-key", key.toString());
-                    SseRecorder news = SseRecorder.open(serve.url().resolve("/news-1?token=" + reader));
-                    SseRecorder other = SseRecorder.open(serve.url().resolve("/other?token=" + reader))) {
-                assertEquals(200, news.status());
-                assertEquals(403, other.status());
-            }
-        } finally {
-            Files.delete(key);
+        Path key = Files.writeString(scratch.resolve("jwt.key"), "a secret of more than thirty-two bytes\n");
+        ServeProcess.Finished refused = ServeProcess.run("--port", "0", "--jwt-key", key.toString());
+        assertEquals(2, refused.exitCode());
+        assertEquals("es: channel tokens (a JWT key) make channels private, which needs the hub's own token too "
+                + "(--token or ES_TOKEN): without it anyone could publish and close\n"
+                + "Try 'es serve --help' for more information.\n", refused.stderr());
+        // {"sub":"reader","es":{"subscribe":["news-*"]}} signed with HS256 and the secret above, by Python's hmac.
+        String reader = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJyZWFkZXIiLCJlcyI6eyJzdWJzY3JpYmUiOlsibmV3cy0qIl19fQ."
+                + "ssPZWknyGMBTl9nX9toqzhMN9VXIhi-03nDkt1bFR2U";
+        try (ServeProcess serve = ServeProcess.start(Map.of(), "--port", "0", "--token", "hub", "--jwt-key", key.toString());
+                SseRecorder news = SseRecorder.open(serve.url().resolve("/news-1?token=" + reader));
+                SseRecorder other = SseRecorder.open(serve.url().resolve("/other?token=" + reader))) {
+            assertEquals(200, news.status());
+            assertEquals(403, other.status());
         }
     }
 

@@ -57,11 +57,15 @@ final class ServeProcess implements AutoCloseable {
 
     /** Runs {@code es serve ARGS} with these environment variables added, to completion (bounded). */
     static Finished run(Map<String, String> env, String... args) throws IOException, InterruptedException {
-        Path stderr = Files.createTempFile("es", ".err");
+        Path stderr = Files.createTempFile("es-serve", ".err");
         Process process = builder(env, args).redirectError(stderr.toFile()).start();
         process.getOutputStream().close();
-        assertTrue(process.waitFor(30, TimeUnit.SECONDS), "es did not finish");
-        return new Finished(process.exitValue(), Files.readString(stderr));
+        try {
+            assertTrue(process.waitFor(30, TimeUnit.SECONDS), "es did not finish");
+            return new Finished(process.exitValue(), Files.readString(stderr));
+        } finally {
+            Files.delete(stderr);
+        }
     }
 
     record Finished(int exitCode, String stderr) {}
