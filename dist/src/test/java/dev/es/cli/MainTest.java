@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** The root command in-process, through the same entry tests use for every command. */
 class MainTest {
@@ -45,5 +47,17 @@ class MainTest {
     void anUnknownCommandIsAUsageError() {
         assertEquals(2, run("serv"));
         assertTrue(err.toString().startsWith("es: Unmatched argument at index 0: 'serv'"), err.toString());
+    }
+
+    @ParameterizedTest(name = "serve {0} {1}")
+    @CsvSource(delimiter = '|', textBlock = """
+            --history           | -1         | es: history (events per channel) must be 0 or more, not -1
+            --max-channels      | 0          | es: max channels must be 1 or more, not 0
+            --max-event-bytes   | 3000000000 | es: max event bytes must be between 1 and 1073741824 (1 GiB)
+            """)
+    void aLimitOutOfRangeIsOneLineNamingItAndAUsageError(String option, String value, String message) {
+        CliRun refused = CliRun.of("serve", "--port", "0", option, value);
+        assertEquals(2, refused.exitCode());
+        assertEquals(message + "\nTry 'es serve --help' for more information.\n", refused.err());
     }
 }

@@ -31,9 +31,9 @@ public final class EsServer implements AutoCloseable {
         this.settings = settings;
         this.broker = settings.redis() == null
                 ? Broker.inProcess()
-                : Broker.redis(settings.redis(), settings.redisCaCert(), settings.history(), log);
+                : Broker.redis(settings.redis(), settings.redisCaCert(), settings.limits().historyEvents(), log);
         try {
-            this.hub = new Hub(broker, settings.hubLimits());
+            this.hub = new Hub(broker, settings.limits());
             this.metrics = new ServerMetrics(hub);
             this.http = new HttpApi(hub, settings, metrics, log);
         } catch (RuntimeException e) {

@@ -113,7 +113,7 @@ public final class ServeCommand implements Callable<Integer> {
     List<String> corsMethods = ServerSettings.DEFAULT_CORS_METHODS;
 
     @Option(names = "--history", paramLabel = "N", description = "Events kept per channel for replay (default: ${DEFAULT-VALUE}).")
-    int history = ServerSettings.DEFAULT_HISTORY;
+    int history = HubLimits.DEFAULT_HISTORY_EVENTS;
 
     @Option(names = "--keepalive", paramLabel = "DURATION", description = "Comment interval on idle streams (default: 15s).")
     Duration keepalive = ServerSettings.DEFAULT_KEEPALIVE;
@@ -237,7 +237,7 @@ public final class ServeCommand implements Callable<Integer> {
                         server.url(),
                         !settings.authRequired() ? "off"
                                 : settings.jwtKey() == null ? "on (Auth-Token)" : "on (Auth-Token, channel tokens)",
-                        settings.history(),
+                        settings.limits().historyEvents(),
                         settings.redis() == null ? "" : ", channels shared through Redis"),
                 startFields(server.url().toString(), settings));
         stopped.await();
@@ -289,7 +289,7 @@ public final class ServeCommand implements Callable<Integer> {
         Map<String, Object> fields = new LinkedHashMap<>();
         fields.put("url", url);
         fields.put("auth", settings.authRequired());
-        fields.put("history", settings.history());
+        fields.put("history", settings.limits().historyEvents());
         fields.put("redis", settings.redis() != null);
         return fields;
     }

@@ -17,11 +17,11 @@ import java.util.Objects;
  * @param timeout how long a write to a subscriber may make no progress before that subscriber is dropped
  * @param corsOrigin the {@code Access-Control-Allow-Origin} to send, or null to send none (same origin only)
  * @param corsMethods the methods a cross-origin page may use
- * @param history events kept per channel for replay
+ * @param limits what the hub holds at most: history and queue per channel and subscriber, channels, subscribers
+ *     per channel
  * @param keepalive how often streams are checked: one that wrote no events since the last check gets a comment, so
  *     the first comes one to two intervals after the last event, then one every interval
- * @param maxEventBytes the largest publish body accepted
- * @param queueBytes how far, in bytes of frames, a subscriber may fall behind before it is dropped as too slow
+ * @param maxEventBytes the largest publish body accepted, at most {@link #MAX_EVENT_BYTES_LIMIT}
  * @param redis the Redis URI through which servers share channels, or null for this server alone
  * @param redisCaCert a PEM file of the certificate authorities to trust for {@code rediss://}, or null for the
  *     Java runtime's
@@ -29,9 +29,6 @@ import java.util.Objects;
  *     (with HTTP/2 in clear text, h2c, beside HTTP/1.1)
  * @param tlsKey the PEM (PKCS#8) private key of that certificate; given exactly when it is
  * @param accessLog whether every request is logged (a stream once it ends)
- * @param historyBytes bytes of frames kept per channel for replay
- * @param maxChannels channels held at once
- * @param maxSubscribersPerChannel subscribers one channel has at once
  * @param maxConnections connections open at once; past it requests are answered 503
  * @param maxConnectionsPerClient connections one address holds at once; past it its requests are answered 429
  * @param subscribeToken the token a subscriber must show to follow any channel, or null for none
@@ -49,19 +46,15 @@ public record ServerSettings(
         Duration timeout,
         String corsOrigin,
         List<String> corsMethods,
-        int history,
+        HubLimits limits,
         Duration keepalive,
         long maxEventBytes,
-        long queueBytes,
         String redis,
         Path redisCaCert,
         Path tlsCert,
         Path tlsKey,
         Duration shutdownTimeout,
         boolean accessLog,
-        long historyBytes,
-        int maxChannels,
-        int maxSubscribersPerChannel,
         int maxConnections,
         int maxConnectionsPerClient,
         String subscribeToken,
@@ -79,12 +72,12 @@ public record ServerSettings(
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
     /** Every method of the API, so a page allowed by origin can use all of it (the token still guards). */
     public static final List<String> DEFAULT_CORS_METHODS = List.of("GET", "POST", "DELETE", "HEAD");
-    public static final int DEFAULT_HISTORY = HubLimits.DEFAULT_HISTORY_EVENTS;
     /** Under the 30–60 s idle cut-off of common proxies and load balancers. */
     public static final Duration DEFAULT_KEEPALIVE = Duration.ofSeconds(15);
     /** 1 MiB: far above any notification, far below what would let one request hurt the heap. */
     public static final long DEFAULT_MAX_EVENT_BYTES = Protocol.DEFAULT_MAX_EVENT_BYTES;
-    public static final long DEFAULT_QUEUE_BYTES = HubLimits.DEFAULT_QUEUE_BYTES;
+    /** 1 GiB: a body is read into one array, and an event is held whole in every queue and the history. */
+    public static final long MAX_EVENT_BYTES_LIMIT = 1L << 30;
     /** Twice what es bench's 10,000-subscriber loads open, well inside a raised open-file limit. */
     public static final int DEFAULT_MAX_CONNECTIONS = 50_000;
     /**
@@ -101,6 +94,7 @@ public record ServerSettings(
         Objects.requireNonNull(host, "host");
         Objects.requireNonNull(timeout, "timeout");
         Objects.requireNonNull(keepalive, "keepalive");
+        Objects.requireNonNull(limits, "limits");
         corsMethods = List.copyOf(corsMethods);
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port must be between 0 and 65535");
@@ -127,17 +121,9 @@ public record ServerSettings(
         requirePositive("shutdown timeout", shutdownTimeout);
         Objects.requireNonNull(requestDeadline, "requestDeadline");
         requirePositive("request deadline", requestDeadline);
-        if (history < 0) {
-            throw new IllegalArgumentException("history must be 0 or more events");
+        if (maxEventBytes < 1 || maxEventBytes > MAX_EVENT_BYTES_LIMIT) {
+            throw new IllegalArgumentException("max event bytes must be between 1 and " + MAX_EVENT_BYTES_LIMIT + " (1 GiB)");
         }
-        if (maxEventBytes < 1) {
-            throw new IllegalArgumentException("max event bytes must be at least 1");
-        }
-        if (queueBytes < 1) {
-            throw new IllegalArgumentException("queue bytes must be at least 1");
-        }
-        // Checked as the hub will take them.
-        new HubLimits(history, historyBytes, queueBytes, maxChannels, maxSubscribersPerChannel);
         if (maxConnections < 1 || maxConnectionsPerClient < 1) {
             throw new IllegalArgumentException("connection limits must be at least 1");
         }
@@ -155,10 +141,10 @@ public record ServerSettings(
         private Duration timeout = DEFAULT_TIMEOUT;
         private String corsOrigin;
         private List<String> corsMethods = DEFAULT_CORS_METHODS;
-        private int history = DEFAULT_HISTORY;
+        private int history = HubLimits.DEFAULT_HISTORY_EVENTS;
         private Duration keepalive = DEFAULT_KEEPALIVE;
         private long maxEventBytes = DEFAULT_MAX_EVENT_BYTES;
-        private long queueBytes = DEFAULT_QUEUE_BYTES;
+        private long queueBytes = HubLimits.DEFAULT_QUEUE_BYTES;
         private String redis;
         private Path redisCaCert;
         private Path tlsCert;
@@ -293,12 +279,13 @@ public record ServerSettings(
             return this;
         }
 
+        /** @throws IllegalArgumentException for a setting out of its range, saying which */
         public ServerSettings build() {
             return new ServerSettings(
-                    host, port, token, timeout, corsOrigin, corsMethods, history, keepalive, maxEventBytes,
-                    queueBytes, redis, redisCaCert, tlsCert, tlsKey, shutdownTimeout, accessLog, historyBytes,
-                    maxChannels, maxSubscribersPerChannel, maxConnections, maxConnectionsPerClient, subscribeToken,
-                    requestDeadline, jwtKey);
+                    host, port, token, timeout, corsOrigin, corsMethods,
+                    new HubLimits(history, historyBytes, queueBytes, maxChannels, maxSubscribersPerChannel), keepalive,
+                    maxEventBytes, redis, redisCaCert, tlsCert, tlsKey, shutdownTimeout, accessLog, maxConnections,
+                    maxConnectionsPerClient, subscribeToken, requestDeadline, jwtKey);
         }
     }
 
@@ -310,11 +297,6 @@ public record ServerSettings(
 
     public boolean authRequired() {
         return token != null;
-    }
-
-    /** What the hub holds at most. */
-    public HubLimits hubLimits() {
-        return new HubLimits(history, historyBytes, queueBytes, maxChannels, maxSubscribersPerChannel);
     }
 
     public boolean tls() {

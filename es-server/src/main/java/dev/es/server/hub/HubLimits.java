@@ -22,10 +22,18 @@ public record HubLimits(int historyEvents, long historyBytes, long queueBytes, i
     /** The most one server holds of idle subscribers in about half a gigabyte. */
     public static final int DEFAULT_SUBSCRIBERS_PER_CHANNEL = 100_000;
 
+    /** @throws IllegalArgumentException naming the limit out of range */
     public HubLimits {
-        if (historyEvents < 0 || historyBytes < 0 || queueBytes < 1 || channels < 1 || subscribersPerChannel < 1) {
-            throw new IllegalArgumentException("history limits must be 0 or more; queue bytes, channels and "
-                    + "subscribers per channel 1 or more");
+        requireAtLeast(0, historyEvents, "history (events per channel)");
+        requireAtLeast(0, historyBytes, "history bytes");
+        requireAtLeast(1, queueBytes, "queue bytes");
+        requireAtLeast(1, channels, "max channels");
+        requireAtLeast(1, subscribersPerChannel, "max subscribers per channel");
+    }
+
+    private static void requireAtLeast(long least, long value, String limit) {
+        if (value < least) {
+            throw new IllegalArgumentException(limit + " must be " + least + " or more, not " + value);
         }
     }
 
