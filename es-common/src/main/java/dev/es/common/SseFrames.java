@@ -1,9 +1,14 @@
 package dev.es.common;
 
+import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.function.UnaryOperator;
 
 /** Encodes events and control lines to the bytes of the event stream format (WHATWG HTML §9.2.5). */
 public final class SseFrames {
+
+    private static final byte[] ID = "id: ".getBytes(StandardCharsets.US_ASCII);
 
     private SseFrames() {}
 
@@ -36,6 +41,41 @@ public final class SseFrames {
         }
         frame.append("data: ").append(data, start, data.length()).append("\n\n");
         return frame.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Copies frames as {@link #encode}, {@link #comment} and {@link #retry} write them, one after another, to
+     * {@code out}, each event's id replaced by what {@code newId} makes of it (called once per id, in order).
+     */
+    public static void replaceIds(byte[] frames, UnaryOperator<String> newId, ByteArrayOutputStream out) {
+        int start = 0;
+        while (start < frames.length) {
+            int end = frameEnd(frames, start);
+            if (Arrays.equals(frames, start, Math.min(start + ID.length, end), ID, 0, ID.length)) {
+                // encode writes the id first, on a line of its own.
+                int lineEnd = start + ID.length;
+                while (frames[lineEnd] != '\n') {
+                    lineEnd++;
+                }
+                String id = new String(frames, start + ID.length, lineEnd - start - ID.length, StandardCharsets.UTF_8);
+                out.writeBytes(ID);
+                out.writeBytes(newId.apply(id).getBytes(StandardCharsets.UTF_8));
+                out.write(frames, lineEnd, end - lineEnd);
+            } else {
+                out.write(frames, start, end - start);
+            }
+            start = end;
+        }
+    }
+
+    /** Where the frame starting at {@code start} ends, its blank line included. */
+    private static int frameEnd(byte[] frames, int start) {
+        for (int i = start; i + 1 < frames.length; i++) {
+            if (frames[i] == '\n' && frames[i + 1] == '\n') {
+                return i + 2;
+            }
+        }
+        return frames.length;
     }
 
     /** A comment line, which clients ignore; keeps idle connections and the proxies on their way open. */

@@ -3,6 +3,7 @@ package dev.es.common;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -48,5 +49,23 @@ class SseFramesTest {
         assertEquals(":\n\n", new String(SseFrames.comment(""), StandardCharsets.UTF_8));
         assertEquals(": hi\n\n", new String(SseFrames.comment("hi"), StandardCharsets.UTF_8));
         assertEquals("retry: 2000\n\n", new String(SseFrames.retry(2000), StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void idsAreReplacedInPlaceAndEverythingElseIsCopied() {
+        ByteArrayOutputStream frames = new ByteArrayOutputStream();
+        frames.writeBytes(SseFrames.encode(new Event("7", "t", "a\nb", null)));
+        frames.writeBytes(SseFrames.comment("keepalive"));
+        frames.writeBytes(SseFrames.encode(Event.of("no id")));
+        frames.writeBytes(SseFrames.encode(new Event("id: 8", null, "id: in data", null)));
+        List<String> seen = new ArrayList<>();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        SseFrames.replaceIds(frames.toByteArray(), id -> {
+            seen.add(id);
+            return "new-" + id;
+        }, out);
+        assertEquals(List.of("7", "id: 8"), seen);
+        assertEquals("id: new-7\nevent: t\ndata: a\ndata: b\n\n: keepalive\n\ndata: no id\n\n"
+                + "id: new-id: 8\ndata: id: in data\n\n", out.toString(StandardCharsets.UTF_8));
     }
 }

@@ -1,11 +1,11 @@
 package dev.es.server.http;
 
 import dev.es.common.MergedStreamId;
+import dev.es.common.SseFrames;
 import dev.es.server.hub.CloseReason;
 import dev.es.server.hub.Hub;
 import dev.es.server.hub.Subscription;
 import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,7 +19,6 @@ import java.util.Map;
 final class MergedFeed implements Feed {
 
     private static final byte[] NOTHING = {};
-    private static final byte[] ID = "id: ".getBytes(StandardCharsets.US_ASCII);
 
     private final List<Subscription> subscriptions;
     /**
@@ -42,17 +41,21 @@ final class MergedFeed implements Feed {
         if (ended) {
             return null;
         }
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream out = null;
         for (Subscription subscription : subscriptions) {
             byte[] batch = subscription.poll();
             if (batch == null) {
                 // One channel ended (closed, or the server stops): the stream ends after what the others had.
                 ended = true;
-            } else {
+            } else if (batch.length > 0) {
+                if (out == null) {
+                    // Room for the ids, which grow with the channels.
+                    out = new ByteArrayOutputStream(batch.length + 1024);
+                }
                 rewrite(subscription.channel(), batch, out);
             }
         }
-        if (out.size() > 0) {
+        if (out != null) {
             return out.toByteArray();
         }
         return ended ? null : NOTHING;
@@ -60,53 +63,10 @@ final class MergedFeed implements Feed {
 
     /** Copies a batch of one channel's frames, each event's id replaced by the stream's. */
     private void rewrite(String channel, byte[] batch, ByteArrayOutputStream out) {
-        int start = 0;
-        while (start < batch.length) {
-            int end = frameEnd(batch, start);
-            if (startsWith(batch, start, ID)) {
-                int lineEnd = indexOf(batch, (byte) '\n', start);
-                String id = new String(batch, start + ID.length, lineEnd - start - ID.length, StandardCharsets.UTF_8);
-                positions.put(channel, MergedStreamId.position(channel, id));
-                out.writeBytes(ID);
-                String merged = MergedStreamId.of(channel, positions.values());
-                out.writeBytes(merged.getBytes(StandardCharsets.UTF_8));
-                out.write(batch, lineEnd, end - lineEnd);
-            } else {
-                out.write(batch, start, end - start);
-            }
-            start = end;
-        }
-    }
-
-    /** Where the frame starting at {@code start} ends, its blank line included. */
-    private static int frameEnd(byte[] bytes, int start) {
-        for (int i = start; i + 1 < bytes.length; i++) {
-            if (bytes[i] == '\n' && bytes[i + 1] == '\n') {
-                return i + 2;
-            }
-        }
-        return bytes.length;
-    }
-
-    private static boolean startsWith(byte[] bytes, int at, byte[] prefix) {
-        if (at + prefix.length > bytes.length) {
-            return false;
-        }
-        for (int i = 0; i < prefix.length; i++) {
-            if (bytes[at + i] != prefix[i]) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private static int indexOf(byte[] bytes, byte value, int from) {
-        for (int i = from; i < bytes.length; i++) {
-            if (bytes[i] == value) {
-                return i;
-            }
-        }
-        return bytes.length;
+        SseFrames.replaceIds(batch, id -> {
+            positions.put(channel, MergedStreamId.position(channel, id));
+            return MergedStreamId.of(channel, positions.values());
+        }, out);
     }
 
     @Override
