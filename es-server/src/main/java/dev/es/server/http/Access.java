@@ -34,17 +34,23 @@ final class Access {
      * The token a request's headers show: {@code Authorization: Bearer}, else {@code Auth-Token}.
      *
      * @return the token, or null when the headers show none
-     * @throws ApiError 400 for two of either header: which one counted would depend on who reads them (a proxy, or us)
+     * @throws ApiError 400 for two of either header, or a bearer token and a different Auth-Token: which one counted
+     *     would depend on who reads them (a proxy, or us)
      */
     static String headerToken(List<String> authorizations, List<String> authTokens) {
         if (authorizations.size() > 1 || authTokens.size() > 1) {
             throw new ApiError(400, "send one token header (Authorization or " + Protocol.AUTH_TOKEN + "), not several");
         }
         String authorization = authorizations.isEmpty() ? null : authorizations.getFirst();
-        if (authorization != null && authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
-            return authorization.substring(BEARER.length());
+        String authToken = authTokens.isEmpty() ? null : authTokens.getFirst();
+        if (authorization == null || !authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
+            return authToken;
         }
-        return authTokens.isEmpty() ? null : authTokens.getFirst();
+        String bearer = authorization.substring(BEARER.length());
+        if (authToken != null && !authToken.strip().equals(bearer.strip())) {
+            throw new ApiError(400, "Authorization: Bearer and " + Protocol.AUTH_TOKEN + " show different tokens: send one");
+        }
+        return bearer;
     }
 
     /** For closing channels and channel information. @throws ApiError 403 unless the hub's token is shown, or it has none */

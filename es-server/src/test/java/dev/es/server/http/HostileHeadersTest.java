@@ -72,6 +72,17 @@ class HostileHeadersTest {
     }
 
     @Test
+    void aBearerTokenAndADifferentAuthTokenAreRefusedEvenWhenOneIsRight() throws Exception {
+        String answer = RawHttp.exchange(server.url(), "POST /bystander HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + TOKEN
+                + "\r\nAuth-Token: wrong\r\nContent-Type: application/json\r\nContent-Length: 12\r\nConnection: close\r\n\r\n{\"data\":\"x\"}");
+        assertTrue(answer.startsWith("HTTP/1.1 400 "), answer);
+        assertTrue(answer.contains("different tokens"), answer);
+        String same = RawHttp.exchange(server.url(), "POST /kept HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + TOKEN
+                + "\r\nAuth-Token: " + TOKEN + "\r\nContent-Type: application/json\r\nContent-Length: 12\r\nConnection: close\r\n\r\n{\"data\":\"x\"}");
+        assertTrue(same.startsWith("HTTP/1.1 201 "), same);
+    }
+
+    @Test
     void anEmptyAuthTokenIsRefused() throws Exception {
         String answer = RawHttp.exchange(server.url(), "POST /bystander HTTP/1.1\r\nHost: x\r\nAuth-Token: \r\n"
                 + "Content-Type: application/json\r\nContent-Length: 12\r\nConnection: close\r\n\r\n{\"data\":\"x\"}");
