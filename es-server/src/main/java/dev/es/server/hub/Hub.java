@@ -65,7 +65,10 @@ public final class Hub implements Broker.Sink {
     public Event publish(String channel, Event event) {
         requireValid(channel);
         requireRunning();
-        requireRoomFor(channel);
+        if (limits.historyEvents() > 0) {
+            // Only then does a publish make a channel (to hold the event): with no history it holds nothing.
+            requireRoomFor(channel);
+        }
         Event stored = broker.publish(channel, event);
         published.increment();
         return stored;

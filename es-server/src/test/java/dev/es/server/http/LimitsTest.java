@@ -44,6 +44,21 @@ class LimitsTest {
         assertEquals(201, hub.api().publish("one", "{\"data\":\"still\"}").statusCode(), "existing channels go on");
     }
 
+    /** With no history a publish to a channel nobody follows holds nothing: only channels held count. */
+    @Test
+    void withNoHistoryPublishesToAnyChannelGoOnAndOnlyChannelsFollowedCount() throws Exception {
+        hub.restart(s -> s.maxChannels(1).history(0));
+        for (String channel : List.of("one", "two", "three")) {
+            assertEquals(201, hub.api().publish(channel, "{\"data\":\"x\"}").statusCode(), channel);
+        }
+        try (SseRecorder followed = SseRecorder.open(hub.api().url("/one"));
+                SseRecorder pastTheLimit = SseRecorder.open(hub.api().url("/two"))) {
+            assertEquals(200, followed.status());
+            assertEquals(503, pastTheLimit.status());
+            assertEquals(201, hub.api().publish("three", "{\"data\":\"x\"}").statusCode());
+        }
+    }
+
     @Test
     void aSubscriberPastTheChannelsLimitIs429AndTheFirstKeepsReceiving() throws Exception {
         try (SseRecorder first = SseRecorder.open(hub.api().url("/feed"));
