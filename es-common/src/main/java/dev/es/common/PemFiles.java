@@ -172,8 +172,8 @@ public final class PemFiles {
     /** The bytes between a PEM block's BEGIN and END lines. */
     private static byte[] block(String text, String begin, String end, Path file) {
         int from = text.indexOf(begin);
-        int to = text.indexOf(end);
-        if (from < 0 || to < from) {
+        int to = from < 0 ? -1 : text.indexOf(end, from);
+        if (to < 0) {
             throw new IllegalArgumentException("no " + begin + " block in " + file);
         }
         try {
