@@ -33,6 +33,7 @@ import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.BufferUtil;
 import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.Fields;
 
 /**
  * GET {@code /{channel}}, the event stream, as a Jetty handler ahead of the Javalin routes: a stream holds a
@@ -90,21 +91,22 @@ final class StreamHandler extends Handler.Abstract {
         StreamWriter writer = new StreamWriter(response, callback, this::takeTurn, HELLO, this::ended);
         Feed feed;
         try {
-            Predicate<String> mayFollow = access.following(subscriberToken(request));
+            // Parsed once, for the token, the resume id and the channels.
+            Fields query = Request.extractQueryParameters(request);
+            Predicate<String> mayFollow = access.following(subscriberToken(request, query));
             if (!merged && !mayFollow.test(channel)) {
                 throw new ApiError(403, "this token does not let you follow '" + channel + "'");
             }
             String lastEventId = request.getHeaders().get(Protocol.LAST_EVENT_ID);
             if (lastEventId == null || lastEventId.isBlank()) {
-                lastEventId = Request.extractQueryParameters(request).getValue(Protocol.LAST_EVENT_ID_PARAM);
+                lastEventId = query.getValue(Protocol.LAST_EVENT_ID_PARAM);
             }
             if (lastEventId != null && lastEventId.isEmpty()) {
                 // None, as EventSource means it: to the hub an empty id is a subscriber that saw nothing yet.
                 lastEventId = null;
             }
             feed = merged
-                    ? subscribeAll(Objects.requireNonNullElse(
-                            Request.extractQueryParameters(request).getValues("channel"), List.of()), mayFollow,
+                    ? subscribeAll(Objects.requireNonNullElse(query.getValues("channel"), List.of()), mayFollow,
                             lastEventId, writer)
                     : Feed.of(hub.subscribe(channel, lastEventId, writer::wake));
         } catch (RuntimeException e) {
@@ -150,7 +152,7 @@ final class StreamHandler extends Handler.Abstract {
      * The token a subscriber shows, the ways a browser's EventSource can: it cannot set headers, so a cookie or
      * the query (kept out of the access log) too; other clients use a header.
      */
-    private static String subscriberToken(Request request) {
+    private static String subscriberToken(Request request, Fields query) {
         String header = Access.headerToken(request.getHeaders().getValuesList(HttpHeader.AUTHORIZATION),
                 request.getHeaders().getValuesList(Protocol.AUTH_TOKEN));
         if (header != null) {
@@ -161,7 +163,7 @@ final class StreamHandler extends Handler.Abstract {
                 return cookie.getValue();
             }
         }
-        return Request.extractQueryParameters(request).getValue("token");
+        return query.getValue("token");
     }
 
     /**
