@@ -27,19 +27,12 @@ public final class EsServer implements AutoCloseable {
     private final HttpApi http;
     private final ServerMetrics metrics;
 
-    private EsServer(ServerSettings settings, ServerLog log) {
+    private EsServer(ServerSettings settings, Broker broker, Hub hub, HttpApi http, ServerMetrics metrics) {
         this.settings = settings;
-        this.broker = settings.redis() == null
-                ? Broker.inProcess()
-                : Broker.redis(settings.redis(), settings.redisCaCert(), settings.limits().historyEvents(), log);
-        try {
-            this.hub = new Hub(broker, settings.limits());
-            this.metrics = new ServerMetrics(hub);
-            this.http = new HttpApi(hub, settings, metrics, log);
-        } catch (RuntimeException e) {
-            broker.close();
-            throw e;
-        }
+        this.broker = broker;
+        this.hub = hub;
+        this.http = http;
+        this.metrics = metrics;
     }
 
     /**
@@ -56,15 +49,24 @@ public final class EsServer implements AutoCloseable {
 
     /** Starts a hub that logs to the given log (its warnings; every request with the access log on). */
     public static EsServer start(ServerSettings settings, ServerLog log) {
-        EsServer server = new EsServer(settings, log);
+        Broker broker = settings.redis() == null
+                ? Broker.inProcess()
+                : Broker.redis(settings.redis(), settings.redisCaCert(), settings.limits().historyEvents(), log);
+        ServerMetrics metrics = null;
         try {
-            server.http.start();
+            Hub hub = new Hub(broker, settings.limits());
+            metrics = new ServerMetrics(hub);
+            HttpApi http = new HttpApi(hub, settings, metrics, log);
+            http.start();
+            return new EsServer(settings, broker, hub, http, metrics);
         } catch (RuntimeException e) {
-            server.broker.close();
-            server.metrics.close();
+            // Whatever was made before the failure, undone in one place.
+            if (metrics != null) {
+                metrics.close();
+            }
+            broker.close();
             throw e;
         }
-        return server;
     }
 
     /** The port listened on: the configured one, or the one chosen for port 0. */
