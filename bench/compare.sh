@@ -3,7 +3,7 @@
 # table of deliveries/s, p50/p99, server CPU per delivery and loss, with the ratio es/nchan.
 # Usage: bench/compare.sh [RUNS [LOAD...]]   RUNS per load and server (default 2); LOADs by name (default: all,
 # and the idle-memory measurement), from: idle-memory one-channel-1k one-channel-10k hundred-channels
-# hundred-channels-paced healthy-8k stalled-8k. Loopback only; bounded runs.
+# hundred-channels-paced healthy-8k stalled-8k healthy-8k-paced stalled-8k-paced. Loopback only; bounded runs.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 runs=${1:-2}
@@ -65,24 +65,30 @@ run_load() {
   local name=$1; shift
   wanted "$name" || return 0
   for round in $(seq 0 "$runs"); do
-    for server in es nchan; do
-      local port=$es_port mode=api before after json
-      [[ $server == nchan ]] && port=$nchan_port mode=raw
-      before=$(ticks "$server")
-      json=$("$root/es" bench --url "http://127.0.0.1:$port" --pub-mode "$mode" --channel-prefix "$name-$round" \
-        --timeout 300s --json "$@" 2>/dev/null) || true
-      after=$(ticks "$server")
-      # Wait until the last run's subscribers are gone from es (it notices a close at once, and ends
-      # thousands of them in a moment), so that no run pays for the last one's connections.
-      for _ in $(seq 400); do
-        [[ $(curl -s -I "http://127.0.0.1:$es_port/all" | tr -d '\r' | awk -F': ' 'tolower($1)=="x-consumer-count"{print $2}') == 0 ]] && break
-        sleep 0.1
-      done
-      if ((round > 0)); then
-        printf '%s\t%s\t%s\t%s\n' "$name" "$server" "$((after - before))" "${json:-{\}}" >>"$out"
-      fi
-      echo "compare: $name $server run $round: ${json:0:200}" >&2
+    run_round "$name" "$round" "$@"
+  done
+}
+
+# run_round NAME ROUND ARGS...: one es bench run against each server, es first.
+run_round() {
+  local name=$1 round=$2; shift 2
+  for server in es nchan; do
+    local port=$es_port mode=api before after json
+    [[ $server == nchan ]] && port=$nchan_port mode=raw
+    before=$(ticks "$server")
+    json=$("$root/es" bench --url "http://127.0.0.1:$port" --pub-mode "$mode" --channel-prefix "$name-$round" \
+      --timeout 300s --json "$@" 2>/dev/null) || true
+    after=$(ticks "$server")
+    # Wait until the last run's subscribers are gone from es (it notices a close at once, and ends
+    # thousands of them in a moment), so that no run pays for the last one's connections.
+    for _ in $(seq 400); do
+      [[ $(curl -s -I "http://127.0.0.1:$es_port/all" | tr -d '\r' | awk -F': ' 'tolower($1)=="x-consumer-count"{print $2}') == 0 ]] && break
+      sleep 0.1
     done
+    if ((round > 0)); then
+      printf '%s\t%s\t%s\t%s\n' "$name" "$server" "$((after - before))" "${json:-{\}}" >>"$out"
+    fi
+    echo "compare: $name $server run $round: ${json:0:200}" >&2
   done
 }
 
@@ -125,6 +131,16 @@ run_load hundred-channels-paced -s 10000 -c 100 -m 3000 --size 100 -p 4 --rate 3
 # fill their socket buffers and 4 MiB queues with the 8 MB each is sent, and are dropped as too slow; the healthy p99 is compared.
 run_load healthy-8k -s 500 -c 1 -m 1000 --size 8192 -p 1
 run_load stalled-8k -s 500 -c 1 -m 1000 --size 8192 -p 1 --stalled 10
+# The same pair at 40 events/s (20,000 deliveries/s, below both servers' capacity): a flat-out publisher's p99 is
+# its queue, which varies 2x between identical runs; paced, the p99 is what a delivery takes, and a stalled
+# subscriber's effect on it can be seen.
+# The two take turns, round by round, so that both meet a server as warm.
+if wanted healthy-8k-paced || wanted stalled-8k-paced; then
+  for round in $(seq 0 "$runs"); do
+    run_round healthy-8k-paced "$round" -s 500 -c 1 -m 600 --size 8192 -p 1 --rate 40
+    run_round stalled-8k-paced "$round" -s 500 -c 1 -m 600 --size 8192 -p 1 --rate 40 --stalled 10
+  done
+fi
 
 python3 - "$(getconf CLK_TCK)" "$out" "$memory" <<'PY'
 import json, statistics, sys
@@ -149,13 +165,15 @@ for name in dict.fromkeys(k[0] for k in rows):
     e, n = med["es"], med["nchan"]
     ratio = lambda a, b: f"{a / b:.2f}×" if b else "-"
     print(f"| {name} | es / nchan | {ratio(e[0], n[0])} | {ratio(e[1], n[1])} | {ratio(e[2], n[2])} | {ratio(e[3], n[3])} | |")
-if ("healthy-8k", "es") in rows and ("stalled-8k", "es") in rows:
+p99 = lambda name, server: statistics.median(r[2] for r in rows[(name, server)])
+pairs = [(h, s) for h, s in (("healthy-8k", "stalled-8k"), ("healthy-8k-paced", "stalled-8k-paced"))
+         if (h, "es") in rows and (s, "es") in rows]
+if pairs:
     print()
-    print("| 10 stalled subscribers beside 500 healthy | es | nchan |")
+    print("| 10 stalled subscribers beside 500 healthy: healthy p99 with / without them | es | nchan |")
     print("|---|---|---|")
-    p99 = lambda name, server: statistics.median(r[2] for r in rows[(name, server)])
-    print("| healthy p99 with / without the stalled ones | "
-          + " | ".join(f"{p99('stalled-8k', s) / p99('healthy-8k', s):.2f}×" for s in ("es", "nchan")) + " |")
+    for healthy, stalled in pairs:
+        print(f"| {healthy} | " + " | ".join(f"{p99(stalled, s) / p99(healthy, s):.2f}×" for s in ("es", "nchan")) + " |")
 per = dict(line.split() for line in open(memory))
 if not per:
     sys.exit()
