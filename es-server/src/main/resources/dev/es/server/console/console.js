@@ -1,18 +1,19 @@
 // The es console: channels with live counts and rates (polling the JSON listing), a live tail of one channel
-// (EventSource, as any subscriber), and a publish form. The token the user types is kept in this page, and for
-// the tail in a same-site session cookie (EventSource sends cookies, not headers).
+// (read with fetch, as any subscriber reads the stream), and a publish form. The token the user types is kept in
+// this page only.
 "use strict";
 
 const LISTING = "/_es/v1/channels";
 const POLL_MS = 1000;
 const HISTORY = 60; // points per sparkline: a minute at one poll a second
 const TAIL = 50;
+const RECONNECT_MS = 2000;
 
 const state = { token: "", history: new Map(), last: new Map(), tail: null, tailName: null };
 const $ = (id) => document.getElementById(id);
 
-function headers(extra = {}) {
-  return state.token ? { ...extra, "Auth-Token": state.token } : extra;
+function headers(extra = {}, token = state.token) {
+  return token ? { ...extra, "Auth-Token": token } : extra;
 }
 
 async function poll() {
@@ -79,25 +80,69 @@ function sparkline(points) {
   return svg;
 }
 
-function follow(name) {
-  if (state.tail) state.tail.close();
+// Reads a channel's stream with fetch rather than EventSource, which hands a page only the event types it names
+// beforehand (a tail must show every type) and sends no headers (the token would have to go in a cookie). Like
+// EventSource, it comes back after a cut with the last id it saw, and stops when another channel is picked.
+async function follow(name) {
+  if (state.tail) state.tail.abort();
+  const tail = new AbortController();
+  state.tail = tail;
   state.tailName = name;
   $("tail-channel").textContent = name;
   $("tail").replaceChildren();
-  // EventSource sends no headers, but the cookies of its origin: a session cookie, unlike a query, stays out
-  // of the browser's history and of proxies' logs. The hub reads tokens only from headers to publish.
-  if (state.token) {
-    document.cookie = "es_token=" + state.token + "; path=/; SameSite=Strict" + (location.protocol === "https:" ? "; Secure" : "");
-  }
-  state.tail = new EventSource("/" + encodeURIComponent(name));
-  const add = (e) => {
+  let lastEventId = "";
+  const add = (event) => {
+    lastEventId = event.id;
     const item = document.createElement("li");
-    item.textContent = (e.type === "message" ? "" : e.type + ": ") + e.data;
-    item.title = "id " + e.lastEventId;
+    item.textContent = (event.type === "message" ? "" : event.type + ": ") + event.data;
+    item.title = "id " + event.id;
     $("tail").prepend(item);
     while ($("tail").children.length > TAIL) $("tail").lastChild.remove();
   };
-  state.tail.onmessage = add;
+  while (!tail.signal.aborted) {
+    try {
+      const answer = await fetch("/" + encodeURIComponent(name), {
+        headers: headers(lastEventId ? { "Last-Event-ID": lastEventId } : {}),
+        cache: "no-store",
+        signal: tail.signal,
+      });
+      if (!answer.ok) {
+        $("tail-channel").textContent = name + " (" + ((await answer.json().catch(() => ({}))).error || answer.status) + ")";
+        return;
+      }
+      const read = events(add);
+      const reader = answer.body.pipeThrough(new TextDecoderStream()).getReader();
+      for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) read(chunk.value);
+    } catch (e) {
+      if (tail.signal.aborted) return;
+    }
+    await new Promise((resume) => setTimeout(resume, RECONNECT_MS));
+  }
+}
+
+// The event stream format's lines, as they come in pieces, into events (WHATWG HTML §9.2.6): data lines joined,
+// the type and the id kept, comments skipped, an event dispatched at its blank line.
+function events(dispatch) {
+  let rest = "";
+  let data = [];
+  let type = "";
+  let id = "";
+  return (text) => {
+    const lines = (rest + text).split(/\r\n|\r|\n/);
+    rest = lines.pop();
+    for (const line of lines) {
+      const colon = line.indexOf(":");
+      const field = colon < 0 ? line : line.slice(0, colon);
+      const value = colon < 0 ? "" : line.slice(colon + (line[colon + 1] === " " ? 2 : 1));
+      if (line === "") {
+        if (data.length) dispatch({ type: type || "message", data: data.join("\n"), id });
+        data = [];
+        type = "";
+      } else if (field === "data") data.push(value);
+      else if (field === "event") type = value;
+      else if (field === "id" && !value.includes("\0")) id = value;
+    }
+  };
 }
 
 $("login").addEventListener("submit", (e) => {
@@ -113,7 +158,7 @@ $("publish").addEventListener("submit", async (e) => {
   const token = $("publish-token").value || state.token;
   const answer = await fetch("/" + encodeURIComponent($("publish-channel").value), {
     method: "POST",
-    headers: token ? { "Content-Type": "application/json", "Auth-Token": token } : { "Content-Type": "application/json" },
+    headers: headers({ "Content-Type": "application/json" }, token),
     body: JSON.stringify(body),
   });
   const result = await answer.json().catch(() => ({}));

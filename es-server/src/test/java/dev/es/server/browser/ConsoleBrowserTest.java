@@ -46,6 +46,12 @@ class ConsoleBrowserTest {
                 return text.contains("order 42") ? text : null;
             });
             assertTrue(tail.startsWith("order 42"), tail);
+            server.publish("orders", new Event(null, "shipped", "order 42 left", null));
+            String named = browser.await(page -> {
+                String text = page.findElement(By.id("tail")).getText();
+                return text.contains("order 42 left") ? text : null;
+            });
+            assertTrue(named.startsWith("shipped: order 42 left"), "events of every type: " + named);
             browser.await(page -> page.findElement(By.cssSelector("#channels tr[data-channel='orders'] td:nth-child(2)"))
                     .getText().equals("1"));
 
