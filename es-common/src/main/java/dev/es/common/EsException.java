@@ -32,4 +32,16 @@ public class EsException extends RuntimeException {
     public int exitCode() {
         return exitCode;
     }
+
+    /**
+     * The message of the cause at the bottom of a failure (a refused connection under a library's wrappers): the
+     * part of it a user can act on; its type's name when it has none.
+     */
+    public static String rootMessage(Throwable failure) {
+        Throwable root = failure;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+    }
 }

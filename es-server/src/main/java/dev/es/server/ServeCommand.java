@@ -208,12 +208,8 @@ public final class ServeCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new EsException(EsException.USAGE, e.getMessage(), e);
         } catch (JavalinBindException e) {
-            Throwable root = e;
-            while (root.getCause() != null) {
-                root = root.getCause();
-            }
             throw new EsException(EsException.FAILURE, "cannot listen on " + host + ":" + port + ": "
-                    + String.valueOf(root.getMessage()).toLowerCase(Locale.ROOT), e);
+                    + EsException.rootMessage(e).toLowerCase(Locale.ROOT), e);
         }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -2,6 +2,7 @@ package dev.es.server.broker;
 
 import dev.es.common.ChannelName;
 import dev.es.common.ChannelStatus;
+import dev.es.common.EsException;
 import dev.es.common.Event;
 import dev.es.common.PemFiles;
 import dev.es.server.ServerLog;
@@ -135,7 +136,7 @@ final class RedisBroker implements Broker {
     }
 
     static BrokerUnavailableException unavailable(String what, Throwable cause) {
-        String reason = cause == null || cause.getMessage() == null ? "" : ": " + rootMessage(cause);
+        String reason = cause == null || cause.getMessage() == null ? "" : ": " + EsException.rootMessage(cause);
         return new BrokerUnavailableException(what + reason, cause);
     }
 
@@ -282,14 +283,6 @@ final class RedisBroker implements Broker {
     private static String location(RedisURI uri) {
         return (uri.isSsl() ? "rediss://" : "redis://") + uri.getHost() + ":" + uri.getPort()
                 + (uri.getDatabase() == 0 ? "" : "/" + uri.getDatabase());
-    }
-
-    private static String rootMessage(Throwable failure) {
-        Throwable root = failure;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
     }
 
     private static String orEmpty(String value) {
