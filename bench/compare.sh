@@ -88,7 +88,7 @@ run_round() {
     if ((round > 0)); then
       printf '%s\t%s\t%s\t%s\n' "$name" "$server" "$((after - before))" "${json:-{\}}" >>"$out"
     fi
-    echo "compare: $name $server run $round: ${json:0:200}" >&2
+    echo "compare: $name $server run $round: $json" >&2
   done
 }
 

@@ -5,9 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.es.cli.testing.EsScript;
 import dev.es.server.testing.ApiClient;
 import dev.es.server.testing.Eventually;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -26,7 +23,7 @@ class AbruptDropIT {
     void tenThousandSubscribersDroppedAbruptlyLeaveNoSubscriberAndNoFileOpen() throws Exception {
         try (ServeProcess serve = ServeProcess.start(Map.of(), "--port", "0");
                 ApiClient api = new ApiClient(serve.url(), null)) {
-            int before = openFiles(serve.pid());
+            int before = serve.openFiles();
             Process bench = EsScript.process(Map.of(), "bench", "--url", serve.url().toString(), "-s",
                             Integer.toString(SUBSCRIBERS), "-m", "0", "--hold", "60s", "--timeout", "90s", "--json")
                     .redirectErrorStream(true)
@@ -34,22 +31,14 @@ class AbruptDropIT {
                     .start();
             try {
                 api.awaitConsumers("bench-0", SUBSCRIBERS, Duration.ofSeconds(40));
-                assertTrue(openFiles(serve.pid()) >= before + SUBSCRIBERS, "one open file per subscriber while they are there");
+                assertTrue(serve.openFiles() >= before + SUBSCRIBERS, "one open file per subscriber while they are there");
             } finally {
                 bench.destroyForcibly();
                 assertTrue(bench.waitFor(10, TimeUnit.SECONDS), "the load generator is gone");
             }
             api.awaitConsumers("bench-0", 0, Duration.ofSeconds(20));
-            int after = Eventually.poll(() -> openFiles(serve.pid()), files -> files <= before + 20, Duration.ofSeconds(20));
+            int after = Eventually.poll(serve::openFiles, files -> files <= before + 20, Duration.ofSeconds(20));
             assertTrue(after <= before + 20, "open files back to " + before + " within 20 s: " + after);
-        }
-    }
-
-    private static int openFiles(long pid) {
-        try (var files = Files.list(Path.of("/proc", Long.toString(pid), "fd"))) {
-            return (int) files.count();
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
         }
     }
 }

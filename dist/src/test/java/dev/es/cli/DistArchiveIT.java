@@ -3,12 +3,12 @@ package dev.es.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.es.server.testing.Programs;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -27,30 +27,25 @@ class DistArchiveIT {
         try (var files = Files.list(target)) {
             archive = files.filter(f -> f.getFileName().toString().matches("es-.*\\.tar\\.gz")).findFirst().orElseThrow();
         }
-        assertEquals(0, run(into, "tar", "xzf", archive.toAbsolutePath().toString()).exitCode);
+        assertEquals(0, run(into, "tar", "xzf", archive.toAbsolutePath().toString()).exitCode());
         try (var dirs = Files.list(into)) {
             home = dirs.findFirst().orElseThrow();
         }
     }
 
-    record Result(int exitCode, String out) {}
-
-    private static Result run(Path dir, String... command) throws IOException, InterruptedException {
-        ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true);
+    private static Programs.Finished run(Path dir, String... command) throws IOException, InterruptedException {
+        ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile());
         builder.environment().put("PATH", (home == null ? "" : home.resolve("bin") + ":") + System.getenv("PATH"));
         builder.environment().put("MANWIDTH", "80");
-        Process p = builder.start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
-        return new Result(p.exitValue(), out);
+        return Programs.run(builder, Duration.ofSeconds(60));
     }
 
     @Test
     void theInstalledCommandRunsFromItsBinDirectory() throws Exception {
         // By its path, as a user with bin/ on the PATH runs it (ProcessBuilder looks programs up in our own PATH).
-        Result version = run(home, home.resolve("bin/es").toString(), "--version");
-        assertEquals(0, version.exitCode, version.out);
-        assertTrue(version.out.startsWith("es 0."), version.out);
+        Programs.Finished version = run(home, home.resolve("bin/es").toString(), "--version");
+        assertEquals(0, version.exitCode(), version.output());
+        assertTrue(version.output().startsWith("es 0."), version.output());
     }
 
     @Test
@@ -58,10 +53,10 @@ class DistArchiveIT {
         for (String page : List.of("es", "es-serve", "es-publish", "es-subscribe", "es-channels", "es-close", "es-config", "es-completion", "es-bench")) {
             assertTrue(Files.exists(home.resolve("man/man1/" + page + ".1")), page);
         }
-        Result man = run(home, "man", "es-subscribe");
-        assertEquals(0, man.exitCode, man.out);
-        assertTrue(man.out.contains("es-subscribe - Print a channel's events as they arrive."), man.out);
-        assertTrue(man.out.contains("--last-event-id"), man.out);
+        Programs.Finished man = run(home, "man", "es-subscribe");
+        assertEquals(0, man.exitCode(), man.output());
+        assertTrue(man.output().contains("es-subscribe - Print a channel's events as they arrive."), man.output());
+        assertTrue(man.output().contains("--last-event-id"), man.output());
     }
 
     @Test

@@ -16,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -41,14 +42,10 @@ class ServeCommandIT {
                     : getClass().getResourceAsStream("/seed_api.sh")) {
                 Files.copy(in, script, StandardCopyOption.REPLACE_EXISTING);
             }
-            Process run = new ProcessBuilder("bash", script.toString(), serve.url().toString(), "T")
-                    .redirectErrorStream(true)
-                    .start();
-            String report = new String(run.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertTrue(run.waitFor(60, TimeUnit.SECONDS));
-            assertEquals(0, run.exitValue(), report);
-            assertTrue(report.contains("seed-api: 28 passed, 0 failed"), report);
-            Files.delete(script);
+            Programs.Finished run = Programs.run(
+                    new ProcessBuilder("bash", script.toString(), serve.url().toString(), "T"), Duration.ofSeconds(60));
+            assertEquals(0, run.exitCode(), run.output());
+            assertTrue(run.output().contains("seed-api: 28 passed, 0 failed"), run.output());
         }
     }
 

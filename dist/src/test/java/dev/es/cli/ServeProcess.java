@@ -89,6 +89,13 @@ final class ServeProcess implements AutoCloseable {
         return process.pid();
     }
 
+    /** The files (sockets included) the server process has open now, as /proc lists them. */
+    int openFiles() throws IOException {
+        try (var files = Files.list(Path.of("/proc", Long.toString(process.pid()), "fd"))) {
+            return (int) files.count();
+        }
+    }
+
     /** Waits (bounded) for the process to exit and returns its exit code. */
     int awaitExit(long millis) throws InterruptedException {
         assertTrue(process.waitFor(millis, TimeUnit.MILLISECONDS), "es serve still running after " + millis + " ms");

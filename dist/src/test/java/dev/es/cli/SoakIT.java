@@ -55,7 +55,7 @@ class SoakIT {
         try (ServeProcess serve = ServeProcess.start(Map.of(), "--port", "0");
                 ApiClient api = new ApiClient(serve.url(), null)) {
             churn(serve.url(), System.nanoTime() + Duration.ofSeconds(5).toNanos(), new AtomicLong());
-            Figures before = Figures.of(serve.pid());
+            Figures before = Figures.of(serve);
 
             AtomicBoolean running = new AtomicBoolean(true);
             List<List<Long>> seen = new ArrayList<>();
@@ -90,7 +90,7 @@ class SoakIT {
                 subscriber.join(Duration.ofSeconds(10));
             }
             api.awaitConsumers("all", 0, Duration.ofSeconds(15));
-            Figures after = Figures.of(serve.pid());
+            Figures after = Figures.of(serve);
             System.out.printf("soak %s: %d events, %d churned subscriptions; heap after GC %d -> %d KiB, threads %d -> %d, "
                             + "open files %d -> %d%n", RUN, Arrays.stream(published).sum(), churned.get(),
                     before.heapKiB, after.heapKiB, before.threads, after.threads, before.files, after.files);
@@ -156,7 +156,8 @@ class SoakIT {
     private record Figures(long heapKiB, int threads, int files) {
         private static final Pattern USED = Pattern.compile("used (\\d+)K");
 
-        static Figures of(long pid) throws Exception {
+        static Figures of(ServeProcess serve) throws Exception {
+            long pid = serve.pid();
             String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
             Programs.run(List.of(jcmd, Long.toString(pid), "GC.run"));
             String heap = Programs.run(List.of(jcmd, Long.toString(pid), "GC.heap_info")).output();
@@ -164,11 +165,7 @@ class SoakIT {
             assertTrue(used.find(), heap);
             int threads = Integer.parseInt(Files.readAllLines(Path.of("/proc", Long.toString(pid), "status")).stream()
                     .filter(line -> line.startsWith("Threads:")).findFirst().orElseThrow().split("\\s+")[1]);
-            int files;
-            try (var fds = Files.list(Path.of("/proc", Long.toString(pid), "fd"))) {
-                files = (int) fds.count();
-            }
-            return new Figures(Long.parseLong(used.group(1)), threads, files);
+            return new Figures(Long.parseLong(used.group(1)), threads, serve.openFiles());
         }
     }
 }

@@ -1,8 +1,10 @@
 package dev.es.cli.testing;
 
+import dev.es.server.testing.Eventually;
+import dev.es.server.testing.Programs;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -12,7 +14,7 @@ import java.util.regex.Pattern;
 /** A real terminal: a program in a detached tmux session; keys go in, the screen comes out. */
 public final class TerminalSession implements AutoCloseable {
 
-    private static final long WAIT_MILLIS = 15_000;
+    private static final Duration WAIT = Duration.ofSeconds(15);
 
     private final String socket;
 
@@ -43,18 +45,13 @@ public final class TerminalSession implements AutoCloseable {
     }
 
     /** Waits, bounded, until the screen contains the text, and returns the screen. */
-    public String awaitScreen(String text) throws IOException, InterruptedException {
+    public String awaitScreen(String text) throws Exception {
         return awaitScreen(Pattern.compile(Pattern.quote(text)));
     }
 
     /** Waits, bounded, until the pattern is found on the screen, and returns the screen. */
-    public String awaitScreen(Pattern pattern) throws IOException, InterruptedException {
-        long deadline = System.currentTimeMillis() + WAIT_MILLIS;
-        String screen = screen();
-        while (!pattern.matcher(screen).find() && System.currentTimeMillis() < deadline) {
-            Thread.sleep(50);
-            screen = screen();
-        }
+    public String awaitScreen(Pattern pattern) throws Exception {
+        String screen = Eventually.poll(this::screen, shown -> pattern.matcher(shown).find(), WAIT);
         if (!pattern.matcher(screen).find()) {
             throw new AssertionError("the screen never showed " + pattern + ":\n" + screen);
         }
@@ -62,25 +59,21 @@ public final class TerminalSession implements AutoCloseable {
     }
 
     /** Clears the command line being typed, and the screen. */
-    public void reset() throws IOException, InterruptedException {
+    public void reset() throws Exception {
         send("C-u");
         send("clear", "Enter");
-        long deadline = System.currentTimeMillis() + WAIT_MILLIS;
-        while (screen().contains("clear")) {
-            if (System.currentTimeMillis() > deadline) {
-                throw new AssertionError("the screen did not clear:\n" + screen());
-            }
-            Thread.sleep(50);
+        String screen = Eventually.poll(this::screen, shown -> !shown.contains("clear"), WAIT);
+        if (screen.contains("clear")) {
+            throw new AssertionError("the screen did not clear:\n" + screen);
         }
     }
 
     private static String run(List<String> command) throws IOException, InterruptedException {
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!process.waitFor(10, TimeUnit.SECONDS) || process.exitValue() != 0) {
-            throw new IOException(String.join(" ", command) + " failed: " + output);
+        Programs.Finished run = Programs.run(command);
+        if (run.exitCode() != 0) {
+            throw new IOException(String.join(" ", command) + " failed: " + run.output());
         }
-        return output;
+        return run.output();
     }
 
     @Override
