@@ -9,6 +9,7 @@ import dev.es.server.ServerSettings;
 import dev.es.server.testing.ApiClient;
 import dev.es.server.testing.RawHttp;
 import dev.es.server.testing.SseRecorder;
+import java.io.IOException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -62,8 +63,7 @@ class HostileHeadersTest {
 
     @Test
     void twoAuthTokensAreRefusedEvenWhenOneIsRight() throws Exception {
-        String answer = RawHttp.exchange(server.url(), "POST /bystander HTTP/1.1\r\nHost: x\r\nAuth-Token: wrong\r\nAuth-Token: " + TOKEN
-                + "\r\nContent-Type: application/json\r\nContent-Length: 12\r\nConnection: close\r\n\r\n{\"data\":\"x\"}");
+        String answer = publishWith("bystander", "Auth-Token: wrong", "Auth-Token: " + TOKEN);
         assertTrue(answer.startsWith("HTTP/1.1 400 "), answer);
         assertTrue(answer.contains("not several"), answer);
         String stream = RawHttp.exchange(server.url(), "GET /bystander HTTP/1.1\r\nHost: x\r\nAuth-Token: wrong\r\nAuth-Token: " + TOKEN
@@ -73,20 +73,24 @@ class HostileHeadersTest {
 
     @Test
     void aBearerTokenAndADifferentAuthTokenAreRefusedEvenWhenOneIsRight() throws Exception {
-        String answer = RawHttp.exchange(server.url(), "POST /bystander HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + TOKEN
-                + "\r\nAuth-Token: wrong\r\nContent-Type: application/json\r\nContent-Length: 12\r\nConnection: close\r\n\r\n{\"data\":\"x\"}");
+        String answer = publishWith("bystander", "Authorization: Bearer " + TOKEN, "Auth-Token: wrong");
         assertTrue(answer.startsWith("HTTP/1.1 400 "), answer);
         assertTrue(answer.contains("different tokens"), answer);
-        String same = RawHttp.exchange(server.url(), "POST /kept HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + TOKEN
-                + "\r\nAuth-Token: " + TOKEN + "\r\nContent-Type: application/json\r\nContent-Length: 12\r\nConnection: close\r\n\r\n{\"data\":\"x\"}");
+        String same = publishWith("kept", "Authorization: Bearer " + TOKEN, "Auth-Token: " + TOKEN);
         assertTrue(same.startsWith("HTTP/1.1 201 "), same);
     }
 
     @Test
     void anEmptyAuthTokenIsRefused() throws Exception {
-        String answer = RawHttp.exchange(server.url(), "POST /bystander HTTP/1.1\r\nHost: x\r\nAuth-Token: \r\n"
-                + "Content-Type: application/json\r\nContent-Length: 12\r\nConnection: close\r\n\r\n{\"data\":\"x\"}");
+        String answer = publishWith("bystander", "Auth-Token: ");
         assertTrue(answer.startsWith("HTTP/1.1 403 "), answer);
+    }
+
+    /** Publishes {"data":"x"} over a raw socket with exactly these token headers, which no client would send. */
+    private static String publishWith(String channel, String... tokenHeaders) throws IOException {
+        return RawHttp.exchange(server.url(), "POST /" + channel + " HTTP/1.1\r\nHost: x\r\n"
+                + String.join("\r\n", tokenHeaders)
+                + "\r\nContent-Type: application/json\r\nContent-Length: 12\r\nConnection: close\r\n\r\n{\"data\":\"x\"}");
     }
 
     @Test
