@@ -4,6 +4,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http2.ErrorCode;
@@ -34,6 +35,8 @@ final class ConnectionLimits extends Handler.Abstract implements Connection.List
     private static final class Socket {
         final InetAddress client;
         final Boolean over;
+        /** Whether an HTTP/2 connection on it was told to go: once, whatever the streams refused on it. */
+        final AtomicBoolean toldToGo = new AtomicBoolean();
         int connections;
 
         Socket(InetAddress client, Boolean over) {
@@ -98,21 +101,24 @@ final class ConnectionLimits extends Handler.Abstract implements Connection.List
             return false;
         }
         return socket.over
-                ? refuse(request, response, callback, 503, "this server holds its limit of " + total
+                ? refuse(socket, request, response, callback, 503, "this server holds its limit of " + total
                         + " connections (--max-connections); try again later")
-                : refuse(request, response, callback, 429, "this address holds its limit of " + perClient
+                : refuse(socket, request, response, callback, 429, "this address holds its limit of " + perClient
                         + " connections (--max-connections-per-client); close some, or try again later");
     }
 
     /**
      * Answers, and closes the connection: HTTP/1.1 by {@code Connection: close}. On HTTP/2 that header means
      * nothing, and its client would send every request on the refused connection for as long as it lasted: once
-     * answered, it is told to go (GOAWAY) and, that written, its output is shut, so that the client closes it
-     * and its place is free at once, not at the idle timeout.
+     * the first refusal on it is answered, it is told to go (GOAWAY) and, that written, its output is shut, so
+     * that the client closes it and its place is free at once (with GOAWAY alone, or Jetty's graceful shutdown,
+     * java.net.http kept it open, counted). A refusal answered on it after that may not reach its client, which
+     * was told to go.
      */
-    private static boolean refuse(Request request, Response response, Callback callback, int status, String message) {
+    private static boolean refuse(Socket socket, Request request, Response response, Callback callback, int status, String message) {
         response.getHeaders().put(HttpHeader.CONNECTION, "close");
         Callback answered = request.getConnectionMetaData().getConnection() instanceof HTTP2Connection h2
+                && socket.toldToGo.compareAndSet(false, true)
                 ? Callback.from(() -> {
                     callback.succeeded();
                     h2.getSession().close(ErrorCode.NO_ERROR.code, message, Callback.from(h2.getEndPoint()::shutdownOutput));
