@@ -3,6 +3,7 @@ package dev.es.cli.testing;
 import dev.es.server.testing.Eventually;
 import dev.es.server.testing.Programs;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -10,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /** A real terminal: a program in a detached tmux session; keys go in, the screen comes out. */
 public final class TerminalSession implements AutoCloseable {
@@ -76,8 +78,31 @@ public final class TerminalSession implements AutoCloseable {
         return run.output();
     }
 
+    /**
+     * Ends the session and waits (bounded) until the programs in it are gone too, not only tmux: a shell or es
+     * writes its history as it gets SIGHUP, into a home the test is about to delete.
+     */
     @Override
-    public void close() throws IOException, InterruptedException {
+    public void close() throws Exception {
+        List<Long> inside = run(List.of("tmux", "-L", socket, "list-panes", "-a", "-F", "#{pane_pid}")).lines()
+                .flatMap(pid -> ProcessHandle.of(Long.parseLong(pid.strip())).stream())
+                .flatMap(pane -> Stream.concat(Stream.of(pane), pane.descendants()))
+                .map(ProcessHandle::pid)
+                .toList();
         new ProcessBuilder("tmux", "-L", socket, "kill-server").start().waitFor(10, TimeUnit.SECONDS);
+        Eventually.poll(() -> inside.stream().anyMatch(TerminalSession::running), running -> !running, WAIT);
+    }
+
+    /**
+     * Whether a process still runs: one that exited is a zombie until this container's init reaps it, seconds
+     * later, and ProcessHandle counts a zombie alive.
+     */
+    private static boolean running(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            return stat.charAt(stat.lastIndexOf(')') + 2) != 'Z';
+        } catch (IOException gone) {
+            return false;
+        }
     }
 }
