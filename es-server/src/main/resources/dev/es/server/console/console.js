@@ -107,12 +107,17 @@ async function follow(name) {
         signal: tail.signal,
       });
       if (!answer.ok) {
-        $("tail-channel").textContent = name + " (" + ((await answer.json().catch(() => ({}))).error || answer.status) + ")";
+        const refusal = (await answer.json().catch(() => ({}))).error || answer.status;
+        if (!tail.signal.aborted) $("tail-channel").textContent = name + " (" + refusal + ")";
         return;
       }
       const read = events(add);
       const reader = answer.body.pipeThrough(new TextDecoderStream()).getReader();
-      for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) read(chunk.value);
+      try {
+        for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) read(chunk.value);
+      } finally {
+        reader.cancel().catch(() => {});
+      }
     } catch (e) {
       if (tail.signal.aborted) return;
     }
