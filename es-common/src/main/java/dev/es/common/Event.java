@@ -12,7 +12,11 @@ import java.util.Objects;
  */
 public record Event(String id, String event, String data, Long retry) {
 
-    /** The longest id: a client sends it back in a Last-Event-ID header, which servers bound (Jetty at 8 KiB). */
+    /**
+     * The longest id one may publish: a client sends it back in a Last-Event-ID header, which servers bound (Jetty
+     * at 8 KiB). Checked where events are published ({@link #requirePublishableId}), not here: the ids of a stream
+     * of several channels, or of events an older server stored, may be longer and must still be read.
+     */
     public static final int MAX_ID_LENGTH = 1024;
 
     public Event {
@@ -21,12 +25,16 @@ public record Event(String id, String event, String data, Long retry) {
         // every subscriber's stream; NUL makes WHATWG clients ignore the id.
         requireSingleLine("id", id);
         requireSingleLine("event", event);
+        if (retry != null && retry < 0) {
+            throw new IllegalArgumentException("retry must be a non-negative number of milliseconds");
+        }
+    }
+
+    /** @throws IllegalArgumentException for an id longer than {@link #MAX_ID_LENGTH} */
+    public static void requirePublishableId(String id) {
         if (id != null && id.length() > MAX_ID_LENGTH) {
             throw new IllegalArgumentException("id is " + id.length() + " characters long: at most " + MAX_ID_LENGTH
                     + ", as clients send it back in a header to resume");
-        }
-        if (retry != null && retry < 0) {
-            throw new IllegalArgumentException("retry must be a non-negative number of milliseconds");
         }
     }
 

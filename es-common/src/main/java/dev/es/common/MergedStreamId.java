@@ -10,6 +10,7 @@ import java.util.Base64;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * The id of an event on a stream of several channels: {@code c=CHANNEL&a=ID&b=ID…}, values URL-encoded. It says
@@ -18,11 +19,14 @@ import java.util.Map;
  *
  * <p>It travels back in a request header, which servers and proxies bound (Jetty and nginx at 8 KiB, with the
  * request line and every other header): a position longer than {@link #LONGEST_POSITION} is written as a
- * {@linkplain #isDigest digest} of the id, and a stream is refused whose names leave no room ({@link #longest}).
+ * {@linkplain #digestOf digest} of the id, and a stream is refused whose names leave no room ({@link #longest}).
  */
 public final class MergedStreamId {
 
-    /** The longest id a stream may write: a Last-Event-ID that leaves 2 KiB of an 8 KiB request for the rest. */
+    /**
+     * The most a stream's URL and its longest id may take together: a reconnect sends both in one request, which
+     * Jetty bounds at 8 KiB with every header (nginx at 8 KiB a line); 2 KiB are left for the other headers.
+     */
     public static final int MAX_LENGTH = 6 * 1024;
 
     private static final String CHANNEL_KEY = "c=";
@@ -32,7 +36,8 @@ public final class MergedStreamId {
     /** 16 bytes of SHA-256: a collision among one channel's retained ids is out of reach. */
     private static final int DIGEST_BYTES = 16;
     private static final Base64.Encoder DIGEST_TEXT = Base64.getUrlEncoder().withoutPadding();
-    private static final int DIGEST_LENGTH = 1 + DIGEST_TEXT.encode(new byte[DIGEST_BYTES]).length;
+    private static final Pattern DIGEST_FORM = Pattern.compile(
+            DIGEST_MARK + "[A-Za-z0-9_-]{" + DIGEST_TEXT.encode(new byte[DIGEST_BYTES]).length + "}");
 
     private MergedStreamId() {}
 
@@ -41,23 +46,18 @@ public final class MergedStreamId {
      * given (a stream resumed from one, before that channel's next event) is carried as it is.
      */
     public static String position(String channel, String id) {
-        if (isDigest(id)) {
-            return channel + "=" + id;
+        String digest = digestOf(id);
+        return channel + "=" + (digest != null ? digest : isDigest(id) ? id : URLEncoder.encode(id, StandardCharsets.UTF_8));
+    }
+
+    /**
+     * The digest a stream carries in place of an event's id, or null when it carries the id itself: a position
+     * read back ({@link #positions}) stands for the event whose id, or digest, it equals.
+     */
+    public static String digestOf(String id) {
+        if (isDigest(id) || URLEncoder.encode(id, StandardCharsets.UTF_8).length() <= LONGEST_POSITION) {
+            return null;
         }
-        String encoded = URLEncoder.encode(id, StandardCharsets.UTF_8);
-        return channel + "=" + (encoded.length() <= LONGEST_POSITION ? encoded : digest(id));
-    }
-
-    /** Whether a position read from an id ({@link #positions}) stands for an event's id: it is that id, or its digest. */
-    public static boolean standsFor(String position, String id) {
-        return position.equals(id) || (isDigest(position) && position.equals(digest(id)));
-    }
-
-    private static boolean isDigest(String position) {
-        return position.length() == DIGEST_LENGTH && position.charAt(0) == DIGEST_MARK;
-    }
-
-    private static String digest(String id) {
         try {
             byte[] sha256 = MessageDigest.getInstance("SHA-256").digest(id.getBytes(StandardCharsets.UTF_8));
             return DIGEST_MARK + DIGEST_TEXT.encodeToString(Arrays.copyOf(sha256, DIGEST_BYTES));
@@ -67,8 +67,16 @@ public final class MergedStreamId {
     }
 
     /**
+     * Whether an id has a digest's form, {@code ~} and 22 characters of base64url: carried as it is, it cannot
+     * break the id it sits in (no {@code &}, {@code =} or {@code %}) and decodes to itself.
+     */
+    private static boolean isDigest(String id) {
+        return DIGEST_FORM.matcher(id).matches();
+    }
+
+    /**
      * The longest id a stream of these channels can write, whatever their events' ids: a stream is refused when
-     * this is over {@link #MAX_LENGTH}, since the id it would write could not come back.
+     * this and its URL are over {@link #MAX_LENGTH}, since the id it would write could not come back.
      */
     public static int longest(Collection<String> channels) {
         int names = 0;
@@ -99,7 +107,7 @@ public final class MergedStreamId {
     }
 
     /**
-     * Each channel's position in a merged stream's id (an id, or a digest: see {@link #standsFor}), or an empty
+     * Each channel's position in a merged stream's id (an id, or a digest: see {@link #digestOf}), or an empty
      * map for any other id.
      */
     public static Map<String, String> positions(String id) {

@@ -20,7 +20,8 @@ public final class PublishBody {
      * Reads a publish body.
      *
      * @throws IllegalArgumentException with a message for the publisher when the body is not valid JSON, not an
-     *     object, lacks a string {@code data}, has fields of the wrong type, or CR/LF in {@code id}/{@code event}
+     *     object, lacks a string {@code data}, has fields of the wrong type, CR/LF in {@code id}/{@code event}, or an
+     *     id too long to come back ({@link Event#MAX_ID_LENGTH})
      */
     public static Event read(byte[] json) {
         JsonNode root;
@@ -42,6 +43,7 @@ public final class PublishBody {
         requireUnicode("data", event.data());
         requireUnicode("id", event.id());
         requireUnicode("event", event.event());
+        Event.requirePublishableId(event.id());
         return event;
     }
 

@@ -1,7 +1,7 @@
 package dev.es.common;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -20,14 +20,25 @@ class MergedStreamIdTest {
     }
 
     @Test
-    void aLongIdIsCarriedAsAShortDigestThatStandsForIt() {
+    void aLongIdIsCarriedAsAShortDigest() {
         String id = "x".repeat(Event.MAX_ID_LENGTH);
         String position = MergedStreamId.positions(MergedStreamId.of("a", List.of(MergedStreamId.position("a", id)))).get("a");
         assertTrue(position.length() < 30, position);
-        assertTrue(MergedStreamId.standsFor(position, id));
-        assertFalse(MergedStreamId.standsFor(position, id.substring(1)));
+        assertEquals(MergedStreamId.digestOf(id), position);
+        assertNotEquals(MergedStreamId.digestOf(id.substring(1)), position);
+        assertNull(MergedStreamId.digestOf("1732451234567"), "a hub's own ids are carried as they are");
         assertEquals("a=" + position, MergedStreamId.position("a", position), "a digest resumed from is carried on as it is");
-        assertTrue(MergedStreamId.standsFor("7", "7"));
+    }
+
+    /** Carried as it is, an id of a digest's length starting with ~ could otherwise write other channels' positions. */
+    @Test
+    void anIdShapedLikeADigestCannotWriteAnotherChannelsPosition() {
+        String forged = "~&a=9999999999999999999";
+        String id = MergedStreamId.of("b", List.of(MergedStreamId.position("a", "5"), MergedStreamId.position("b", forged)));
+        assertEquals(Map.of("a", "5", "b", MergedStreamId.digestOf(forged)), MergedStreamId.positions(id));
+        String percent = "~" + "%".repeat(22);
+        assertEquals(MergedStreamId.digestOf(percent), MergedStreamId.positions(MergedStreamId.of("a",
+                List.of(MergedStreamId.position("a", percent)))).get("a"));
     }
 
     @Test

@@ -108,6 +108,7 @@ public final class PublishCommand implements Callable<Integer> {
     /** The event to send with this data and the options given. */
     private Event event(String payload) {
         try {
+            Event.requirePublishableId(id);
             return new Event(id, event, payload, retry);
         } catch (IllegalArgumentException e) {
             throw new EsException(EsException.USAGE, e.getMessage());

@@ -106,8 +106,8 @@ final class StreamHandler extends Handler.Abstract {
                 lastEventId = null;
             }
             feed = merged
-                    ? subscribeAll(Objects.requireNonNullElse(query.getValues("channel"), List.of()), mayFollow,
-                            lastEventId, writer)
+                    ? subscribeAll(request.getHttpURI().getPathQuery(),
+                            Objects.requireNonNullElse(query.getValues("channel"), List.of()), mayFollow, lastEventId, writer)
                     : Feed.of(hub.subscribe(channel, lastEventId, writer::wake));
         } catch (RuntimeException e) {
             ApiError refusal = ApiError.of(e);
@@ -171,12 +171,14 @@ final class StreamHandler extends Handler.Abstract {
      * that exist now, start so and the token lets one follow), each resumed from its position in a merged
      * stream's Last-Event-ID.
      *
+     * @param target the request's path and query, which a reconnect sends again with the stream's id
      * @throws ApiError 403 for a channel named that the token does not let one follow
      * @throws ApiError 400 for a name that is not a channel's, more than {@link #MAX_MERGED}, or names too long
-     *     together for the stream's ids ({@link MergedStreamId#longest})
+     *     together for a reconnect to carry its URL and id ({@link MergedStreamId#longest})
      * @throws ApiError 404 when no channel is asked for or none matches
      */
-    private Feed subscribeAll(List<String> asked, Predicate<String> mayFollow, String lastEventId, StreamWriter writer) {
+    private Feed subscribeAll(String target, List<String> asked, Predicate<String> mayFollow, String lastEventId,
+            StreamWriter writer) {
         Set<String> channels = new LinkedHashSet<>();
         List<String> existing = asked.stream().anyMatch(ChannelName::isPattern) ? hub.channels() : List.of();
         for (String name : asked) {
@@ -202,11 +204,12 @@ final class StreamHandler extends Handler.Abstract {
         if (channels.size() > MAX_MERGED) {
             throw new ApiError(400, channels.size() + " channels: one stream follows at most " + MAX_MERGED);
         }
-        if (MergedStreamId.longest(channels) > MergedStreamId.MAX_LENGTH) {
+        int reconnect = target.length() + MergedStreamId.longest(channels);
+        if (reconnect > MergedStreamId.MAX_LENGTH) {
             throw new ApiError(400, "the names of these " + channels.size() + " channels are too long for one stream:"
-                    + " its event ids, which carry every name, could reach " + MergedStreamId.longest(channels)
-                    + " characters and must come back in a Last-Event-ID header of at most " + MergedStreamId.MAX_LENGTH
-                    + "; follow them on several streams");
+                    + " a reconnect sends its URL and its last event id, which carries every name, in one request of"
+                    + " up to " + reconnect + " characters, where at most " + MergedStreamId.MAX_LENGTH
+                    + " fit; follow them on several streams, or by a prefix (?channel=news-*)");
         }
         Map<String, String> resume = MergedStreamId.positions(lastEventId);
         List<Subscription> subscriptions = new ArrayList<>();

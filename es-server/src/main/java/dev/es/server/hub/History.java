@@ -13,14 +13,20 @@ import java.util.List;
  */
 final class History {
 
-    private record Entry(String id, byte[] frame) {}
+    /** An event: its id, the digest a stream of several channels carries for a long id (else null), its frame. */
+    private record Entry(String id, String digest, byte[] frame) {
+
+        boolean isAt(String position) {
+            return position.equals(id) || position.equals(digest);
+        }
+    }
 
     private final int capacity;
     private final long maxBytes;
     private final ArrayDeque<Entry> entries = new ArrayDeque<>();
     private long bytes;
-    /** The id of the newest event no longer retained: a subscriber that saw it missed exactly what is retained. */
-    private String evictedId;
+    /** The newest event no longer retained (its frame dropped): one that saw it missed exactly what is retained. */
+    private Entry evicted;
 
     /**
      * @param capacity events kept at most
@@ -35,12 +41,12 @@ final class History {
         if (capacity == 0) {
             return;
         }
-        entries.addLast(new Entry(id, frame));
+        entries.addLast(new Entry(id, MergedStreamId.digestOf(id), frame));
         bytes += frame.length;
         while (entries.size() > capacity || (bytes > maxBytes && entries.size() > 1)) {
-            Entry evicted = entries.pollFirst();
-            bytes -= evicted.frame().length;
-            evictedId = evicted.id();
+            Entry oldest = entries.pollFirst();
+            bytes -= oldest.frame().length;
+            evicted = new Entry(oldest.id(), oldest.digest(), null);
         }
     }
 
@@ -54,12 +60,15 @@ final class History {
 
     /** The id of the newest event retained, else of the newest evicted, else null: where a joiner starts. */
     String newestId() {
-        return entries.isEmpty() ? evictedId : entries.peekLast().id();
+        if (!entries.isEmpty()) {
+            return entries.peekLast().id();
+        }
+        return evicted == null ? null : evicted.id();
     }
 
     /**
      * The frames of the events that came after the given id (or its digest, as a stream of several channels
-     * writes a long id: {@link MergedStreamId#standsFor}), oldest first: those after the newest retained event
+     * writes a long id: {@link MergedStreamId#digestOf}), oldest first: those after the newest retained event
      * with this id; else, for the id evicted last, all of them; else, for a numeric id (the hub's ids
      * are numbers that only grow and are never reused), those with a larger numeric id — which is how a
      * client whose channel was closed and created again, or whose id is older than the history, gets what
@@ -73,12 +82,12 @@ final class History {
         List<byte[]> newerFirst = new ArrayList<>();
         for (Iterator<Entry> back = entries.descendingIterator(); back.hasNext(); ) {
             Entry entry = back.next();
-            if (MergedStreamId.standsFor(id, entry.id())) {
+            if (entry.isAt(id)) {
                 return newerFirst.reversed();
             }
             newerFirst.add(entry.frame());
         }
-        if (evictedId != null && MergedStreamId.standsFor(id, evictedId)) {
+        if (evicted != null && evicted.isAt(id)) {
             return newerFirst.reversed();
         }
         return numericallyAfter(id);

@@ -61,9 +61,11 @@ public final class Hub implements Broker.Sink {
      * Publishes an event to a channel, or to every channel through {@code all}. Never waits on a subscriber.
      *
      * @return the event as stored, with its id (for {@code all}, as given: each channel numbers it itself)
+     * @throws IllegalArgumentException for an id longer than {@link Event#MAX_ID_LENGTH}
      */
     public Event publish(String channel, Event event) {
         requireValid(channel);
+        Event.requirePublishableId(event.id());
         requireRunning();
         if (limits.historyEvents() > 0) {
             // Only then does a publish make a channel (to hold the event): with no history it holds nothing.

@@ -105,6 +105,14 @@ class MultiChannelStreamTest {
         HttpResponse<String> tooLong = hub.api().send(hub.api().request("/_es/v1/stream?channel=long-*").GET());
         assertEquals(400, tooLong.statusCode());
         assertTrue(tooLong.body().contains("the names of these 40 channels are too long for one stream"), tooLong.body());
+        // Named in the URL, they count twice: there, and in the id a reconnect sends with it.
+        StringBuilder named = new StringBuilder("/_es/v1/stream?channel=named-0");
+        for (int i = 1; i < 26; i++) {
+            named.append("&channel=named-").append(i).append("x".repeat(190));
+        }
+        HttpResponse<String> namedTooLong = hub.api().send(hub.api().request(named.toString()).GET());
+        assertEquals(400, namedTooLong.statusCode(), "26 names of about 200 characters fit one request, not two");
+        assertTrue(namedTooLong.body().contains("too long for one stream"), namedTooLong.body());
         try (SseRecorder some = SseRecorder.open(hub.api().url("/_es/v1/stream?channel=long-" + "x".repeat(150) + "1*"))) {
             assertEquals(200, some.status(), "eleven of them fit: " + some.raw());
         }
