@@ -18,6 +18,14 @@ class PublishBodyTest {
         assertEquals(new Event("abc", null, "x", 100L), read("{\"id\":\"abc\", \"data\":\"x\", \"retry\": 100}"));
     }
 
+    /** Refused where an event is published; an event read back with a longer id (a merged stream's) is fine. */
+    @Test
+    void anIdTooLongToComeBackIsRefusedOnlyWhenPublished() {
+        String tooLong = "i".repeat(Event.MAX_ID_LENGTH + 1);
+        assertThrows(IllegalArgumentException.class, () -> read("{\"id\":\"" + tooLong + "\", \"data\":\"x\"}"));
+        assertEquals(tooLong, new Event(tooLong, null, "x", null).id());
+    }
+
     @Test
     void numericIdsKeepTheirExactValueInPlainNotation() {
         assertEquals("1000", read("{\"id\":1e3, \"data\":\"x\"}").id());
