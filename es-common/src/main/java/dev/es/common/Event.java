@@ -30,11 +30,18 @@ public record Event(String id, String event, String data, Long retry) {
         }
     }
 
-    /** @throws IllegalArgumentException for an id longer than {@link #MAX_ID_LENGTH} */
+    /**
+     * @throws IllegalArgumentException for an id longer than {@link #MAX_ID_LENGTH}, or of a digest's form, which
+     *     a stream of several channels writes for a long id ({@link MergedStreamId#isDigest}): one published could
+     *     stand for an earlier event on resume
+     */
     public static void requirePublishableId(String id) {
         if (id != null && id.length() > MAX_ID_LENGTH) {
             throw new IllegalArgumentException("id is " + id.length() + " characters long: at most " + MAX_ID_LENGTH
                     + ", as clients send it back in a header to resume");
+        }
+        if (id != null && MergedStreamId.isDigest(id)) {
+            throw new IllegalArgumentException("an id of ~ and 22 letters, digits, - or _ is kept for the digests of long ids");
         }
     }
 

@@ -24,10 +24,11 @@ import java.util.regex.Pattern;
 public final class MergedStreamId {
 
     /**
-     * The most a stream's URL and its longest id may take together: a reconnect sends both in one request, which
-     * Jetty bounds at 8 KiB with every header (nginx at 8 KiB a line); 2 KiB are left for the other headers.
+     * The most a reconnect's request may take, its URL, headers and the stream's longest id together: Jetty bounds
+     * a request line and its headers at 8 KiB together (nginx at 8 KiB a line); 1 KiB is left for what a client
+     * may add to a reconnect.
      */
-    public static final int MAX_LENGTH = 6 * 1024;
+    public static final int MAX_LENGTH = 7 * 1024;
 
     private static final String CHANNEL_KEY = "c=";
     /** A hub's own ids (numbers) are written as they are; anything longer is digested. */
@@ -70,13 +71,13 @@ public final class MergedStreamId {
      * Whether an id has a digest's form, {@code ~} and 22 characters of base64url: carried as it is, it cannot
      * break the id it sits in (no {@code &}, {@code =} or {@code %}) and decodes to itself.
      */
-    private static boolean isDigest(String id) {
+    public static boolean isDigest(String id) {
         return DIGEST_FORM.matcher(id).matches();
     }
 
     /**
      * The longest id a stream of these channels can write, whatever their events' ids: a stream is refused when
-     * this and its URL are over {@link #MAX_LENGTH}, since the id it would write could not come back.
+     * this and the rest of its request are over {@link #MAX_LENGTH}, since the id it would write could not come back.
      */
     public static int longest(Collection<String> channels) {
         int names = 0;

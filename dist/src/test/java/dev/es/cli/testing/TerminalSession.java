@@ -84,13 +84,17 @@ public final class TerminalSession implements AutoCloseable {
      */
     @Override
     public void close() throws Exception {
-        List<Long> inside = run(List.of("tmux", "-L", socket, "list-panes", "-a", "-F", "#{pane_pid}")).lines()
+        // Nothing listed when the session already ended by itself.
+        List<Long> inside = Programs.run(List.of("tmux", "-L", socket, "list-panes", "-a", "-F", "#{pane_pid}")).output().lines()
+                .filter(line -> line.strip().matches("[0-9]+"))
                 .flatMap(pid -> ProcessHandle.of(Long.parseLong(pid.strip())).stream())
                 .flatMap(pane -> Stream.concat(Stream.of(pane), pane.descendants()))
                 .map(ProcessHandle::pid)
                 .toList();
         new ProcessBuilder("tmux", "-L", socket, "kill-server").start().waitFor(10, TimeUnit.SECONDS);
-        Eventually.poll(() -> inside.stream().anyMatch(TerminalSession::running), running -> !running, WAIT);
+        if (Eventually.poll(() -> inside.stream().anyMatch(TerminalSession::running), running -> !running, WAIT)) {
+            inside.forEach(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly));
+        }
     }
 
     /**

@@ -121,9 +121,16 @@ final class ConnectionLimits extends Handler.Abstract implements Connection.List
                 && socket.toldToGo.compareAndSet(false, true)
                 ? Callback.from(() -> {
                     callback.succeeded();
-                    h2.getSession().close(ErrorCode.NO_ERROR.code, message, Callback.from(h2.getEndPoint()::shutdownOutput));
-                }, callback::failed)
+                    tellToGo(h2, message);
+                }, failure -> {
+                    callback.failed(failure);
+                    tellToGo(h2, message);
+                })
                 : callback;
         return JsonErrors.answer(response, answered, new ApiError(status, message));
+    }
+
+    private static void tellToGo(HTTP2Connection connection, String why) {
+        connection.getSession().close(ErrorCode.NO_ERROR.code, why, Callback.from(connection.getEndPoint()::shutdownOutput));
     }
 }

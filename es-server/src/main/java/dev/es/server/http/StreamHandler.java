@@ -24,6 +24,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Predicate;
 import org.eclipse.jetty.http.HttpCookie;
+import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpMethod;
 import org.eclipse.jetty.io.EndPoint;
@@ -106,8 +107,8 @@ final class StreamHandler extends Handler.Abstract {
                 lastEventId = null;
             }
             feed = merged
-                    ? subscribeAll(request.getHttpURI().getPathQuery(),
-                            Objects.requireNonNullElse(query.getValues("channel"), List.of()), mayFollow, lastEventId, writer)
+                    ? subscribeAll(resentLength(request), Objects.requireNonNullElse(query.getValues("channel"), List.of()),
+                            mayFollow, lastEventId, writer)
                     : Feed.of(hub.subscribe(channel, lastEventId, writer::wake));
         } catch (RuntimeException e) {
             ApiError refusal = ApiError.of(e);
@@ -171,13 +172,13 @@ final class StreamHandler extends Handler.Abstract {
      * that exist now, start so and the token lets one follow), each resumed from its position in a merged
      * stream's Last-Event-ID.
      *
-     * @param target the request's path and query, which a reconnect sends again with the stream's id
+     * @param resent what a reconnect sends again beside the stream's id ({@link #resentLength})
      * @throws ApiError 403 for a channel named that the token does not let one follow
      * @throws ApiError 400 for a name that is not a channel's, more than {@link #MAX_MERGED}, or names too long
      *     together for a reconnect to carry its URL and id ({@link MergedStreamId#longest})
      * @throws ApiError 404 when no channel is asked for or none matches
      */
-    private Feed subscribeAll(String target, List<String> asked, Predicate<String> mayFollow, String lastEventId,
+    private Feed subscribeAll(int resent, List<String> asked, Predicate<String> mayFollow, String lastEventId,
             StreamWriter writer) {
         Set<String> channels = new LinkedHashSet<>();
         List<String> existing = asked.stream().anyMatch(ChannelName::isPattern) ? hub.channels() : List.of();
@@ -204,11 +205,11 @@ final class StreamHandler extends Handler.Abstract {
         if (channels.size() > MAX_MERGED) {
             throw new ApiError(400, channels.size() + " channels: one stream follows at most " + MAX_MERGED);
         }
-        int reconnect = target.length() + MergedStreamId.longest(channels);
+        int reconnect = resent + MergedStreamId.longest(channels);
         if (reconnect > MergedStreamId.MAX_LENGTH) {
             throw new ApiError(400, "the names of these " + channels.size() + " channels are too long for one stream:"
-                    + " a reconnect sends its URL and its last event id, which carries every name, in one request of"
-                    + " up to " + reconnect + " characters, where at most " + MergedStreamId.MAX_LENGTH
+                    + " a reconnect sends its URL and headers again with its last event id, which carries every name,"
+                    + " in a request of up to " + reconnect + " characters, where at most " + MergedStreamId.MAX_LENGTH
                     + " fit; follow them on several streams, or by a prefix (?channel=news-*)");
         }
         Map<String, String> resume = MergedStreamId.positions(lastEventId);
@@ -222,6 +223,20 @@ final class StreamHandler extends Handler.Abstract {
             throw e;
         }
         return Feed.merged(subscriptions);
+    }
+
+    /**
+     * The length of what a reconnect sends again besides the stream's id: the path and query, and every header
+     * but Last-Event-ID (a browser's token cookie, whose claims may list the same channels, included).
+     */
+    private static int resentLength(Request request) {
+        int length = request.getHttpURI().getPathQuery().length();
+        for (HttpField header : request.getHeaders()) {
+            if (!header.is(Protocol.LAST_EVENT_ID)) {
+                length += header.getName().length() + ": \r\n".length() + header.getValue().length();
+            }
+        }
+        return length;
     }
 
     /**

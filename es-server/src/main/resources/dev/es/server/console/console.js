@@ -114,7 +114,7 @@ async function follow(name) {
       const read = events(add);
       const reader = answer.body.pipeThrough(new TextDecoderStream()).getReader();
       try {
-        for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) read(chunk.value);
+        for (let chunk = await reader.read(); !chunk.done && !tail.signal.aborted; chunk = await reader.read()) read(chunk.value);
       } finally {
         reader.cancel().catch(() => {});
       }

@@ -74,6 +74,7 @@ class BadInputTest {
             {"data": "x", "event": "a\\revil"}          | event must not contain CR, LF or NUL
             {"data": "x", "id": "1\\r\\ndata: forged"}  | id must not contain CR, LF or NUL
             {"data": "x", "id": "1\\u0000"}             | id must not contain CR, LF or NUL
+            {"data": "x", "id": "~AAAAAAAAAAAAAAAAAAAAAA"} | an id of ~ and 22 letters, digits, - or _ is kept for the digests
             """)
     void badBodiesAnswer400WithAReasonAndReachNoSubscriber(String body, String reason) throws Exception {
         HttpResponse<String> answer = api.publish("victim", body);

@@ -88,12 +88,18 @@ class MultiChannelStreamTest {
         hub.api().awaitConsumers("a", 0);
         hub.server().publish("b", Event.of("b2"));
         hub.server().publish("a", Event.of("a3"));
+        String resumedId;
         try (SseRecorder again = SseRecorder.open(hub.api().url("/_es/v1/stream?channel=a&channel=b&channel=c"), "Last-Event-ID", lastSeen)) {
             assertEquals(200, again.status());
-            List<String> got = List.of(again.nextEvent().data(), again.nextEvent().data());
-            assertEquals(List.of("a3", "b2"), got.stream().sorted().toList(), "exactly what was missed");
-            hub.server().publish("c", Event.of("c2"));
-            again.assertData("c2");
+            List<SseRecorder.Item> got = List.of(again.nextEvent(), again.nextEvent());
+            assertEquals(List.of("a3", "b2"), got.stream().map(SseRecorder.Item::data).sorted().toList(), "exactly what was missed");
+            resumedId = got.getLast().id();
+        }
+        // Resumed again before c's next event: c's position is still the digest the stream came back with.
+        hub.api().awaitConsumers("a", 0);
+        hub.server().publish("c", Event.of("c2"));
+        try (SseRecorder third = SseRecorder.open(hub.api().url("/_es/v1/stream?channel=a&channel=b&channel=c"), "Last-Event-ID", resumedId)) {
+            third.assertData("c2");
         }
     }
 
@@ -113,9 +119,13 @@ class MultiChannelStreamTest {
         HttpResponse<String> namedTooLong = hub.api().send(hub.api().request(named.toString()).GET());
         assertEquals(400, namedTooLong.statusCode(), "26 names of about 200 characters fit one request, not two");
         assertTrue(namedTooLong.body().contains("too long for one stream"), namedTooLong.body());
-        try (SseRecorder some = SseRecorder.open(hub.api().url("/_es/v1/stream?channel=long-" + "x".repeat(150) + "1*"))) {
+        String eleven = "/_es/v1/stream?channel=long-" + "x".repeat(150) + "1*";
+        try (SseRecorder some = SseRecorder.open(hub.api().url(eleven))) {
             assertEquals(200, some.status(), "eleven of them fit: " + some.raw());
         }
+        // A reconnect sends the headers again too: a browser's token cookie, whose claims may list the channels.
+        HttpResponse<String> withCookie = hub.api().send(hub.api().request(eleven).header("Cookie", "es_token=" + "t".repeat(5000)).GET());
+        assertEquals(400, withCookie.statusCode(), "eleven do not fit beside a 5,000-character cookie");
     }
 
     /**

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.es.common.Event;
+import dev.es.common.MergedStreamId;
 import dev.es.server.broker.Broker;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -40,6 +41,20 @@ class HubTest {
                 "id: a\ndata: 1\n\nid: b\nevent: t\ndata: 2\n\n".getBytes(StandardCharsets.UTF_8),
                 sub.take(1, TimeUnit.SECONDS));
         assertEquals(0, sub.take(10, TimeUnit.MILLISECONDS).length, "nothing queued: an empty batch for a keepalive");
+    }
+
+    /** A stream of several channels carries a long id as its digest: a resume from it replays as from the id. */
+    @Test
+    void aLongIdsDigestResumesLikeTheIdRetainedOrJustEvicted() throws Exception {
+        List<String> ids = List.of("a", "b", "c", "d").stream().map(letter -> letter.repeat(100)).toList();
+        for (String id : ids) {
+            hub.publish("ch", new Event(id, null, id.substring(0, 1), null));
+        }
+        // History 3: a's event was evicted last, so a subscriber that saw it missed exactly b, c and d.
+        Subscription fromA = hub.subscribe("ch", MergedStreamId.digestOf(ids.get(0)));
+        Subscription fromC = hub.subscribe("ch", MergedStreamId.digestOf(ids.get(2)));
+        assertEquals(3, new String(fromA.take(1, TimeUnit.SECONDS), StandardCharsets.UTF_8).split("\n\n").length);
+        assertEquals("id: " + ids.get(3) + "\ndata: d\n\n", new String(fromC.take(1, TimeUnit.SECONDS), StandardCharsets.UTF_8));
     }
 
     @Test
