@@ -31,9 +31,9 @@ public record Event(String id, String event, String data, Long retry) {
     }
 
     /**
-     * @throws IllegalArgumentException for an id longer than {@link #MAX_ID_LENGTH}, or of a digest's form, which
+     * @throws IllegalArgumentException for an id longer than {@link #MAX_ID_LENGTH}; of a digest's form, which
      *     a stream of several channels writes for a long id ({@link MergedStreamId#isDigest}): one published could
-     *     stand for an earlier event on resume
+     *     stand for an earlier event on resume; or not whole Unicode
      */
     public static void requirePublishableId(String id) {
         if (id != null && id.length() > MAX_ID_LENGTH) {
@@ -43,6 +43,23 @@ public record Event(String id, String event, String data, Long retry) {
         if (id != null && MergedStreamId.isDigest(id)) {
             throw new IllegalArgumentException("an id of ~ and 22 letters, digits, - or _ is kept for the digests of long ids");
         }
+        if (id != null && !isUnicode(id)) {
+            // It would reach subscribers as '?', which no resume matches.
+            throw new IllegalArgumentException("id holds half of a surrogate pair, which is not Unicode text");
+        }
+    }
+
+    /** Whether text is whole Unicode: JSON escapes can spell half of a surrogate pair, which no UTF-8 can carry. */
+    static boolean isUnicode(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** An event with data only. */

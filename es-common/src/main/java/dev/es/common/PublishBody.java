@@ -41,7 +41,6 @@ public final class PublishBody {
         }
         Event event = new Event(id(root.get("id")), optionalText(root, "event"), data.textValue(), retry(root.get("retry")));
         requireUnicode("data", event.data());
-        requireUnicode("id", event.id());
         requireUnicode("event", event.event());
         Event.requirePublishableId(event.id());
         return event;
@@ -52,16 +51,8 @@ public final class PublishBody {
      * '?' instead (found by PublishBodyFuzzTest), so such a field is refused rather than altered.
      */
     private static void requireUnicode(String field, String value) {
-        if (value == null) {
-            return;
-        }
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            if (Character.isHighSurrogate(c) && i + 1 < value.length() && Character.isLowSurrogate(value.charAt(i + 1))) {
-                i++;
-            } else if (Character.isSurrogate(c)) {
-                throw new IllegalArgumentException("\"" + field + "\" holds half of a surrogate pair, which is not Unicode text");
-            }
+        if (value != null && !Event.isUnicode(value)) {
+            throw new IllegalArgumentException("\"" + field + "\" holds half of a surrogate pair, which is not Unicode text");
         }
     }
 

@@ -73,6 +73,8 @@ public final class PublishCommand implements Callable<Integer> {
         if (sources > 1) {
             throw new EsException(EsException.USAGE, "give the data one way: DATA, -f FILE or -l");
         }
+        // Before any input is read: with -l the first line may be a long time coming.
+        event("");
         EsClient client = new EsClient(endpoint.endpoint());
         // --verbose is the root's, inherited: it prints the id each event was stored with.
         boolean printIds = Verbosity.requested(spec.root().commandLine().getParseResult());

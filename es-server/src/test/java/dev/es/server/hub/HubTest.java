@@ -102,6 +102,8 @@ class HubTest {
     void theReservedChannelCannotBeSubscribedAndNamesAreChecked() {
         assertThrows(InvalidChannelException.class, () -> hub.subscribe("all", null));
         assertThrows(InvalidChannelException.class, () -> hub.publish("Not Valid", Event.of("x")));
+        assertThrows(IllegalArgumentException.class, () -> hub.publish("ch", new Event("a\uD800", null, "x", null)),
+                "an id no resume could match: it would reach subscribers as '?'");
     }
 
     @Test
