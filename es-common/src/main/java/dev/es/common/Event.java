@@ -14,7 +14,7 @@ public record Event(String id, String event, String data, Long retry) {
 
     /**
      * The longest id one may publish: a client sends it back in a Last-Event-ID header, which servers bound (Jetty
-     * at 8 KiB). Checked where events are published ({@link #requirePublishableId}), not here: the ids of a stream
+     * at 8 KiB). Checked where events are published ({@link #idProblem}), not here: the ids of a stream
      * of several channels, or of events an older server stored, may be longer and must still be read.
      */
     public static final int MAX_ID_LENGTH = 1024;
@@ -31,22 +31,23 @@ public record Event(String id, String event, String data, Long retry) {
     }
 
     /**
-     * @throws IllegalArgumentException for an id longer than {@link #MAX_ID_LENGTH}; of a digest's form, which
-     *     a stream of several channels writes for a long id ({@link MergedStreamId#isDigest}): one published could
-     *     stand for an earlier event on resume; or not whole Unicode
+     * Why an id may not be published, or null when it may (or there is none): longer than {@link #MAX_ID_LENGTH};
+     * of a digest's form, which a stream of several channels writes for a long id ({@link MergedStreamId#isDigest}),
+     * so that one published could stand for an earlier event on resume; or not whole Unicode, which would reach
+     * subscribers as '?', an id no resume matches.
      */
-    public static void requirePublishableId(String id) {
-        if (id != null && id.length() > MAX_ID_LENGTH) {
-            throw new IllegalArgumentException("id is " + id.length() + " characters long: at most " + MAX_ID_LENGTH
-                    + ", as clients send it back in a header to resume");
+    public static String idProblem(String id) {
+        if (id == null) {
+            return null;
         }
-        if (id != null && MergedStreamId.isDigest(id)) {
-            throw new IllegalArgumentException("an id of ~ and 22 letters, digits, - or _ is kept for the digests of long ids");
+        if (id.length() > MAX_ID_LENGTH) {
+            return "id is " + id.length() + " characters long: at most " + MAX_ID_LENGTH
+                    + ", as clients send it back in a header to resume";
         }
-        if (id != null && !isUnicode(id)) {
-            // It would reach subscribers as '?', which no resume matches.
-            throw new IllegalArgumentException("id holds half of a surrogate pair, which is not Unicode text");
+        if (MergedStreamId.isDigest(id)) {
+            return "an id of ~ and 22 letters, digits, - or _ is kept for the digests of long ids";
         }
+        return isUnicode(id) ? null : "id holds half of a surrogate pair, which is not Unicode text";
     }
 
     /** Whether text is whole Unicode: JSON escapes can spell half of a surrogate pair, which no UTF-8 can carry. */

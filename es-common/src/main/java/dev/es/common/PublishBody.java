@@ -20,8 +20,8 @@ public final class PublishBody {
      * Reads a publish body.
      *
      * @throws IllegalArgumentException with a message for the publisher when the body is not valid JSON, not an
-     *     object, lacks a string {@code data}, has fields of the wrong type, CR/LF in {@code id}/{@code event}, or an
-     *     id too long to come back ({@link Event#MAX_ID_LENGTH})
+     *     object, lacks a string {@code data}, has fields of the wrong type, or CR/LF in {@code id}/{@code event}
+     *     (whether its id may be published is the hub's to say: {@link Event#idProblem})
      */
     public static Event read(byte[] json) {
         JsonNode root;
@@ -41,8 +41,8 @@ public final class PublishBody {
         }
         Event event = new Event(id(root.get("id")), optionalText(root, "event"), data.textValue(), retry(root.get("retry")));
         requireUnicode("data", event.data());
+        requireUnicode("id", event.id());
         requireUnicode("event", event.event());
-        Event.requirePublishableId(event.id());
         return event;
     }
 

@@ -109,8 +109,11 @@ public final class PublishCommand implements Callable<Integer> {
 
     /** The event to send with this data and the options given. */
     private Event event(String payload) {
+        String idProblem = Event.idProblem(id);
+        if (idProblem != null) {
+            throw new EsException(EsException.USAGE, idProblem);
+        }
         try {
-            Event.requirePublishableId(id);
             return new Event(id, event, payload, retry);
         } catch (IllegalArgumentException e) {
             throw new EsException(EsException.USAGE, e.getMessage());

@@ -2,7 +2,7 @@ package dev.es.server.http;
 
 import dev.es.server.broker.BrokerUnavailableException;
 import dev.es.server.hub.HubStoppedException;
-import dev.es.server.hub.InvalidChannelException;
+import dev.es.server.hub.InvalidInputException;
 import dev.es.server.hub.LimitReachedException;
 
 /**
@@ -29,7 +29,7 @@ final class ApiError extends RuntimeException {
     static ApiError of(RuntimeException refusal) {
         return switch (refusal) {
             case ApiError error -> error;
-            case InvalidChannelException bad -> new ApiError(400, bad.getMessage());
+            case InvalidInputException bad -> new ApiError(400, bad.getMessage());
             case LimitReachedException full -> new ApiError(full.serverWide() ? 503 : 429, full.getMessage());
             // Come back (to another server) later: this one is stopping, or has lost Redis.
             case HubStoppedException stopping -> new ApiError(503, stopping.getMessage());

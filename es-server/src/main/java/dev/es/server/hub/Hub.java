@@ -61,11 +61,15 @@ public final class Hub implements Broker.Sink {
      * Publishes an event to a channel, or to every channel through {@code all}. Never waits on a subscriber.
      *
      * @return the event as stored, with its id (for {@code all}, as given: each channel numbers it itself)
-     * @throws IllegalArgumentException for an id longer than {@link Event#MAX_ID_LENGTH}
+     * @throws InvalidInputException for a name that is not a channel's, or an id no client could come back with
+     *     ({@link Event#idProblem}): every publish, over HTTP or not, is checked here
      */
     public Event publish(String channel, Event event) {
         requireValid(channel);
-        Event.requirePublishableId(event.id());
+        String idProblem = Event.idProblem(event.id());
+        if (idProblem != null) {
+            throw new InvalidInputException(idProblem);
+        }
         requireRunning();
         if (limits.historyEvents() > 0) {
             // Only then does a publish make a channel (to hold the event): with no history it holds nothing.
@@ -124,7 +128,7 @@ public final class Hub implements Broker.Sink {
     public Subscription subscribe(String channel, String lastEventId, Runnable wake) {
         requireValid(channel);
         if (channel.equals(ChannelName.ALL)) {
-            throw new InvalidChannelException(ChannelName.ALL_IS_RESERVED);
+            throw new InvalidInputException(ChannelName.ALL_IS_RESERVED);
         }
         requireRunning();
         requireRoomFor(channel);
@@ -303,7 +307,7 @@ public final class Hub implements Broker.Sink {
 
     private static void requireValid(String channel) {
         if (!ChannelName.isValid(channel)) {
-            throw new InvalidChannelException("invalid channel name '" + channel + "': " + ChannelName.RULE);
+            throw new InvalidInputException("invalid channel name '" + channel + "': " + ChannelName.RULE);
         }
     }
 }

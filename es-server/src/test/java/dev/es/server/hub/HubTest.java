@@ -100,10 +100,12 @@ class HubTest {
 
     @Test
     void theReservedChannelCannotBeSubscribedAndNamesAreChecked() {
-        assertThrows(InvalidChannelException.class, () -> hub.subscribe("all", null));
-        assertThrows(InvalidChannelException.class, () -> hub.publish("Not Valid", Event.of("x")));
+        assertThrows(InvalidInputException.class, () -> hub.subscribe("all", null));
+        assertThrows(InvalidInputException.class, () -> hub.publish("Not Valid", Event.of("x")));
         assertThrows(IllegalArgumentException.class, () -> hub.publish("ch", new Event("a\uD800", null, "x", null)),
                 "an id no resume could match: it would reach subscribers as '?'");
+        assertThrows(InvalidInputException.class, () -> hub.publish("ch", new Event("i".repeat(Event.MAX_ID_LENGTH + 1), null, "x", null)),
+                "an id too long to come back in a header");
     }
 
     @Test
