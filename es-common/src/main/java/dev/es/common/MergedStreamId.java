@@ -37,8 +37,8 @@ public final class MergedStreamId {
     /** 16 bytes of SHA-256: a collision among one channel's retained ids is out of reach. */
     private static final int DIGEST_BYTES = 16;
     private static final Base64.Encoder DIGEST_TEXT = Base64.getUrlEncoder().withoutPadding();
-    private static final Pattern DIGEST_FORM = Pattern.compile(
-            DIGEST_MARK + "[A-Za-z0-9_-]{" + DIGEST_TEXT.encode(new byte[DIGEST_BYTES]).length + "}");
+    private static final int DIGEST_LENGTH = 1 + DIGEST_TEXT.encode(new byte[DIGEST_BYTES]).length;
+    private static final Pattern DIGEST_FORM = Pattern.compile(DIGEST_MARK + "[A-Za-z0-9_-]{" + (DIGEST_LENGTH - 1) + "}");
 
     private MergedStreamId() {}
 
@@ -47,24 +47,20 @@ public final class MergedStreamId {
      * given (a stream resumed from one, before that channel's next event) is carried as it is.
      */
     public static String position(String channel, String id) {
-        String digest = digestOf(id);
-        return channel + "=" + (digest != null ? digest : isDigest(id) ? id : URLEncoder.encode(id, StandardCharsets.UTF_8));
+        if (isDigest(id)) {
+            return channel + "=" + id;
+        }
+        String encoded = encodedIfShort(id);
+        return channel + "=" + (encoded != null ? encoded : digest(id));
     }
 
     /**
      * The digest a stream carries in place of an event's id, or null when it carries the id itself: a position
-     * read back ({@link #positions}) stands for the event whose id, or digest, it equals.
+     * read back ({@link #positions}) stands for the event whose id, or digest, it equals. Asked of every event a
+     * channel stores, so the hub's own ids (numbers) are answered without encoding anything.
      */
     public static String digestOf(String id) {
-        if (isDigest(id) || URLEncoder.encode(id, StandardCharsets.UTF_8).length() <= LONGEST_POSITION) {
-            return null;
-        }
-        try {
-            byte[] sha256 = MessageDigest.getInstance("SHA-256").digest(id.getBytes(StandardCharsets.UTF_8));
-            return DIGEST_MARK + DIGEST_TEXT.encodeToString(Arrays.copyOf(sha256, DIGEST_BYTES));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java runtime has SHA-256", e);
-        }
+        return isDigest(id) || encodedIfShort(id) != null ? null : digest(id);
     }
 
     /**
@@ -72,7 +68,34 @@ public final class MergedStreamId {
      * break the id it sits in (no {@code &}, {@code =} or {@code %}) and decodes to itself.
      */
     public static boolean isDigest(String id) {
-        return DIGEST_FORM.matcher(id).matches();
+        return id.length() == DIGEST_LENGTH && id.charAt(0) == DIGEST_MARK && DIGEST_FORM.matcher(id).matches();
+    }
+
+    /** The id URL-encoded when that fits a position, else null; itself when encoding leaves it as it is. */
+    private static String encodedIfShort(String id) {
+        if (id.length() > LONGEST_POSITION) {
+            return null;
+        }
+        if (id.chars().allMatch(MergedStreamId::isLeftAsItIs)) {
+            return id;
+        }
+        String encoded = URLEncoder.encode(id, StandardCharsets.UTF_8);
+        return encoded.length() <= LONGEST_POSITION ? encoded : null;
+    }
+
+    /** The characters URLEncoder leaves as they are. */
+    private static boolean isLeftAsItIs(int c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '-'
+                || c == '*' || c == '_';
+    }
+
+    private static String digest(String id) {
+        try {
+            byte[] sha256 = MessageDigest.getInstance("SHA-256").digest(id.getBytes(StandardCharsets.UTF_8));
+            return DIGEST_MARK + DIGEST_TEXT.encodeToString(Arrays.copyOf(sha256, DIGEST_BYTES));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java runtime has SHA-256", e);
+        }
     }
 
     /**

@@ -25,8 +25,9 @@ final class History {
     private final long maxBytes;
     private final ArrayDeque<Entry> entries = new ArrayDeque<>();
     private long bytes;
-    /** The newest event no longer retained (its frame dropped): one that saw it missed exactly what is retained. */
-    private Entry evicted;
+    /** The newest event no longer retained, its id and digest: one that saw it missed exactly what is retained. */
+    private String evictedId;
+    private String evictedDigest;
 
     /**
      * @param capacity events kept at most
@@ -46,7 +47,8 @@ final class History {
         while (entries.size() > capacity || (bytes > maxBytes && entries.size() > 1)) {
             Entry oldest = entries.pollFirst();
             bytes -= oldest.frame().length;
-            evicted = new Entry(oldest.id(), oldest.digest(), null);
+            evictedId = oldest.id();
+            evictedDigest = oldest.digest();
         }
     }
 
@@ -60,10 +62,7 @@ final class History {
 
     /** The id of the newest event retained, else of the newest evicted, else null: where a joiner starts. */
     String newestId() {
-        if (!entries.isEmpty()) {
-            return entries.peekLast().id();
-        }
-        return evicted == null ? null : evicted.id();
+        return entries.isEmpty() ? evictedId : entries.peekLast().id();
     }
 
     /**
@@ -87,7 +86,7 @@ final class History {
             }
             newerFirst.add(entry.frame());
         }
-        if (evicted != null && evicted.isAt(id)) {
+        if (id.equals(evictedId) || id.equals(evictedDigest)) {
             return newerFirst.reversed();
         }
         return numericallyAfter(id);
