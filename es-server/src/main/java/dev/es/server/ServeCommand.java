@@ -1,8 +1,8 @@
 package dev.es.server;
 
 import dev.es.common.EnvironmentSource;
-import dev.es.common.Hosts;
 import dev.es.common.EsException;
+import dev.es.common.Hosts;
 import dev.es.common.Token;
 import dev.es.server.access.JwtKey;
 import dev.es.server.broker.BrokerUnavailableException;
@@ -301,5 +301,4 @@ public final class ServeCommand implements Callable<Integer> {
     private Map<String, String> environment() {
         return EnvironmentSource.of(spec.root().userObject());
     }
-
 }

@@ -119,13 +119,8 @@ final class ConnectionLimits extends Handler.Abstract implements Connection.List
         response.getHeaders().put(HttpHeader.CONNECTION, "close");
         Callback answered = request.getConnectionMetaData().getConnection() instanceof HTTP2Connection h2
                 && socket.toldToGo.compareAndSet(false, true)
-                ? Callback.from(() -> {
-                    callback.succeeded();
-                    tellToGo(h2, message);
-                }, failure -> {
-                    callback.failed(failure);
-                    tellToGo(h2, message);
-                })
+                // Told to go once the answer is written, or could not be.
+                ? Callback.from(callback, () -> tellToGo(h2, message))
                 : callback;
         return JsonErrors.answer(response, answered, new ApiError(status, message));
     }

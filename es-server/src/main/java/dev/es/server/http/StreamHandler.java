@@ -341,5 +341,4 @@ final class StreamHandler extends Handler.Abstract {
             scheduleTick();
         }
     }
-
 }
