@@ -127,20 +127,23 @@ run_load hundred-channels -s 10000 -c 100 -m 5000 --size 100 -p 4
 # The same at a rate both servers keep up with (30,000 deliveries/s): no backlog, so nothing to coalesce, and
 # CPU per delivery is what one event written alone costs each server.
 run_load hundred-channels-paced -s 10000 -c 100 -m 3000 --size 100 -p 4 --rate 300
-# Stalled subscribers: the same load of 8 KiB events without and with 10 subscribers that never read, which
-# fill their socket buffers and 4 MiB queues with the 8 MB each is sent, and are dropped as too slow; the healthy p99 is compared.
-run_load healthy-8k -s 500 -c 1 -m 1000 --size 8192 -p 1
-run_load stalled-8k -s 500 -c 1 -m 1000 --size 8192 -p 1 --stalled 10
-# The same pair at 40 events/s (20,000 deliveries/s, below both servers' capacity): a flat-out publisher's p99 is
-# its queue, which varies 2x between identical runs; paced, the p99 is what a delivery takes, and a stalled
-# subscriber's effect on it can be seen.
-# The two take turns, round by round, so that both meet a server as warm.
-if wanted healthy-8k-paced || wanted stalled-8k-paced; then
+# run_stalled_pair HEALTHY STALLED ARGS...: the load without, then with, 10 subscribers that never read, taking
+# turns round by round so that both meet a server as warm; the healthy subscribers' p99 is compared.
+run_stalled_pair() {
+  local healthy=$1 stalled=$2; shift 2
+  wanted "$healthy" || wanted "$stalled" || return 0
   for round in $(seq 0 "$runs"); do
-    run_round healthy-8k-paced "$round" -s 500 -c 1 -m 600 --size 8192 -p 1 --rate 40
-    run_round stalled-8k-paced "$round" -s 500 -c 1 -m 600 --size 8192 -p 1 --rate 40 --stalled 10
+    run_round "$healthy" "$round" "$@"
+    run_round "$stalled" "$round" "$@" --stalled 10
   done
-fi
+}
+# 8 KiB events flat out: the stalled subscribers fill their socket buffers and 4 MiB queues with the 8 MB each is
+# sent, and are dropped as too slow.
+run_stalled_pair healthy-8k stalled-8k -s 500 -c 1 -m 1000 --size 8192 -p 1
+# The same at 40 events/s (20,000 deliveries/s, below both servers' capacity): a flat-out publisher's p99 is its
+# queue, which varies 2x between identical runs; paced, the p99 is what a delivery takes, and a stalled
+# subscriber's effect on it can be seen.
+run_stalled_pair healthy-8k-paced stalled-8k-paced -s 500 -c 1 -m 600 --size 8192 -p 1 --rate 40
 
 python3 - "$(getconf CLK_TCK)" "$out" "$memory" <<'PY'
 import json, statistics, sys
