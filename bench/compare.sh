@@ -46,15 +46,17 @@ for _ in $(seq 100); do
 done
 [[ -n $ready ]] || { echo "compare: es serve or nginx did not start (see $scratch)" >&2; exit 1; }
 
-# CPU ticks (user+system) used so far by the server: es's java, or nginx's master and workers.
+# CPU ticks used so far by the server (es's java, or nginx's master and workers): user and system, apart, since
+# the system part (the TCP sends, which on loopback also run the receiver's TCP processing) is what no server
+# design removes from a delivery written alone.
 ticks() {
-  local pids total=0
+  local pids user=0 system=0
   if [[ $1 == es ]]; then pids=$(pgrep -f "dev.es.cli.Main serve --port $es_port"); else pids=$(pgrep -x nginx); fi
   for p in $pids; do
     read -r -a f <"/proc/$p/stat"
-    total=$((total + f[13] + f[14]))
+    user=$((user + f[13])) system=$((system + f[14]))
   done
-  echo "$total"
+  echo "$user $system"
 }
 
 out="$scratch/results"
@@ -73,12 +75,12 @@ run_load() {
 run_round() {
   local name=$1 round=$2; shift 2
   for server in es nchan; do
-    local port=$es_port mode=api before after json
+    local port=$es_port mode=api user0 system0 user1 system1 json
     [[ $server == nchan ]] && port=$nchan_port mode=raw
-    before=$(ticks "$server")
+    read -r user0 system0 < <(ticks "$server")
     json=$("$root/es" bench --url "http://127.0.0.1:$port" --pub-mode "$mode" --channel-prefix "$name-$round" \
       --timeout 300s --json "$@" 2>/dev/null) || true
-    after=$(ticks "$server")
+    read -r user1 system1 < <(ticks "$server")
     # Wait until the last run's subscribers are gone from es (it notices a close at once, and ends
     # thousands of them in a moment), so that no run pays for the last one's connections.
     for _ in $(seq 400); do
@@ -86,7 +88,7 @@ run_round() {
       sleep 0.1
     done
     if ((round > 0)); then
-      printf '%s\t%s\t%s\t%s\n' "$name" "$server" "$((after - before))" "${json:-{\}}" >>"$out"
+      printf '%s\t%s\t%s\t%s\n' "$name" "$server" "$((user1 - user0 + system1 - system0)) $((system1 - system0))" "${json:-{\}}" >>"$out"
     fi
     echo "compare: $name $server run $round: $json" >&2
   done
@@ -153,21 +155,21 @@ for line in open(path):
     name, server, ticks, text = line.rstrip("\n").split("\t", 3)
     r = json.loads(text)
     delivered = r.get("delivered", 0)
-    cpu_us = int(ticks) / hz * 1e6 / delivered if delivered else float("nan")
+    total, system = (int(t) / hz * 1e6 / delivered if delivered else float("nan") for t in ticks.split())
     rows.setdefault((name, server), []).append(
-        (r.get("deliveriesPerSecond", 0), r.get("p50", 0), r.get("p99", 0), cpu_us, r.get("lost", -1)))
-print("| load | server | deliveries/s | p50 ms | p99 ms | server CPU µs/delivery | lost (all runs) |")
-print("|---|---|---|---|---|---|---|")
+        (r.get("deliveriesPerSecond", 0), r.get("p50", 0), r.get("p99", 0), total, system, r.get("lost", -1)))
+print("| load | server | deliveries/s | p50 ms | p99 ms | server CPU µs/delivery | of it, kernel | lost (all runs) |")
+print("|---|---|---|---|---|---|---|---|")
 for name in dict.fromkeys(k[0] for k in rows):
     med = {}
     for server in ("es", "nchan"):
         runs = rows.get((name, server), [])
-        med[server] = [statistics.median(col) for col in zip(*runs)] if runs else [0] * 5
-        d, p50, p99, cpu, _ = med[server]
-        print(f"| {name} | {server} | {d:,.0f} | {p50:.1f} | {p99:.1f} | {cpu:.2f} | {sum(x[4] for x in runs)} |")
+        med[server] = [statistics.median(col) for col in zip(*runs)] if runs else [0] * 6
+        d, p50, p99, cpu, kernel, _ = med[server]
+        print(f"| {name} | {server} | {d:,.0f} | {p50:.1f} | {p99:.1f} | {cpu:.2f} | {kernel:.2f} | {sum(x[5] for x in runs)} |")
     e, n = med["es"], med["nchan"]
     ratio = lambda a, b: f"{a / b:.2f}×" if b else "-"
-    print(f"| {name} | es / nchan | {ratio(e[0], n[0])} | {ratio(e[1], n[1])} | {ratio(e[2], n[2])} | {ratio(e[3], n[3])} | |")
+    print(f"| {name} | es / nchan | " + " | ".join(ratio(e[i], n[i]) for i in range(5)) + " | |")
 p99 = lambda name, server: statistics.median(r[2] for r in rows[(name, server)])
 pairs = [(h, s) for h, s in (("healthy-8k", "stalled-8k"), ("healthy-8k-paced", "stalled-8k-paced"))
          if (h, "es") in rows and (s, "es") in rows]

@@ -34,9 +34,13 @@ final class ChannelRoutes {
     private final Access access;
     private final long maxEventBytes;
     private final Duration bodyDeadline;
+    /** Where the stream writers a publish wakes take their turns. */
+    private final WriterTurns turns;
 
-    ChannelRoutes(Hub hub, Access access, long maxEventBytes, Duration bodyDeadline, ServerMetrics metrics) {
+    ChannelRoutes(Hub hub, Access access, long maxEventBytes, Duration bodyDeadline, ServerMetrics metrics,
+            WriterTurns turns) {
         this.hub = hub;
+        this.turns = turns;
         this.metrics = metrics;
         this.access = access;
         this.maxEventBytes = maxEventBytes;
@@ -68,7 +72,7 @@ final class ChannelRoutes {
         } catch (IllegalArgumentException unreadable) {
             throw new ApiError(400, unreadable.getMessage());
         }
-        Event stored = metrics.publishes().record(() -> hub.publish(channel, event));
+        Event stored = metrics.publishes().record(() -> turns.publish(() -> hub.publish(channel, event)));
         ctx.status(201).contentType(Protocol.JSON);
         ctx.result(Json.write(stored.id() == null ? Map.of() : Map.of("id", stored.id())));
     }

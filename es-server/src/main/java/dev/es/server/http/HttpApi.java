@@ -48,9 +48,12 @@ public final class HttpApi {
     /** The API of the hub, not yet listening. */
     public HttpApi(Hub hub, ServerSettings settings, ServerMetrics metrics, ServerLog log) {
         Access access = new Access(settings.token(), settings.subscribeToken(), settings.jwtKey());
-        ChannelRoutes channels = new ChannelRoutes(hub, access, settings.maxEventBytes(), settings.requestDeadline(), metrics);
+        QueuedThreadPool threads = threadPool();
+        WriterTurns turns = new WriterTurns(threads);
+        ChannelRoutes channels = new ChannelRoutes(hub, access, settings.maxEventBytes(), settings.requestDeadline(),
+                metrics, turns);
         Cors cors = new Cors(settings.corsOrigin(), settings.corsMethods());
-        streams = new StreamHandler(hub, cors, settings.keepalive(), metrics, access);
+        streams = new StreamHandler(hub, cors, settings.keepalive(), metrics, access, turns);
         ConnectionLimits limits = new ConnectionLimits(settings.maxConnections(), settings.maxConnectionsPerClient());
         stopGrace = settings.shutdownTimeout().dividedBy(4);
         javalin = Javalin.create(cfg -> {
@@ -58,7 +61,7 @@ public final class HttpApi {
             cfg.startup.showOldJavalinVersionWarning = false;
             // Its watcher is a non-daemon thread that would hold the JVM for 5 s after a quick stop.
             cfg.startup.startupWatcherEnabled = false;
-            cfg.jetty.threadPool = threadPool();
+            cfg.jetty.threadPool = threads;
             cfg.http.prefer405over404 = true;
             // A pending read or write with no progress for this long fails: stalled subscribers and
             // trickling requests are cut, idle streams are not (they have no pending I/O).

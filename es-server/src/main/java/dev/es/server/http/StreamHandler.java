@@ -17,9 +17,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ForkJoinPool;
-import java.util.concurrent.ForkJoinWorkerThread;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Predicate;
@@ -64,14 +61,12 @@ final class StreamHandler extends Handler.Abstract {
     /** The streams now open, for the keepalive ticks and so that a stop can let them finish, or cut them. */
     private final Set<StreamWriter> streams = ConcurrentHashMap.newKeySet();
     private final Object allEnded = new Object();
-    /**
-     * Where woken writers take their turns: a pool of platform threads, one per core, that a burst of wakes keeps
-     * busy without creating or parking a thread per wake.
-     */
-    private ForkJoinPool turns;
+    private final WriterTurns turns;
 
-    StreamHandler(Hub hub, Cors cors, Duration keepalive, ServerMetrics metrics, Access access) {
+    StreamHandler(Hub hub, Cors cors, Duration keepalive, ServerMetrics metrics, Access access, WriterTurns turns) {
         this.hub = hub;
+        this.turns = turns;
+        addBean(turns);
         this.access = access;
         this.metrics = metrics;
         this.cors = cors;
@@ -89,7 +84,7 @@ final class StreamHandler extends Handler.Abstract {
             return false;
         }
         cors.headers().forEach(response.getHeaders()::put);
-        StreamWriter writer = new StreamWriter(response, callback, this::takeTurn, HELLO, this::ended);
+        StreamWriter writer = new StreamWriter(response, callback, turns, HELLO, this::ended);
         Feed feed;
         try {
             // Parsed once, for the token, the resume id and the channels.
@@ -260,34 +255,10 @@ final class StreamHandler extends Handler.Abstract {
         }, writer::abort));
     }
 
-    /**
-     * Runs a writer's turn on the writer pool; once that has stopped (the server is stopping), on Jetty's, so
-     * that a wake never fails on the publisher's thread, which holds the hub's locks.
-     */
-    private void takeTurn(Runnable turn) {
-        try {
-            turns.execute(turn);
-        } catch (RejectedExecutionException stopped) {
-            getServer().getThreadPool().execute(turn);
-        }
-    }
-
     @Override
     protected void doStart() throws Exception {
-        turns = new ForkJoinPool(Runtime.getRuntime().availableProcessors(), pool -> {
-            ForkJoinWorkerThread thread = ForkJoinPool.defaultForkJoinWorkerThreadFactory.newThread(pool);
-            thread.setName("es-writer-" + thread.getPoolIndex());
-            return thread;
-        }, null, true);
         super.doStart();
         scheduleTick();
-    }
-
-    @Override
-    protected void doStop() throws Exception {
-        super.doStop();
-        // Turns already queued still run: each ends its stream, whose connection is closed by now.
-        turns.shutdown();
     }
 
     /**

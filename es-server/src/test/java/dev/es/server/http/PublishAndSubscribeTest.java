@@ -5,8 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.es.server.testing.RunningHub;
 import dev.es.server.testing.SseRecorder;
+import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -105,6 +108,31 @@ class PublishAndSubscribeTest {
             assertEquals("retry", sub.next().kind());
             assertEquals(new SseRecorder.Item("comment", null, null, ""), sub.next());
             assertTrue(sub.raw().endsWith("\n\n:\n\n"), sub.raw());
+        }
+    }
+
+    @Test
+    void aFanOutTooLargeForItsPublisherToWriteReachesEverySubscriberInOrder() throws Exception {
+        // One more subscriber than a publisher writes to itself: this publish's writes go to the writer pool.
+        int subscribers = WriterTurns.MAX_ON_PUBLISHER + 1;
+        List<SseRecorder> subs = new ArrayList<>();
+        try (HttpClient client = HttpClient.newHttpClient()) {
+            try {
+                for (int i = 0; i < subscribers; i++) {
+                    subs.add(SseRecorder.open(client, hub.api().url("/crowd")));
+                }
+                hub.api().awaitConsumers("crowd", subscribers);
+                for (String data : List.of("one", "two", "three")) {
+                    assertEquals(201, hub.api().publish("crowd", "{\"data\":\"" + data + "\"}").statusCode());
+                }
+                for (SseRecorder sub : subs) {
+                    sub.assertData("one", "two", "three");
+                }
+            } finally {
+                for (SseRecorder sub : subs) {
+                    sub.close();
+                }
+            }
         }
     }
 }

@@ -1,0 +1,88 @@
+package dev.es.server.http;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ForkJoinWorkerThread;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.function.Supplier;
+import org.eclipse.jetty.util.component.AbstractLifeCycle;
+
+/**
+ * Where woken stream writers take their turns. The turns a publish over HTTP wakes run on the publisher's own
+ * thread before it is answered, when they are few: no hand-off to another thread, and a publisher running flat
+ * out is paced by its writes rather than let run ahead of them (a backlog is latency). A larger fan-out goes to a
+ * pool of platform threads, one per core, so that its publisher is answered at once and each writer coalesces
+ * what queues while it waits its turn. Every other wake (a keepalive, a close, an event from another server)
+ * goes to the pool.
+ */
+final class WriterTurns extends AbstractLifeCycle implements Executor {
+
+    /**
+     * The most turns a publisher runs itself: a write is ~10–25 µs of CPU, so it is held up to ~1–3 ms; more
+     * subscribers than this would hold it longer than handing off costs.
+     */
+    static final int MAX_ON_PUBLISHER = 128;
+
+    /** The turns woken by the publish running on this thread, while one is. */
+    private final ThreadLocal<List<Runnable>> wokenByPublish = new ThreadLocal<>();
+    /** Runs turns once the pool has stopped (the server is stopping): a wake must never fail. */
+    private final Executor afterStop;
+    private ForkJoinPool pool;
+
+    WriterTurns(Executor afterStop) {
+        this.afterStop = afterStop;
+    }
+
+    /** Publishes, then runs the writer turns the publish woke: here when few, else on the pool. */
+    <T> T publish(Supplier<T> publish) {
+        List<Runnable> woken = new ArrayList<>();
+        wokenByPublish.set(woken);
+        try {
+            return publish.get();
+        } finally {
+            wokenByPublish.remove();
+            // After the hub has let go of its locks: a turn is I/O.
+            if (woken.size() <= MAX_ON_PUBLISHER) {
+                woken.forEach(Runnable::run);
+            } else {
+                woken.forEach(this::toPool);
+            }
+        }
+    }
+
+    /** A writer's turn: kept for its publisher when one is publishing on this thread, else to the pool. */
+    @Override
+    public void execute(Runnable turn) {
+        List<Runnable> woken = wokenByPublish.get();
+        if (woken != null) {
+            woken.add(turn);
+        } else {
+            toPool(turn);
+        }
+    }
+
+    private void toPool(Runnable turn) {
+        try {
+            pool.execute(turn);
+        } catch (RejectedExecutionException stopped) {
+            afterStop.execute(turn);
+        }
+    }
+
+    @Override
+    protected void doStart() {
+        pool = new ForkJoinPool(Runtime.getRuntime().availableProcessors(), forkJoin -> {
+            ForkJoinWorkerThread thread = ForkJoinPool.defaultForkJoinWorkerThreadFactory.newThread(forkJoin);
+            thread.setName("es-writer-" + thread.getPoolIndex());
+            return thread;
+        }, null, true);
+    }
+
+    @Override
+    protected void doStop() {
+        // Turns already queued still run: each ends its stream, whose connection is closed by now.
+        pool.shutdown();
+    }
+}
