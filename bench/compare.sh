@@ -172,7 +172,7 @@ for name in dict.fromkeys(k[0] for k in rows):
     print(f"| {name} | es / nchan | " + " | ".join(ratio(e[i], n[i]) for i in range(5)) + " | |")
 p99 = lambda name, server: statistics.median(r[2] for r in rows[(name, server)])
 pairs = [(h, s) for h, s in (("healthy-8k", "stalled-8k"), ("healthy-8k-paced", "stalled-8k-paced"))
-         if (h, "es") in rows and (s, "es") in rows]
+         if all((load, server) in rows and p99(load, server) for load in (h, s) for server in ("es", "nchan"))]
 if pairs:
     print()
     print("| 10 stalled subscribers beside 500 healthy: healthy p99 with / without them | es | nchan |")

@@ -14,7 +14,8 @@ import org.eclipse.jetty.util.IteratingCallback;
 /**
  * One subscriber's writer, holding no thread: each turn takes everything queued and hands it to Jetty as one
  * non-blocking write; the write's completion starts the next turn, and a subscription that finds its queue
- * empty wakes the writer (on the executor) when frames arrive.
+ * empty wakes the writer when frames arrive, which gives its turn to the executor ({@link WriterTurns}: the
+ * publisher's thread once the publish has let go of the hub's locks, or a pool).
  */
 final class StreamWriter extends IteratingCallback {
 
@@ -64,7 +65,10 @@ final class StreamWriter extends IteratingCallback {
         return feed;
     }
 
-    /** Schedules a turn: the subscription has frames again, or has closed. Never writes on the caller's thread. */
+    /**
+     * Schedules a turn: the subscription has frames again, or has closed. Never writes here: the caller may hold
+     * the hub's locks.
+     */
     void wake() {
         if (turnQueued.compareAndSet(false, true)) {
             executor.execute(turn);

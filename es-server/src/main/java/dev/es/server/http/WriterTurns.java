@@ -14,20 +14,20 @@ import org.eclipse.jetty.util.component.AbstractLifeCycle;
  * thread before it is answered, when they are few: no hand-off to another thread, and a publisher running flat
  * out is paced by its writes rather than let run ahead of them (a backlog is latency). A larger fan-out goes to a
  * pool of platform threads, one per core, so that its publisher is answered at once and each writer coalesces
- * what queues while it waits its turn. Every other wake (a keepalive, a close, an event from another server)
- * goes to the pool.
+ * what queues while it waits its turn. Every other wake (a keepalive, a close, an event from another server, a
+ * publish by a program embedding the hub) goes to the pool.
  */
 final class WriterTurns extends AbstractLifeCycle implements Executor {
 
     /**
-     * The most turns a publisher runs itself: a write is ~10–25 µs of CPU, so it is held up to ~1–3 ms; more
-     * subscribers than this would hold it longer than handing off costs.
+     * The most turns a publisher runs itself: a write is ~10–25 µs of CPU, so its answer waits up to ~1–3 ms.
+     * More would hold it longer, and a large fan-out gains most from the pool's coalescing.
      */
     static final int MAX_ON_PUBLISHER = 128;
 
     /** The turns woken by the publish running on this thread, while one is. */
     private final ThreadLocal<List<Runnable>> wokenByPublish = new ThreadLocal<>();
-    /** Runs turns once the pool has stopped (the server is stopping): a wake must never fail. */
+    /** Runs turns once the pool has stopped (the server is stopping), so that a wake then does not fail. */
     private final Executor afterStop;
     private ForkJoinPool pool;
 
@@ -35,7 +35,10 @@ final class WriterTurns extends AbstractLifeCycle implements Executor {
         this.afterStop = afterStop;
     }
 
-    /** Publishes, then runs the writer turns the publish woke: here when few, else on the pool. */
+    /**
+     * Publishes, then runs here the writer turns the publish woke when there were at most
+     * {@link #MAX_ON_PUBLISHER}; a larger fan-out went to the pool as it was woken.
+     */
     <T> T publish(Supplier<T> publish) {
         List<Runnable> woken = new ArrayList<>();
         wokenByPublish.set(woken);
@@ -44,22 +47,38 @@ final class WriterTurns extends AbstractLifeCycle implements Executor {
         } finally {
             wokenByPublish.remove();
             // After the hub has let go of its locks: a turn is I/O.
-            if (woken.size() <= MAX_ON_PUBLISHER) {
-                woken.forEach(Runnable::run);
-            } else {
-                woken.forEach(this::toPool);
+            for (Runnable turn : woken) {
+                runAlone(turn);
             }
         }
     }
 
-    /** A writer's turn: kept for its publisher when one is publishing on this thread, else to the pool. */
+    /**
+     * A writer's turn: kept for its publisher when one is publishing on this thread with room left, else to the
+     * pool — at the fan-out's first turn past the room, together with those kept so far.
+     */
     @Override
     public void execute(Runnable turn) {
         List<Runnable> woken = wokenByPublish.get();
-        if (woken != null) {
+        if (woken == null) {
+            toPool(turn);
+        } else if (woken.size() < MAX_ON_PUBLISHER) {
             woken.add(turn);
         } else {
+            wokenByPublish.remove();
+            woken.forEach(this::toPool);
+            woken.clear();
             toPool(turn);
+        }
+    }
+
+    /** Runs a turn whose failure, reported as the pool would, costs neither the turns after it nor the publish. */
+    private static void runAlone(Runnable turn) {
+        try {
+            turn.run();
+        } catch (RuntimeException failed) {
+            Thread thread = Thread.currentThread();
+            thread.getUncaughtExceptionHandler().uncaughtException(thread, failed);
         }
     }
 
