@@ -5,7 +5,6 @@ import dev.es.common.Event;
 import dev.es.common.SseFrames;
 import java.time.Instant;
 import java.util.List;
-import java.util.Objects;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
@@ -93,7 +92,7 @@ final class Channel {
                 throw new LimitReachedException("channel " + name + " has its limit of " + maxSubscribers
                         + " subscribers (--max-subscribers-per-channel); try again later", false);
             }
-            subscriber.joinedAfter(lastEventId != null ? lastEventId : Objects.requireNonNullElse(history.newestId(), ""));
+            subscriber.joinedAfter(lastEventId != null ? lastEventId : history.newestId());
             if (lastEventId != null) {
                 subscriber.replay(history.after(lastEventId));
             }

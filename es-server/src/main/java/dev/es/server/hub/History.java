@@ -60,9 +60,15 @@ final class History {
         return entries.size();
     }
 
-    /** The id of the newest event retained, else of the newest evicted, else null: where a joiner starts. */
+    /**
+     * The id of the newest event retained, else of the newest evicted, else empty (no event yet, which
+     * {@link #after} reads as all): where a joiner starts.
+     */
     String newestId() {
-        return entries.isEmpty() ? evictedId : entries.peekLast().id();
+        if (!entries.isEmpty()) {
+            return entries.peekLast().id();
+        }
+        return evictedId != null ? evictedId : "";
     }
 
     /**

@@ -71,8 +71,7 @@ public final class Hub implements Broker.Sink {
             throw new InvalidInputException(idProblem);
         }
         requireRunning();
-        if (limits.historyEvents() > 0) {
-            // Only then does a publish make a channel (to hold the event): with no history it holds nothing.
+        if (publishMakesChannel()) {
             requireRoomFor(channel);
         }
         Event stored = broker.publish(channel, event);
@@ -242,11 +241,16 @@ public final class Hub implements Broker.Sink {
                 publishTo(name, event, false, dropped);
             }
         } else {
-            stored = publishTo(channel, event, limits.historyEvents() > 0, dropped);
+            stored = publishTo(channel, event, publishMakesChannel(), dropped);
         }
         // After every lock is released: aborting closes connections.
         dropped.forEach(Subscription::abort);
         return stored;
+    }
+
+    /** Whether a publish makes its channel (to hold the event): with no history it would hold nothing. */
+    private boolean publishMakesChannel() {
+        return limits.historyEvents() > 0;
     }
 
     /**
