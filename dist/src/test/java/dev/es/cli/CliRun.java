@@ -28,7 +28,8 @@ record CliRun(int exitCode, String out, String err) {
 
     private static Path emptyHome() {
         try {
-            Path home = Files.createTempDirectory("es-home");
+            // Under the build's own folder: nothing left in /tmp when the JVM is killed before its hook runs.
+            Path home = Files.createTempDirectory(Files.createDirectories(Path.of("target")), "es-home");
             // Shared by every run in this JVM, so it goes with it (with whatever a command wrote there).
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 try (Stream<Path> files = Files.walk(home)) {

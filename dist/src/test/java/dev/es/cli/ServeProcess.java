@@ -1,6 +1,7 @@
 package dev.es.cli;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.es.cli.testing.EsScript;
 import java.io.BufferedReader;
@@ -58,10 +59,14 @@ final class ServeProcess implements AutoCloseable {
     /** Runs {@code es serve ARGS} with these environment variables added, to completion (bounded). */
     static Finished run(Map<String, String> env, String... args) throws IOException, InterruptedException {
         Path stderr = Files.createTempFile("es-serve", ".err");
-        Process process = builder(env, args).redirectError(stderr.toFile()).start();
-        process.getOutputStream().close();
         try {
-            assertTrue(process.waitFor(30, TimeUnit.SECONDS), "es did not finish");
+            Process process = builder(env, args).redirectError(stderr.toFile()).start();
+            process.getOutputStream().close();
+            if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                // A server that started where it should have refused: not left listening.
+                process.destroyForcibly();
+                fail("es did not finish within 30 s");
+            }
             return new Finished(process.exitValue(), Files.readString(stderr));
         } finally {
             Files.delete(stderr);

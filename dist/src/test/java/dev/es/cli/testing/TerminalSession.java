@@ -9,7 +9,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
@@ -84,14 +83,19 @@ public final class TerminalSession implements AutoCloseable {
      */
     @Override
     public void close() throws Exception {
-        // Nothing listed when the session already ended by itself.
-        List<Long> inside = Programs.run(List.of("tmux", "-L", socket, "list-panes", "-a", "-F", "#{pane_pid}")).output().lines()
-                .filter(line -> line.strip().matches("[0-9]+"))
-                .flatMap(pid -> ProcessHandle.of(Long.parseLong(pid.strip())).stream())
-                .flatMap(pane -> Stream.concat(Stream.of(pane), pane.descendants()))
-                .map(ProcessHandle::pid)
-                .toList();
-        new ProcessBuilder("tmux", "-L", socket, "kill-server").start().waitFor(10, TimeUnit.SECONDS);
+        List<Long> inside;
+        try {
+            // Nothing listed when the session already ended by itself.
+            inside = Programs.run(List.of("tmux", "-L", socket, "list-panes", "-a", "-F", "#{pane_pid}")).output().lines()
+                    .filter(line -> line.strip().matches("[0-9]+"))
+                    .flatMap(pid -> ProcessHandle.of(Long.parseLong(pid.strip())).stream())
+                    .flatMap(pane -> Stream.concat(Stream.of(pane), pane.descendants()))
+                    .map(ProcessHandle::pid)
+                    .toList();
+        } finally {
+            // Its exit code says nothing: a session that ended by itself has no server to kill.
+            Programs.run(List.of("tmux", "-L", socket, "kill-server"));
+        }
         if (Eventually.poll(() -> inside.stream().anyMatch(TerminalSession::running), running -> !running, WAIT)) {
             inside.forEach(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly));
         }

@@ -112,13 +112,14 @@ class RedisFaultsTest {
             assertEquals("1", refused.headers().firstValue("Retry-After").orElseThrow());
         }
         pair.link().mend();
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        SseRecorder resumed = SseRecorder.open(pair.cutOff().url("/feed"), "Last-Event-ID", lastSeen);
-        while (resumed.status() != 200 && System.nanoTime() < deadline) {
-            resumed.close();
-            Thread.sleep(100);
-            resumed = SseRecorder.open(pair.cutOff().url("/feed"), "Last-Event-ID", lastSeen);
-        }
+        String resumeFrom = lastSeen;
+        SseRecorder resumed = Eventually.poll(() -> {
+            SseRecorder attempt = SseRecorder.open(pair.cutOff().url("/feed"), "Last-Event-ID", resumeFrom);
+            if (attempt.status() != 200) {
+                attempt.close();
+            }
+            return attempt;
+        }, attempt -> attempt.status() == 200, Duration.ofSeconds(10));
         closeAfter.add(resumed);
         assertEquals(200, resumed.status());
         pair.other().publish("feed", "{\"data\":\"three\"}");
