@@ -19,6 +19,8 @@ import java.util.Map;
 final class MergedFeed implements Feed {
 
     private static final byte[] NOTHING = {};
+    /** A poll of at most one byte takes exactly one frame. */
+    private static final int ONE_FRAME = 1;
 
     private final List<Subscription> subscriptions;
     /**
@@ -36,32 +38,38 @@ final class MergedFeed implements Feed {
         }
     }
 
+    /**
+     * Takes the channels' frames one at a time, each channel in turn, until a write's worth ({@link Subscription#MAX_BATCH_BYTES}) is rewritten: each
+     * frame grows by an id naming every channel, so taking a channel's whole batch at once (a replay of a
+     * thousand events) would multiply what one stream makes the server hold.
+     */
     @Override
     public byte[] poll() {
         if (ended) {
             return null;
         }
-        ByteArrayOutputStream out = null;
-        for (Subscription subscription : subscriptions) {
-            byte[] batch = subscription.poll();
-            if (batch == null) {
-                // One channel ended (closed, or the server stops): the stream ends after what the others had.
-                ended = true;
-            } else if (batch.length > 0) {
-                if (out == null) {
-                    // Room for the ids, which grow with the channels.
-                    out = new ByteArrayOutputStream(batch.length + 1024);
+        ByteArrayOutputStream out = new ByteArrayOutputStream(0);
+        boolean more = true;
+        while (more && out.size() < Subscription.MAX_BATCH_BYTES) {
+            more = false;
+            for (Subscription subscription : subscriptions) {
+                byte[] frame = subscription.poll(ONE_FRAME);
+                if (frame == null) {
+                    // One channel ended (closed, or the server stops): the stream ends after what the others had.
+                    ended = true;
+                } else if (frame.length > 0) {
+                    rewrite(subscription.channel(), frame, out);
+                    more = true;
                 }
-                rewrite(subscription.channel(), batch, out);
             }
         }
-        if (out != null) {
+        if (out.size() > 0) {
             return out.toByteArray();
         }
         return ended ? null : NOTHING;
     }
 
-    /** Copies a batch of one channel's frames, each event's id replaced by the stream's. */
+    /** Copies one channel's frame, its event's id replaced by the stream's. */
     private void rewrite(String channel, byte[] batch, ByteArrayOutputStream out) {
         SseFrames.replaceIds(batch, id -> {
             positions.put(channel, MergedStreamId.position(channel, id));

@@ -18,7 +18,7 @@ public final class Subscription {
 
     private static final byte[] NOTHING = new byte[0];
     /** One write's worth: big enough to coalesce a burst, small enough not to copy a whole replay at once. */
-    private static final int MAX_BATCH_BYTES = 256 * 1024;
+    public static final int MAX_BATCH_BYTES = 256 * 1024;
     /** Small: most subscribers keep up, and the deque doubles when one falls behind. */
     private static final int INITIAL_QUEUE = 8;
 
@@ -151,7 +151,7 @@ public final class Subscription {
             while (isEmpty() && closeReason == null && nanos > 0) {
                 nanos = ready.awaitNanos(nanos);
             }
-            return next();
+            return next(MAX_BATCH_BYTES);
         } finally {
             lock.unlock();
         }
@@ -164,9 +164,17 @@ public final class Subscription {
      * @return as {@link #take}, with an empty array meaning nothing is queued now
      */
     public byte[] poll() {
+        return poll(MAX_BATCH_BYTES);
+    }
+
+    /**
+     * As {@link #poll()}, taking frames up to {@code maxBytes} together, and always one when any is queued: a
+     * stream that rewrites each frame (several channels on one stream) takes them one by one.
+     */
+    public byte[] poll(int maxBytes) {
         lock.lock();
         try {
-            byte[] batch = next();
+            byte[] batch = next(maxBytes);
             consumerWaiting = batch != null && batch.length == 0;
             return batch;
         } finally {
@@ -215,11 +223,11 @@ public final class Subscription {
     }
 
     /** What take and poll hand out, the lock held. */
-    private byte[] next() {
+    private byte[] next(int maxBytes) {
         if (isEmpty()) {
             return closeReason == null ? NOTHING : null;
         }
-        byte[] batch = drain();
+        byte[] batch = drain(maxBytes);
         queuedBytes -= batch.length;
         if (queue.isEmpty()) {
             queue = null;
@@ -251,15 +259,15 @@ public final class Subscription {
         return queue == null || queue.isEmpty();
     }
 
-    /** Takes frames from the head, back to back, up to one batch (always at least one frame). */
-    private byte[] drain() {
-        if (queue.size() == 1 || queue.peek().length >= MAX_BATCH_BYTES) {
+    /** Takes frames from the head, back to back, up to {@code maxBytes} (always at least one frame). */
+    private byte[] drain(int maxBytes) {
+        if (queue.size() == 1 || queue.peek().length >= maxBytes) {
             return queue.poll();
         }
         int length = 0;
         int count = 0;
         for (byte[] frame : queue) {
-            if (length + frame.length > MAX_BATCH_BYTES) {
+            if (length + frame.length > maxBytes) {
                 break;
             }
             length += frame.length;
