@@ -18,6 +18,12 @@ public record Event(String id, String event, String data, Long retry) {
      * of several channels, or of events an older server stored, may be longer and must still be read.
      */
     public static final int MAX_ID_LENGTH = 1024;
+    /**
+     * The largest numeric id a publisher may choose. The hub's own ids continue above the largest numeric id
+     * published, so that ids never go backwards; this leaves it room to count (its own ids, microseconds since
+     * the epoch, reach it in the year 2255), and it is the largest integer JavaScript reads exactly.
+     */
+    public static final long MAX_NUMERIC_ID = (1L << 53) - 1;
 
     public Event {
         Objects.requireNonNull(data, "data");
@@ -47,7 +53,20 @@ public record Event(String id, String event, String data, Long retry) {
         if (MergedStreamId.isDigest(id)) {
             return "an id of ~ and 22 letters, digits, - or _ is kept for the digests of long ids";
         }
+        if (isNumberAbove(id, MAX_NUMERIC_ID)) {
+            return "id " + id + " is a number above " + MAX_NUMERIC_ID + " (2^53 - 1): the hub numbers the events"
+                    + " after a numeric id above it, and could not count past this one";
+        }
         return isUnicode(id) ? null : "id holds half of a surrogate pair, which is not Unicode text";
+    }
+
+    /** Whether an id is a decimal number (digits only) above the bound, however many digits it has. */
+    private static boolean isNumberAbove(String id, long bound) {
+        if (id.isEmpty() || !id.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            return false;
+        }
+        String digits = id.replaceFirst("^0+(?=.)", "");
+        return digits.length() > Long.toString(bound).length() || Long.parseLong(digits) > bound;
     }
 
     /** Whether text is whole Unicode: JSON escapes can spell half of a surrogate pair, which no UTF-8 can carry. */

@@ -38,8 +38,12 @@ final class ConsoleRoutes {
         if (file == null) {
             throw new ApiError(404, "no console file '" + name + "'");
         }
-        // Its own files only: nothing from elsewhere runs in a page that holds the token.
-        ctx.header("Content-Security-Policy", "default-src 'self'; connect-src 'self'; img-src 'self' data:");
+        // Its own files only: nothing from elsewhere runs in a page that holds the token. Framed by no page
+        // (frame-ancestors, and X-Frame-Options for browsers without it): another site could make its buttons
+        // a click target (clickjacking).
+        ctx.header("Content-Security-Policy",
+                "default-src 'self'; connect-src 'self'; img-src 'self' data:; frame-ancestors 'none'");
+        ctx.header("X-Frame-Options", "DENY");
         ctx.header("Cache-Control", "no-cache");
         ctx.contentType(file.contentType()).result(file.bytes());
     }

@@ -15,6 +15,8 @@ import java.io.InputStream;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -98,15 +100,22 @@ public final class HttpApi {
             cfg.routes.delete(CHANNEL_PATH, channels::close);
             cfg.routes.head(CHANNEL_PATH, channels::info);
             cfg.routes.options(CHANNEL_PATH, cors::preflight);
-            cfg.routes.get(Protocol.CHANNELS_PATH, channels::listing);
-            cfg.routes.get(Protocol.METRICS_PATH, channels::metrics);
-            cfg.routes.get(ConsoleRoutes.PATH, ConsoleRoutes::page);
-            cfg.routes.get(ConsoleRoutes.PATH + "/{file}", ConsoleRoutes::file);
-            cfg.routes.get(Protocol.LIVE_PATH, ctx -> ctx.contentType(Protocol.JSON).result("{\"status\":\"up\"}"));
-            cfg.routes.get(Protocol.READY_PATH, ctx -> {
+            // HEAD runs the GET's handler, so it answers as GET would (its status, its headers, no body):
+            // Javalin's own answer to HEAD was 200 whatever the GET needs.
+            Map<String, io.javalin.http.Handler> reads = new LinkedHashMap<>();
+            reads.put(Protocol.CHANNELS_PATH, channels::listing);
+            reads.put(Protocol.METRICS_PATH, channels::metrics);
+            reads.put(ConsoleRoutes.PATH, ConsoleRoutes::page);
+            reads.put(ConsoleRoutes.PATH + "/{file}", ConsoleRoutes::file);
+            reads.put(Protocol.LIVE_PATH, ctx -> ctx.contentType(Protocol.JSON).result("{\"status\":\"up\"}"));
+            reads.put(Protocol.READY_PATH, ctx -> {
                 boolean ready = hub.ready();
                 ctx.status(ready ? 200 : 503).contentType(Protocol.JSON)
                         .result(ready ? "{\"status\":\"ready\"}" : "{\"status\":\"not ready\"}");
+            });
+            reads.forEach((path, handler) -> {
+                cfg.routes.get(path, handler);
+                cfg.routes.head(path, handler);
             });
 
             cfg.routes.exception(Exception.class, (e, ctx) -> {

@@ -2,6 +2,7 @@ package dev.es.server.http;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.es.server.EsServer;
 import dev.es.server.ServerSettings;
@@ -56,6 +57,29 @@ class AuthAndInfoTest {
             withToken.awaitConsumers("ch", 1);
             assertEquals(201, withToken.publish("ch", "{\"data\":\"x\"}").statusCode());
             sub.assertData("x");
+        }
+    }
+
+    @Test
+    void headOnTheListingAnswersAsGetDoes() throws Exception {
+        for (ApiClient refused : List.of(withoutToken, wrongToken)) {
+            assertEquals(403, refused.send(refused.request("/_es/v1/channels").HEAD()).statusCode());
+        }
+        HttpResponse<String> listed = withToken.send(withToken.request("/_es/v1/channels").HEAD());
+        assertEquals(200, listed.statusCode());
+        assertEquals("application/json", listed.headers().firstValue("Content-Type").orElseThrow());
+        assertEquals("", listed.body());
+    }
+
+    @Test
+    void theConsoleCannotBeFramedByAnotherSiteAndHeadAnswersAsGet() throws Exception {
+        for (HttpRequest.Builder request : List.of(withoutToken.request("/_es/v1/console"),
+                withoutToken.request("/_es/v1/console").HEAD())) {
+            HttpResponse<String> page = withoutToken.send(request);
+            assertEquals(200, page.statusCode());
+            assertEquals("text/html;charset=utf-8", page.headers().firstValue("Content-Type").orElseThrow());
+            assertTrue(page.headers().firstValue("Content-Security-Policy").orElseThrow().contains("frame-ancestors 'none'"));
+            assertEquals("DENY", page.headers().firstValue("X-Frame-Options").orElseThrow());
         }
     }
 

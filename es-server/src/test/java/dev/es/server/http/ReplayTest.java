@@ -1,10 +1,12 @@
 package dev.es.server.http;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.es.server.testing.ApiClient;
 import dev.es.server.testing.RunningHub;
 import dev.es.server.testing.SseRecorder;
+import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -51,6 +53,20 @@ class ReplayTest {
         hub.api().publish("feed", "{\"id\":\"b\", \"data\":\"two\"}");
         try (SseRecorder again = SseRecorder.open(hub.api().url("/feed?lastEventId=a"), "Last-Event-ID", " ")) {
             again.assertData("two");
+        }
+    }
+
+    @Test
+    void aNumericIdTheHubCouldNotCountPastIsRefusedSoIdsNeverGoBackwards() throws Exception {
+        HttpResponse<String> tooLarge = hub.api().publish("feed", "{\"id\":\"9223372036854775806\", \"data\":\"x\"}");
+        assertEquals(400, tooLarge.statusCode());
+        assertTrue(tooLarge.body().contains("9007199254740991"), tooLarge.body());
+        assertEquals(400, hub.api().publish("feed", "{\"id\":\"00009007199254740992\", \"data\":\"x\"}").statusCode());
+        assertEquals(201, hub.api().publish("feed", "{\"id\":\"9007199254740991\", \"data\":\"largest\"}").statusCode());
+        HttpResponse<String> next = hub.api().publish("feed", "{\"data\":\"after it\"}");
+        assertEquals("{\"id\":\"9007199254740992\"}", next.body(), "the hub counts on past the publisher's id");
+        try (SseRecorder again = SseRecorder.open(hub.api().url("/feed"), "Last-Event-ID", "9007199254740991")) {
+            again.assertData("after it");
         }
     }
 
