@@ -68,7 +68,7 @@ class ServeCommandIT {
             // the stop must not wait for it.
             stalled.setReceiveBufferSize(4096);
             stalled.connect(new InetSocketAddress(serve.url().getHost(), serve.port()));
-            stalled.getOutputStream().write("GET /updates HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            stalled.getOutputStream().write("GET /updates HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
             api.awaitConsumers("updates", 2);
             String big = "{\"data\":\"" + "x".repeat(32 * 1024) + "\"}";
             for (int i = 0; i < 200; i++) {

@@ -112,6 +112,15 @@ public final class ServeCommand implements Callable<Integer> {
             description = "Methods cross-origin pages may use (default: GET,POST,DELETE,HEAD).")
     List<String> corsMethods = ServerSettings.DEFAULT_CORS_METHODS;
 
+    @Option(
+            names = "--allowed-hosts",
+            paramLabel = "HOST",
+            split = ",",
+            description = "Host names requests may use besides localhost, 127.0.0.1 and [::1] (e.g. es.example.com; "
+                    + "'*' for any). Default: on loopback, loopback names only (a web page cannot reach the hub by "
+                    + "DNS rebinding); on other addresses, any.")
+    List<String> allowedHosts = List.of();
+
     @Option(names = "--history", paramLabel = "N", description = "Events kept per channel for replay (default: ${DEFAULT-VALUE}).")
     int history = HubLimits.DEFAULT_HISTORY_EVENTS;
 
@@ -270,6 +279,7 @@ public final class ServeCommand implements Callable<Integer> {
                     .subscribeToken(subscribeToken)
                     .requestDeadline(requestDeadline)
                     .jwtKey(jwtKey == null ? null : JwtKey.read(jwtKey))
+                    .allowedHosts(allowedHosts)
                     .build();
         } catch (IllegalArgumentException e) {
             throw new EsException(EsException.USAGE, e.getMessage());

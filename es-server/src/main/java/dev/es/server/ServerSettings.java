@@ -38,6 +38,8 @@ import java.util.Objects;
  *     null for none; with one, following needs a token too, and the hub must have its own token
  * @param shutdownTimeout the longest a stop takes: streams get a quarter of it to write what is queued and
  *     their {@code retry:} hint, then are cut; {@code es serve} exits at the latest when it is over
+ * @param allowedHosts the host names a request may name (in Host) besides loopback's, {@code *} for any; empty: a
+ *     hub on loopback answers only loopback names (against DNS rebinding), a hub on other addresses any
  */
 public record ServerSettings(
         String host,
@@ -59,7 +61,8 @@ public record ServerSettings(
         int maxConnectionsPerClient,
         String subscribeToken,
         Duration requestDeadline,
-        JwtKey jwtKey) {
+        JwtKey jwtKey,
+        List<String> allowedHosts) {
 
     /** Loopback: a hub reachable from elsewhere is a decision (with a token, or --no-auth). */
     public static final String DEFAULT_HOST = "127.0.0.1";
@@ -96,6 +99,12 @@ public record ServerSettings(
         Objects.requireNonNull(keepalive, "keepalive");
         Objects.requireNonNull(limits, "limits");
         corsMethods = List.copyOf(corsMethods);
+        allowedHosts = List.copyOf(allowedHosts);
+        // host:port has one colon; an IPv6 address, bracketed or not, has more.
+        if (allowedHosts.stream().anyMatch(name -> name.isBlank() || name.chars().filter(c -> c == ':').count() == 1)) {
+            throw new IllegalArgumentException("allowed hosts are names or addresses without a port (e.g. es.example.com,"
+                    + " [2001:db8::1]), not " + allowedHosts);
+        }
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port must be between 0 and 65535");
         }
@@ -159,6 +168,7 @@ public record ServerSettings(
         private String subscribeToken;
         private Duration requestDeadline = DEFAULT_REQUEST_DEADLINE;
         private JwtKey jwtKey;
+        private List<String> allowedHosts = List.of();
 
         private Builder() {}
 
@@ -279,13 +289,18 @@ public record ServerSettings(
             return this;
         }
 
+        public Builder allowedHosts(List<String> value) {
+            allowedHosts = value;
+            return this;
+        }
+
         /** @throws IllegalArgumentException for a setting out of its range, saying which */
         public ServerSettings build() {
             return new ServerSettings(
                     host, port, token, timeout, corsOrigin, corsMethods,
                     new HubLimits(history, historyBytes, queueBytes, maxChannels, maxSubscribersPerChannel), keepalive,
                     maxEventBytes, redis, redisCaCert, tlsCert, tlsKey, shutdownTimeout, accessLog, maxConnections,
-                    maxConnectionsPerClient, subscribeToken, requestDeadline, jwtKey);
+                    maxConnectionsPerClient, subscribeToken, requestDeadline, jwtKey, allowedHosts);
         }
     }
 

@@ -56,6 +56,7 @@ public final class HttpApi {
                 metrics, turns);
         Cors cors = new Cors(settings.corsOrigin(), settings.corsMethods());
         streams = new StreamHandler(hub, cors, settings.keepalive(), metrics, access, turns);
+        AllowedHosts hosts = new AllowedHosts(settings.host(), settings.allowedHosts());
         ConnectionLimits limits = new ConnectionLimits(settings.maxConnections(), settings.maxConnectionsPerClient());
         stopGrace = settings.shutdownTimeout().dividedBy(4);
         javalin = Javalin.create(cfg -> {
@@ -72,9 +73,9 @@ public final class HttpApi {
             cfg.jetty.modifyServer(server -> {
                 server.setStopTimeout(0);
                 server.setErrorHandler(new JsonErrors());
-                // Limits, method tunnelling refused, then streams; Javalin adds its servlet for everything else
+                // Limits, other sites' hosts and method tunnelling refused, then streams; Javalin adds its servlet for everything else
                 // behind them.
-                server.setHandler(new Handler.Sequence(limits, new NoMethodOverride(), streams));
+                server.setHandler(new Handler.Sequence(limits, hosts, new NoMethodOverride(), streams));
                 if (settings.accessLog()) {
                     server.setRequestLog((request, response) -> log.access(request.getMethod(),
                             request.getHttpURI().getPath(), response.getStatus(), Response.getContentBytesWritten(response),

@@ -155,7 +155,7 @@ class BadInputTest {
         try (Socket socket = new Socket(server.url().getHost(), server.port())) {
             socket.setSoTimeout(5_000);
             OutputStream out = socket.getOutputStream();
-            out.write(("POST /ch HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+            out.write(("POST /ch HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
                             + "Transfer-Encoding: chunked\r\n\r\n100001\r\n" + "x".repeat(0x100001) + "\r\n")
                     .getBytes(StandardCharsets.US_ASCII));
             out.flush();
@@ -217,7 +217,7 @@ class BadInputTest {
     void everyMethodOnOddPathsAnswers(String method, String path, int status) throws Exception {
         // One more than the longest name: refused the same way by every method.
         String target = path.replace("LONG", "a".repeat(ChannelName.MAX_LENGTH + 1));
-        String answer = RawHttp.exchange(server.url(), method + " " + target + " HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+        String answer = RawHttp.exchange(server.url(), method + " " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
                 + "Content-Length: 12\r\nConnection: close\r\n\r\n{\"data\":\"x\"}");
         assertEquals(true, answer.startsWith("HTTP/1.1 " + status + " "), answer);
         if (status >= 400 && !method.equals("HEAD")) {
@@ -231,7 +231,7 @@ class BadInputTest {
         try (Socket socket = new Socket(server.url().getHost(), server.port())) {
             socket.setSoTimeout(5_000);
             OutputStream out = socket.getOutputStream();
-            out.write(("POST /ch HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: " + length
+            out.write(("POST /ch HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: " + length
                     + "\r\n\r\n{\"data\":\"").getBytes(StandardCharsets.US_ASCII));
             out.flush();
             // Nothing more of the body is sent: the answer must come from the declared length alone.
@@ -248,7 +248,7 @@ class BadInputTest {
         long sent = 0;
         try (Socket socket = new Socket(server.url().getHost(), server.port())) {
             OutputStream out = socket.getOutputStream();
-            out.write("POST /ch HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
+            out.write("POST /ch HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
                     .getBytes(StandardCharsets.US_ASCII));
             byte[] chunk = ("10000\r\n" + "x".repeat(0x10000) + "\r\n").getBytes(StandardCharsets.US_ASCII);
             try {

@@ -54,7 +54,7 @@ class HostileHeadersTest {
     @Test
     void aMethodOverrideIsRefusedNotTaken() throws Exception {
         api.publish("kept", "{\"data\":\"x\"}");
-        String answer = RawHttp.exchange(server.url(), "POST /kept HTTP/1.1\r\nHost: x\r\nAuth-Token: " + TOKEN
+        String answer = RawHttp.exchange(server.url(), "POST /kept HTTP/1.1\r\nHost: 127.0.0.1\r\nAuth-Token: " + TOKEN
                 + "\r\nX-HTTP-Method-Override: DELETE\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
         assertTrue(answer.startsWith("HTTP/1.1 400 "), answer);
         assertTrue(answer.contains("send the method itself"), answer);
@@ -66,7 +66,7 @@ class HostileHeadersTest {
         String answer = publishWith("bystander", "Auth-Token: wrong", "Auth-Token: " + TOKEN);
         assertTrue(answer.startsWith("HTTP/1.1 400 "), answer);
         assertTrue(answer.contains("not several"), answer);
-        String stream = RawHttp.exchange(server.url(), "GET /bystander HTTP/1.1\r\nHost: x\r\nAuth-Token: wrong\r\nAuth-Token: " + TOKEN
+        String stream = RawHttp.exchange(server.url(), "GET /bystander HTTP/1.1\r\nHost: 127.0.0.1\r\nAuth-Token: wrong\r\nAuth-Token: " + TOKEN
                 + "\r\nConnection: close\r\n\r\n");
         assertTrue(stream.startsWith("HTTP/1.1 400 "), stream);
     }
@@ -88,16 +88,16 @@ class HostileHeadersTest {
 
     /** Publishes {"data":"x"} over a raw socket with exactly these token headers, which no client would send. */
     private static String publishWith(String channel, String... tokenHeaders) throws IOException {
-        return RawHttp.exchange(server.url(), "POST /" + channel + " HTTP/1.1\r\nHost: x\r\n"
+        return RawHttp.exchange(server.url(), "POST /" + channel + " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
                 + String.join("\r\n", tokenHeaders)
                 + "\r\nContent-Type: application/json\r\nContent-Length: 12\r\nConnection: close\r\n\r\n{\"data\":\"x\"}");
     }
 
     @Test
     void contentLengthWithTransferEncodingIsRefusedAndNothingIsSmuggled() throws Exception {
-        String smuggled = "POST /bystander HTTP/1.1\r\nHost: x\r\nAuth-Token: " + TOKEN
+        String smuggled = "POST /bystander HTTP/1.1\r\nHost: 127.0.0.1\r\nAuth-Token: " + TOKEN
                 + "\r\nContent-Type: application/json\r\nContent-Length: 20\r\n\r\n{\"data\":\"smuggled\"}";
-        String answer = RawHttp.exchange(server.url(), "POST /other HTTP/1.1\r\nHost: x\r\nAuth-Token: " + TOKEN
+        String answer = RawHttp.exchange(server.url(), "POST /other HTTP/1.1\r\nHost: 127.0.0.1\r\nAuth-Token: " + TOKEN
                 + "\r\nContent-Type: application/json\r\nContent-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n"
                 + "0\r\n\r\n" + smuggled);
         assertTrue(answer.startsWith("HTTP/1.1 400 "), answer);
@@ -107,7 +107,7 @@ class HostileHeadersTest {
     @Test
     void oversizedHeadersAre431InJsonWhateverTheMethod() throws Exception {
         for (String method : new String[] {"GET", "PUT", "DELETE"}) {
-            String answer = RawHttp.exchange(server.url(), method + " /bystander HTTP/1.1\r\nHost: x\r\nX-Junk: " + "j".repeat(64 * 1024) + "\r\n\r\n");
+            String answer = RawHttp.exchange(server.url(), method + " /bystander HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Junk: " + "j".repeat(64 * 1024) + "\r\n\r\n");
             assertTrue(answer.startsWith("HTTP/1.1 431 "), answer);
             assertTrue(answer.contains("Content-Type: application/json") && answer.contains("{\"error\":"), answer);
         }

@@ -27,7 +27,7 @@ class SlowSubscriberTest {
         stalled.setReceiveBufferSize(4096);
         stalled.connect(new InetSocketAddress(hub.server().url().getHost(), hub.server().port()));
         OutputStream out = stalled.getOutputStream();
-        out.write(("GET /" + channel + " HTTP/1.1\r\nHost: x\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+        out.write(("GET /" + channel + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
         out.flush();
         return stalled;
     }

@@ -34,22 +34,22 @@ class SlowlorisTest {
 
     @Test
     void headersThatStopComingAreCut() throws Exception {
-        assertCut("GET /feed HTTP/1.1\r\nHost: x\r\nAccept: text/event-");
+        assertCut("GET /feed HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-");
     }
 
     @Test
     void aBodyThatStopsComingIsCut() throws Exception {
-        assertCut("POST /feed HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"data\"");
+        assertCut("POST /feed HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"data\"");
     }
 
     @Test
     void headersThatTrickleInAreCutAtTheDeadline() throws Exception {
-        assertTrickleCut("GET /feed HTTP/1.1\r\nHost: x\r\nX-Padding: " + "a".repeat(200));
+        assertTrickleCut("GET /feed HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Padding: " + "a".repeat(200));
     }
 
     @Test
     void aBodyThatTricklesInIsCutAtTheDeadline() throws Exception {
-        assertTrickleCut("POST /feed HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 300\r\n\r\n"
+        assertTrickleCut("POST /feed HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 300\r\n\r\n"
                 + "{\"data\":\"" + "a".repeat(200));
     }
 
@@ -137,7 +137,7 @@ class SlowlorisTest {
                 .tls(certificates.certificate(), certificates.key()));
         SSLSocketFactory tls = PemFiles.trusting(certificates.ca()).getSocketFactory();
         assertTrickleCut(() -> tls.createSocket(hub.url().getHost(), hub.url().getPort()),
-                "GET /feed HTTP/1.1\r\nHost: x\r\nX-Padding: " + "a".repeat(200));
+                "GET /feed HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Padding: " + "a".repeat(200));
     }
 
     private void assertTrickleCut(String request) throws Exception {
