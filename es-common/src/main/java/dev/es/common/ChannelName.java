@@ -34,7 +34,7 @@ public final class ChannelName {
     }
 
     /** The prefix a {@linkplain #isPattern pattern} stands for: {@code news-} for {@code news-*}. */
-    private static String prefixOf(String pattern) {
+    public static String prefixOf(String pattern) {
         return pattern.substring(0, pattern.length() - 1);
     }
 

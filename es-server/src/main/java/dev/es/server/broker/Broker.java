@@ -6,6 +6,7 @@ import dev.es.server.ServerLog;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 
 /**
  * The seam between this server's hub and every other server sharing its channels: publishes and closes go
@@ -31,6 +32,12 @@ public interface Broker extends AutoCloseable {
 
         /** This server's channels, sorted by name. */
         List<ChannelStatus> localStatuses();
+
+        /**
+         * This server's channels whose names start so and that {@code wanted} accepts, sorted, at most
+         * {@code limit}: from an index, touching only names that start so.
+         */
+        List<String> localChannelsStartingWith(String prefix, Predicate<String> wanted, int limit);
 
         /** This server's subscribers per channel, for the channels that have any: cheap enough to ask often. */
         Map<String, Integer> localSubscriberCounts();
@@ -68,6 +75,13 @@ public interface Broker extends AutoCloseable {
 
     /** Every channel of every server, sorted by name. */
     List<ChannelStatus> statuses();
+
+    /**
+     * The channels of every server whose names start with the prefix and that {@code wanted} accepts, sorted, at
+     * most {@code limit}: looked up in sorted indexes, so that a prefix costs what it matches, not what the hub
+     * holds.
+     */
+    List<String> channelsStartingWith(String prefix, Predicate<String> wanted, int limit);
 
     @Override
     void close();

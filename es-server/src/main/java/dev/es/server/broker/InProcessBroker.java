@@ -3,6 +3,7 @@ package dev.es.server.broker;
 import dev.es.common.ChannelStatus;
 import dev.es.common.Event;
 import java.util.List;
+import java.util.function.Predicate;
 import java.util.Objects;
 
 /** One server alone: accepting an event is delivering it, and this server's channels are all there are. */
@@ -43,6 +44,11 @@ final class InProcessBroker implements Broker {
     @Override
     public List<ChannelStatus> statuses() {
         return sink.localStatuses();
+    }
+
+    @Override
+    public List<String> channelsStartingWith(String prefix, Predicate<String> wanted, int limit) {
+        return sink.localChannelsStartingWith(prefix, wanted, limit);
     }
 
     @Override

@@ -7,6 +7,8 @@ import dev.es.common.Event;
 import dev.es.common.PemFiles;
 import dev.es.server.ServerLog;
 import io.lettuce.core.ClientOptions;
+import io.lettuce.core.Limit;
+import io.lettuce.core.Range;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisException;
 import io.lettuce.core.RedisURI;
@@ -27,9 +29,11 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Predicate;
 import javax.net.ssl.TrustManagerFactory;
 
 /**
@@ -53,6 +57,9 @@ final class RedisBroker implements Broker {
     private static final RedisScript PUBLISH = RedisScript.named("publish");
     private static final RedisScript CLOSE = RedisScript.named("close");
     private static final RedisScript STATUSES = RedisScript.named("statuses");
+    /** Every channel with a stream, in a sorted set (all scores 0), for prefix lookups by ZRANGEBYLEX. */
+    private static final String NAMES_KEY = "es:names";
+    private static final int NAMES_PAGE = 1000;
 
     private final String location;
     private final String server = UUID.randomUUID().toString();
@@ -211,6 +218,36 @@ final class RedisBroker implements Broker {
     @Override
     public List<ChannelStatus> statuses() {
         return merge(elsewhere(""), sink.localStatuses());
+    }
+
+    /**
+     * This server's channels and those of es:names, the sorted set of every channel with a stream (kept by the
+     * publish and close scripts beside es:lives). A channel that only has subscribers on another server is not
+     * in it: it has nothing to replay yet.
+     */
+    @Override
+    public List<String> channelsStartingWith(String prefix, Predicate<String> wanted, int limit) {
+        TreeSet<String> names = new TreeSet<>(sink.localChannelsStartingWith(prefix, wanted, limit));
+        int found = 0;
+        try {
+            // A page at a time, until enough are wanted or none are left; '~' sorts after every name's characters.
+            for (int offset = 0; found < limit; offset += NAMES_PAGE) {
+                List<String> page = redis.zrangebylex(NAMES_KEY, Range.create(prefix, prefix + "~"),
+                        Limit.create(offset, NAMES_PAGE));
+                for (String name : page) {
+                    if (found < limit && wanted.test(name)) {
+                        names.add(name);
+                        found++;
+                    }
+                }
+                if (page.size() < NAMES_PAGE) {
+                    break;
+                }
+            }
+        } catch (RedisException e) {
+            throw unavailable("Redis at " + location + " cannot tell which channels start with '" + prefix + "'", e);
+        }
+        return names.stream().limit(limit).toList();
     }
 
     @Override

@@ -98,6 +98,15 @@ final class Access {
         return grant::mayFollow;
     }
 
+    /**
+     * Whether the shown token may follow channels by prefix, which tells which channels exist: on a hub with a
+     * token, only its token (which may list them) or a channel token (whose prefix yields only the channels it
+     * grants); the subscribe token, or none, follows channels by name only.
+     */
+    boolean mayFollowByPrefix(String shown) {
+        return hubToken == null || hubToken.accepts(shown) || grant(shown) != null;
+    }
+
     private ChannelGrant grant(String shown) {
         return channelTokens == null || shown == null ? null : channelTokens.verify(shown, Instant.now());
     }

@@ -89,7 +89,8 @@ final class StreamHandler extends Handler.Abstract {
         try {
             // Parsed once, for the token, the resume id and the channels.
             Fields query = Request.extractQueryParameters(request);
-            Predicate<String> mayFollow = access.following(subscriberToken(request, query));
+            String token = subscriberToken(request, query);
+            Predicate<String> mayFollow = access.following(token);
             if (!merged && !mayFollow.test(channel)) {
                 throw new ApiError(403, "this token does not let you follow '" + channel + "'");
             }
@@ -103,7 +104,7 @@ final class StreamHandler extends Handler.Abstract {
             }
             feed = merged
                     ? subscribeAll(resentLength(request), Objects.requireNonNullElse(query.getValues("channel"), List.of()),
-                            mayFollow, lastEventId, writer)
+                            mayFollow, access.mayFollowByPrefix(token), lastEventId, writer)
                     : Feed.of(hub.subscribe(channel, lastEventId, writer::wake));
         } catch (RuntimeException e) {
             ApiError refusal = ApiError.of(e);
@@ -168,22 +169,26 @@ final class StreamHandler extends Handler.Abstract {
      * stream's Last-Event-ID.
      *
      * @param resent what a reconnect sends again beside the stream's id ({@link #resentLength})
-     * @throws ApiError 403 for a channel named that the token does not let one follow
+     * @param byPrefix whether the token may follow channels by prefix ({@link Access#mayFollowByPrefix})
+     * @throws ApiError 403 for a channel named that the token does not let one follow, or a prefix it may not use
      * @throws ApiError 400 for a name that is not a channel's, more than {@link #MAX_MERGED}, or names too long
      *     together for a reconnect to carry its URL and id ({@link MergedStreamId#longest})
      * @throws ApiError 404 when no channel is asked for or none matches
      */
-    private Feed subscribeAll(int resent, List<String> asked, Predicate<String> mayFollow, String lastEventId,
-            StreamWriter writer) {
+    private Feed subscribeAll(int resent, List<String> asked, Predicate<String> mayFollow, boolean byPrefix,
+            String lastEventId, StreamWriter writer) {
         Set<String> channels = new LinkedHashSet<>();
-        List<String> existing = asked.stream().anyMatch(ChannelName::isPattern) ? hub.channels() : List.of();
         for (String name : asked) {
             if (ChannelName.isPattern(name)) {
                 if (!ChannelName.isValidPattern(name)) {
                     throw new ApiError(400, "'" + name + "' is not a channel prefix: " + ChannelName.RULE);
                 }
-                existing.stream().filter(channel -> ChannelName.matches(name, channel) && mayFollow.test(channel))
-                        .forEach(channels::add);
+                if (!byPrefix) {
+                    throw new ApiError(403, "following channels by prefix tells which exist, so on this hub it needs its"
+                            + " token or a channel token; name the channels instead");
+                }
+                // One more than a stream may follow is enough to refuse it.
+                channels.addAll(hub.channelsStartingWith(ChannelName.prefixOf(name), mayFollow, MAX_MERGED + 1));
             } else if (!ChannelName.isValid(name) || name.equals(ChannelName.ALL)) {
                 throw new ApiError(400, "'" + name + "' is not a channel one can follow: " + ChannelName.RULE);
             } else if (!mayFollow.test(name)) {

@@ -16,9 +16,11 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
@@ -34,6 +36,11 @@ public final class Hub implements Broker.Sink {
     public static final Duration COME_BACK_AFTER = Duration.ofMillis(500);
 
     private final ConcurrentMap<String, Channel> channels = new ConcurrentHashMap<>();
+    /**
+     * The names of {@link #channels}, sorted, for prefix lookups that touch only what they match: changed only
+     * inside the map's compute for that name, so that it and the map agree.
+     */
+    private final ConcurrentSkipListSet<String> names = new ConcurrentSkipListSet<>();
     /**
      * Ids the hub gives events published without one: microseconds since the epoch when the hub started, then
      * counting up. A channel closed and created again, or a restarted server, so never hands out an id a
@@ -148,7 +155,7 @@ public final class Hub implements Broker.Sink {
     public void unsubscribe(Subscription subscription) {
         channels.computeIfPresent(subscription.channel(), (name, channel) -> {
             channel.leave(subscription);
-            return channel.isIdle() ? null : channel;
+            return channel.isIdle() ? forget(name) : channel;
         });
     }
 
@@ -178,9 +185,23 @@ public final class Hub implements Broker.Sink {
         return broker.statuses().stream().map(ChannelStatus::name).toList();
     }
 
+    /**
+     * The existing channels of every server whose names start with the prefix and that {@code wanted} accepts,
+     * sorted, at most {@code limit}.
+     */
+    public List<String> channelsStartingWith(String prefix, Predicate<String> wanted, int limit) {
+        return broker.channelsStartingWith(prefix, wanted, limit);
+    }
+
     /** Every channel of every server with its counts, sorted by name, as the JSON listing shows them. */
     public List<ChannelStatus> statuses() {
         return broker.statuses();
+    }
+
+    @Override
+    public List<String> localChannelsStartingWith(String prefix, Predicate<String> wanted, int limit) {
+        // '~' sorts after every character a channel's name may hold.
+        return names.subSet(prefix, prefix + "~").stream().filter(wanted).limit(limit).toList();
     }
 
     @Override
@@ -225,7 +246,7 @@ public final class Hub implements Broker.Sink {
         Supplier<byte[]> comeBack = () -> SseFrames.retry(
                 COME_BACK_AFTER.toMillis() + ThreadLocalRandom.current().nextLong(COME_BACK_AFTER.toMillis() + 1));
         for (String name : channels.keySet()) {
-            Channel channel = channels.remove(name);
+            Channel channel = remove(name);
             if (channel != null) {
                 channel.closeAll(CloseReason.SHUTDOWN, comeBack);
             }
@@ -281,10 +302,26 @@ public final class Hub implements Broker.Sink {
     }
 
     private void closeOne(String name) {
-        Channel channel = channels.remove(name);
+        Channel channel = remove(name);
         if (channel != null) {
             channel.closeAll(CloseReason.CHANNEL_CLOSED, null);
         }
+    }
+
+    /** Removes a channel from the map and the index together; returns it, or null when there was none. */
+    private Channel remove(String name) {
+        Channel[] removed = {null};
+        channels.computeIfPresent(name, (key, channel) -> {
+            removed[0] = channel;
+            return forget(key);
+        });
+        return removed[0];
+    }
+
+    /** Takes a name out of the index, inside the map's compute that removes its channel: returns null for it. */
+    private Channel forget(String name) {
+        names.remove(name);
+        return null;
     }
 
     /**
@@ -299,7 +336,9 @@ public final class Hub implements Broker.Sink {
         }
     }
 
+    /** A channel made inside the map's compute for its name, and indexed there. */
     private Channel newChannel(String name) {
+        names.add(name);
         return new Channel(name, limits, ids::getAndIncrement, delivered);
     }
 

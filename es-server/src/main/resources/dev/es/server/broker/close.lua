@@ -9,6 +9,7 @@ for _, name in ipairs(names) do
   redis.call('HDEL', 'es:published', name)
   redis.call('HDEL', 'es:last', name)
   redis.call('HDEL', 'es:lives', name)
+  redis.call('ZREM', 'es:names', name)
 end
 redis.call('PUBLISH', 'es:events', cjson.encode({t = 'x', c = ARGV[1]}))
 return #names

@@ -7,7 +7,8 @@
 -- at least a numeric id the publisher chose (so the ids the hub gives keep increasing past it).
 -- Each life of a stream (from its first event to its deletion, or to Redis losing it) has a name of its own,
 -- the clock when it began, in es:lives: a server that sees another life than the one it knows reads the
--- stream from its start, as positions may have started over. Its keys are also the channels that exist.
+-- stream from its start, as positions may have started over. Its keys are also the channels that exist, and
+-- es:names holds them sorted (all scores 0) for prefix lookups.
 -- Returns the event's id.
 local newest = redis.call('XREVRANGE', KEYS[1], '+', '-', 'COUNT', 1)
 local previous = 0
@@ -19,6 +20,7 @@ local life = redis.call('HGET', 'es:lives', ARGV[1])
 if not life then
   life = time[1] .. '.' .. time[2]
   redis.call('HSET', 'es:lives', ARGV[1], life)
+  redis.call('ZADD', 'es:names', 0, ARGV[1])
 end
 local position = math.max(previous + 1, tonumber(time[1]) * 1000000 + tonumber(time[2]))
 local given = ARGV[2]

@@ -43,6 +43,23 @@ class SeveralServersTest {
     }
 
     @Test
+    void aPrefixOnOneServerFindsTheChannelsPublishedOnAnother() throws Exception {
+        apis.get(0).publish("news-1", "{\"data\":\"one\"}");
+        apis.get(0).publish("news-2", "{\"data\":\"two\"}");
+        apis.get(0).publish("other", "{\"data\":\"not news\"}");
+        try (SseRecorder news = SseRecorder.open(apis.get(1).url("/_es/v1/stream?channel=news-*"), "Last-Event-ID",
+                "c=news-1&news-1=&news-2=")) {
+            assertEquals(200, news.status());
+            assertEquals(List.of("one", "two"), List.of(news.nextEvent().data(), news.nextEvent().data()).stream().sorted().toList());
+        }
+        apis.get(2).delete("news-1");
+        apis.get(2).delete("news-2");
+        try (SseRecorder closed = SseRecorder.open(apis.get(1).url("/_es/v1/stream?channel=news-*"))) {
+            assertEquals(404, closed.status(), "closed channels leave the index");
+        }
+    }
+
+    @Test
     void publishesOnAnyServerReachEverySubscriberOnceInOneOrder() throws Exception {
         List<SseRecorder> subscribers = new ArrayList<>();
         for (ApiClient api : apis) {
