@@ -7,6 +7,9 @@ import dev.es.server.http.HttpApi;
 import dev.es.server.hub.Hub;
 import java.net.URI;
 import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 /**
  * An EventSource hub with its HTTP API, to embed in a Java program. It mirrors the interface of the Go package
@@ -26,6 +29,8 @@ public final class EsServer implements AutoCloseable {
     private final Hub hub;
     private final HttpApi http;
     private final ServerMetrics metrics;
+    /** Drops history older than its TTL, every tenth of the TTL (at most every 10 s, at least every 100 ms). */
+    private final ScheduledExecutorService expiry;
 
     private EsServer(ServerSettings settings, Broker broker, Hub hub, HttpApi http, ServerMetrics metrics) {
         this.settings = settings;
@@ -33,6 +38,10 @@ public final class EsServer implements AutoCloseable {
         this.hub = hub;
         this.http = http;
         this.metrics = metrics;
+        expiry = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("es-history-expiry").daemon().factory());
+        long every = Math.clamp(settings.limits().historyTtl().toMillis() / 10, 100, 10_000);
+        expiry.scheduleWithFixedDelay(() -> hub.expireHistory(System.currentTimeMillis()), every, every,
+                TimeUnit.MILLISECONDS);
     }
 
     /**
@@ -54,7 +63,7 @@ public final class EsServer implements AutoCloseable {
                 : Broker.redis(settings.redis(), settings.redisCaCert(), settings.limits().historyEvents(), log);
         ServerMetrics metrics = null;
         try {
-            Hub hub = new Hub(broker, settings.limits());
+            Hub hub = new Hub(broker, settings.limits(), warning -> log.warn("history", warning));
             metrics = new ServerMetrics(hub);
             HttpApi http = new HttpApi(hub, settings, metrics, log);
             http.start();
@@ -127,6 +136,7 @@ public final class EsServer implements AutoCloseable {
 
     /** Stops accepting, ends every stream, then stops the server. */
     public void stop() {
+        expiry.shutdownNow();
         http.stopAccepting();
         hub.shutdown();
         http.stop();

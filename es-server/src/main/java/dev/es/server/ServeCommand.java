@@ -134,6 +134,16 @@ public final class ServeCommand implements Callable<Integer> {
             description = "Bytes of events kept per channel for replay; the oldest go first (default: ${DEFAULT-VALUE}).")
     long historyBytes = HubLimits.DEFAULT_HISTORY_BYTES;
 
+    @Option(names = "--history-budget", paramLabel = "BYTES",
+            description = "Bytes every channel's history holds together, each event's overhead counted; past it the "
+                    + "oldest events of the whole hub go first, and the log says so (default: a quarter of the heap).")
+    Long historyBudget;
+
+    @Option(names = "--history-ttl", paramLabel = "DURATION",
+            description = "How long an event is kept for replay; a channel left with no history and no subscribers is "
+                    + "forgotten (default: 1h).")
+    Duration historyTtl = HubLimits.DEFAULT_HISTORY_TTL;
+
     @Option(names = "--max-channels", paramLabel = "N",
             description = "Channels held at once; one more is refused with 503 (default: ${DEFAULT-VALUE}).")
     int maxChannels = HubLimits.DEFAULT_CHANNELS;
@@ -272,6 +282,8 @@ public final class ServeCommand implements Callable<Integer> {
                     .shutdownTimeout(shutdownTimeout)
                     .accessLog(accessLog)
                     .historyBytes(historyBytes)
+                    .historyBudget(historyBudget != null ? historyBudget : HubLimits.defaultHistoryBudget())
+                    .historyTtl(historyTtl)
                     .maxChannels(maxChannels)
                     .maxSubscribersPerChannel(maxSubscribersPerChannel)
                     .maxConnections(maxConnections)

@@ -48,6 +48,11 @@ public final class ServerMetrics implements AutoCloseable {
         Gauge.builder("es.subscribers", hub, Hub::localSubscribers).description("Subscribers connected now").register(registry);
         Gauge.builder("es.channels", hub, Hub::localChannels).description("Channels this server holds now").register(registry);
         Gauge.builder("es.history.events", hub, Hub::retained).description("Events retained for replay now").register(registry);
+        Gauge.builder("es.history.bytes", hub, Hub::historyBytes)
+                .description("Bytes every channel's history holds now, with each event's overhead (see --history-budget)")
+                .register(registry);
+        FunctionCounter.builder("es.history.shed", hub, Hub::historyShed)
+                .description("Events dropped from history to keep within --history-budget").register(registry);
         FunctionCounter.builder("es.events.published", hub, Hub::published)
                 .description("Events this server accepted from publishers").register(registry);
         FunctionCounter.builder("es.events.delivered", hub, Hub::delivered)

@@ -161,6 +161,8 @@ public record ServerSettings(
         private Duration shutdownTimeout = DEFAULT_SHUTDOWN_TIMEOUT;
         private boolean accessLog;
         private long historyBytes = HubLimits.DEFAULT_HISTORY_BYTES;
+        private long historyBudget = HubLimits.defaultHistoryBudget();
+        private Duration historyTtl = HubLimits.DEFAULT_HISTORY_TTL;
         private int maxChannels = HubLimits.DEFAULT_CHANNELS;
         private int maxSubscribersPerChannel = HubLimits.DEFAULT_SUBSCRIBERS_PER_CHANNEL;
         private int maxConnections = DEFAULT_MAX_CONNECTIONS;
@@ -254,6 +256,16 @@ public record ServerSettings(
             return this;
         }
 
+        public Builder historyBudget(long value) {
+            historyBudget = value;
+            return this;
+        }
+
+        public Builder historyTtl(Duration value) {
+            historyTtl = value;
+            return this;
+        }
+
         public Builder maxChannels(int value) {
             maxChannels = value;
             return this;
@@ -298,7 +310,8 @@ public record ServerSettings(
         public ServerSettings build() {
             return new ServerSettings(
                     host, port, token, timeout, corsOrigin, corsMethods,
-                    new HubLimits(history, historyBytes, queueBytes, maxChannels, maxSubscribersPerChannel), keepalive,
+                    new HubLimits(history, historyBytes, historyBudget, historyTtl, queueBytes, maxChannels,
+                            maxSubscribersPerChannel), keepalive,
                     maxEventBytes, redis, redisCaCert, tlsCert, tlsKey, shutdownTimeout, accessLog, maxConnections,
                     maxConnectionsPerClient, subscribeToken, requestDeadline, jwtKey, allowedHosts);
         }

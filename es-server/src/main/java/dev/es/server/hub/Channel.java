@@ -32,9 +32,9 @@ final class Channel {
     private long published;
     private long lastPublishedAtMillis;
 
-    Channel(String name, HubLimits limits, LongSupplier hubIds, LongAdder delivered) {
+    Channel(String name, HubLimits limits, HistoryBudget budget, LongSupplier hubIds, LongAdder delivered) {
         this.name = name;
-        this.history = new History(limits.historyEvents(), limits.historyBytes());
+        this.history = new History(limits.historyEvents(), limits.historyBytes(), name, budget);
         this.maxSubscribers = limits.subscribersPerChannel();
         this.hubIds = hubIds;
         this.delivered = delivered;
@@ -63,9 +63,9 @@ final class Channel {
                 followPublisherId(event.id());
             }
             byte[] frame = SseFrames.encode(stored);
-            history.add(stored.id(), frame);
-            published++;
             lastPublishedAtMillis = System.currentTimeMillis();
+            history.add(stored.id(), frame, lastPublishedAtMillis);
+            published++;
             int before = dropped.size();
             for (int i = 0, n = subscribers.size(); i < n; i++) {
                 Subscription subscriber = subscribers.get(i);
@@ -112,7 +112,31 @@ final class Channel {
     }
 
     /**
-     * Ends every subscription after a last frame of its own, and forgets them.
+     * Drops the given event if it is the oldest this channel retains (the hub's history budget asks).
+     *
+     * @return the bytes freed, or 0
+     */
+    long dropIfOldest(History.Entry entry) {
+        lock.lock();
+        try {
+            return history.dropIfOldest(entry);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Drops the events stored before the given time. */
+    void dropStoredBefore(long cutoffMillis) {
+        lock.lock();
+        try {
+            history.dropStoredBefore(cutoffMillis);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Ends every subscription after a last frame of its own, and forgets them and the history.
      *
      * @param lastFrame makes each subscriber's last frame, or null for none
      */
@@ -121,6 +145,7 @@ final class Channel {
         lock.lock();
         try {
             ended = subscribers.clear();
+            history.clear();
         } finally {
             lock.unlock();
         }

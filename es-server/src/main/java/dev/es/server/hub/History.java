@@ -13,8 +13,42 @@ import java.util.List;
  */
 final class History {
 
-    /** An event: its id, the digest a stream of several channels carries for a long id (else null), its frame. */
-    private record Entry(String id, String digest, byte[] frame) {
+    /**
+     * An event: its id, the digest a stream of several channels carries for a long id (else null), its frame,
+     * when it was stored, and its channel's name, by which the hub's {@link HistoryBudget} finds it again.
+     */
+    static final class Entry {
+        private final String id;
+        private final String digest;
+        private final byte[] frame;
+        private final long storedAtMillis;
+        private final String channel;
+        /** Set once it is no longer retained: the budget's queue then skips it. */
+        private volatile boolean dropped;
+
+        Entry(String id, byte[] frame, long storedAtMillis, String channel) {
+            this.id = id;
+            this.digest = MergedStreamId.digestOf(id);
+            this.frame = frame;
+            this.storedAtMillis = storedAtMillis;
+            this.channel = channel;
+        }
+
+        byte[] frame() {
+            return frame;
+        }
+
+        String channel() {
+            return channel;
+        }
+
+        boolean dropped() {
+            return dropped;
+        }
+
+        void drop() {
+            dropped = true;
+        }
 
         boolean isAt(String position) {
             return position.equals(id) || position.equals(digest);
@@ -23,6 +57,8 @@ final class History {
 
     private final int capacity;
     private final long maxBytes;
+    private final String channel;
+    private final HistoryBudget budget;
     private final ArrayDeque<Entry> entries = new ArrayDeque<>();
     private long bytes;
     /** The newest event no longer retained, its id and digest: one that saw it missed exactly what is retained. */
@@ -32,24 +68,62 @@ final class History {
     /**
      * @param capacity events kept at most
      * @param maxBytes bytes of frames kept at most: the oldest go first past it, the newest always stays
+     * @param channel the name of the channel it belongs to
+     * @param budget what every channel's history holds together, told of each event kept and let go
      */
-    History(int capacity, long maxBytes) {
+    History(int capacity, long maxBytes, String channel, HistoryBudget budget) {
         this.capacity = capacity;
         this.maxBytes = maxBytes;
+        this.channel = channel;
+        this.budget = budget;
     }
 
-    void add(String id, byte[] frame) {
+    void add(String id, byte[] frame, long nowMillis) {
         if (capacity == 0) {
             return;
         }
-        entries.addLast(new Entry(id, MergedStreamId.digestOf(id), frame));
+        Entry entry = new Entry(id, frame, nowMillis, channel);
+        entries.addLast(entry);
         bytes += frame.length;
+        budget.stored(entry);
         while (entries.size() > capacity || (bytes > maxBytes && entries.size() > 1)) {
-            Entry oldest = entries.pollFirst();
-            bytes -= oldest.frame().length;
-            evictedId = oldest.id();
-            evictedDigest = oldest.digest();
+            dropOldest();
         }
+    }
+
+    /**
+     * Drops the given event if it is the oldest retained, as the hub's budget asks.
+     *
+     * @return the bytes it freed, as the budget counts them, or 0 when it was not the oldest
+     */
+    long dropIfOldest(Entry entry) {
+        if (entries.peekFirst() != entry) {
+            return 0;
+        }
+        dropOldest();
+        return HistoryBudget.cost(entry);
+    }
+
+    /** Drops the events stored before the given time. */
+    void dropStoredBefore(long cutoffMillis) {
+        while (!entries.isEmpty() && entries.peekFirst().storedAtMillis < cutoffMillis) {
+            dropOldest();
+        }
+    }
+
+    /** Drops every event, as its channel is closed. */
+    void clear() {
+        while (!entries.isEmpty()) {
+            dropOldest();
+        }
+    }
+
+    private void dropOldest() {
+        Entry oldest = entries.pollFirst();
+        bytes -= oldest.frame.length;
+        evictedId = oldest.id;
+        evictedDigest = oldest.digest;
+        budget.released(oldest);
     }
 
     boolean isEmpty() {
@@ -66,7 +140,7 @@ final class History {
      */
     String newestId() {
         if (!entries.isEmpty()) {
-            return entries.peekLast().id();
+            return entries.peekLast().id;
         }
         return evictedId != null ? evictedId : "";
     }
@@ -105,7 +179,7 @@ final class History {
         }
         List<byte[]> later = new ArrayList<>();
         for (Entry entry : entries) {
-            Long entryId = asLong(entry.id());
+            Long entryId = asLong(entry.id);
             if (entryId != null && entryId > after) {
                 later.add(entry.frame());
             }

@@ -20,6 +20,7 @@ import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 
@@ -34,6 +35,8 @@ public final class Hub implements Broker.Sink {
 
     /** The least a subscriber of a stopping server is told to wait before it comes back. */
     public static final Duration COME_BACK_AFTER = Duration.ofMillis(500);
+    /** One line in the log for a steady shedding of history, not one per publish. */
+    private static final Duration SHED_REPORT_EVERY = Duration.ofSeconds(10);
 
     private final ConcurrentMap<String, Channel> channels = new ConcurrentHashMap<>();
     /**
@@ -53,14 +56,28 @@ public final class Hub implements Broker.Sink {
     /** Set by {@link #shutdown()}: nothing joins or is published after it. */
     private volatile boolean shutDown;
     private final HubLimits limits;
+    private final HistoryBudget budget;
+    /** Told, at most every {@link #SHED_REPORT_EVERY}, how much history the budget shed. */
+    private final Consumer<String> warnings;
+    private final AtomicLong shedUnreported = new AtomicLong();
+    private volatile long lastShedReportNanos = System.nanoTime() - SHED_REPORT_EVERY.toNanos();
 
     /**
      * @param broker where publishes and closes go, to reach every server sharing the channels
      * @param limits what the hub holds at most
      */
     public Hub(Broker broker, HubLimits limits) {
+        this(broker, limits, warning -> {});
+    }
+
+    /**
+     * @param warnings told in a line when history is shed to keep within its budget
+     */
+    public Hub(Broker broker, HubLimits limits, Consumer<String> warnings) {
         this.broker = Objects.requireNonNull(broker);
         this.limits = Objects.requireNonNull(limits);
+        this.budget = new HistoryBudget(limits.historyBudget());
+        this.warnings = Objects.requireNonNull(warnings);
         broker.connect(this);
     }
 
@@ -264,9 +281,60 @@ public final class Hub implements Broker.Sink {
         } else {
             stored = publishTo(channel, event, publishMakesChannel(), dropped);
         }
-        // After every lock is released: aborting closes connections.
+        // After every lock is released: aborting closes connections, shedding takes other channels' locks.
         dropped.forEach(Subscription::abort);
+        shedHistory();
         return stored;
+    }
+
+    /** Bytes every channel's history holds now, each event's overhead counted (see {@link HubLimits#historyBudget}). */
+    public long historyBytes() {
+        return budget.bytes();
+    }
+
+    /** Events dropped from history to keep within the budget since the hub started. */
+    public long historyShed() {
+        return budget.shedEvents();
+    }
+
+    /**
+     * Drops the events stored longer ago than the history TTL, and forgets the channels left with neither
+     * history nor subscribers. The server calls it every few seconds.
+     */
+    public void expireHistory(long nowMillis) {
+        long cutoff = nowMillis - limits.historyTtl().toMillis();
+        for (String name : channels.keySet()) {
+            channels.computeIfPresent(name, (key, channel) -> {
+                channel.dropStoredBefore(cutoff);
+                return channel.isIdle() ? forget(key) : channel;
+            });
+        }
+    }
+
+    /** Keeps history within its budget, oldest first, and says so now and then. */
+    private void shedHistory() {
+        long shed = budget.shed(this::dropIfOldest);
+        if (shed == 0) {
+            return;
+        }
+        long unreported = shedUnreported.addAndGet(shed);
+        long now = System.nanoTime();
+        long last = lastShedReportNanos;
+        if (now - last >= SHED_REPORT_EVERY.toNanos() && unreported > 0) {
+            lastShedReportNanos = now;
+            warnings.accept("history is over its budget of " + budget.maxBytes() / (1024 * 1024)
+                    + " MiB (--history-budget): dropped its " + shedUnreported.getAndSet(0) + " oldest events");
+        }
+    }
+
+    /** Drops an event the budget chose if its channel still holds it oldest; forgets a channel left idle. */
+    private long dropIfOldest(History.Entry entry) {
+        long[] freed = {0};
+        channels.computeIfPresent(entry.channel(), (name, channel) -> {
+            freed[0] = channel.dropIfOldest(entry);
+            return channel.isIdle() ? forget(name) : channel;
+        });
+        return freed[0];
     }
 
     /** Whether a publish makes its channel (to hold the event): with no history it would hold nothing. */
@@ -339,7 +407,7 @@ public final class Hub implements Broker.Sink {
     /** A channel made inside the map's compute for its name, and indexed there. */
     private Channel newChannel(String name) {
         names.add(name);
-        return new Channel(name, limits, ids::getAndIncrement, delivered);
+        return new Channel(name, limits, budget, ids::getAndIncrement, delivered);
     }
 
     private void requireRunning() {

@@ -19,6 +19,24 @@ class HubTest {
     private final Hub hub = new Hub(Broker.inProcess(), HubLimits.of(3, 1024));
 
     @Test
+    void pastTheHistoryBudgetTheHubsOldestEventsGoFirstWhicheverChannelsHoldThem() throws Exception {
+        // Room for two of these events, each counted with its overhead.
+        String data = "x".repeat(300);
+        long oneEvent = ("id: a1\ndata: " + data + "\n\n").length() + HistoryBudget.EVENT_OVERHEAD_BYTES;
+        Hub budgeted = new Hub(Broker.inProcess(), new HubLimits(1000, 1 << 20, 2 * oneEvent + 10,
+                HubLimits.DEFAULT_HISTORY_TTL, 1 << 20, 100, 100));
+        budgeted.publish("a", new Event("a1", null, data, null));
+        budgeted.publish("b", new Event("b1", null, data, null));
+        budgeted.publish("a", new Event("a2", null, data, null));
+        assertEquals("id: a2\ndata: " + data + "\n\n",
+                new String(budgeted.subscribe("a", "").take(1, TimeUnit.SECONDS), StandardCharsets.UTF_8), "a1 went first");
+        budgeted.publish("c", new Event("c1", null, data, null));
+        assertEquals(false, budgeted.channelExists("b"), "b's only event was the oldest, and b is gone with it");
+        assertEquals(2, budgeted.historyShed());
+        assertEquals(2 * oneEvent, budgeted.historyBytes());
+    }
+
+    @Test
     void aSubscriberThatFallsBehindByTheQueueBoundIsClosedAndHoldsNothing() throws Exception {
         Subscription slow = hub.subscribe("ch", null);
         Subscription fast = hub.subscribe("ch", null);
