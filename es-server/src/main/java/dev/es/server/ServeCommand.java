@@ -148,6 +148,17 @@ public final class ServeCommand implements Callable<Integer> {
             description = "Channels held at once; one more is refused with 503 (default: ${DEFAULT-VALUE}).")
     int maxChannels = HubLimits.DEFAULT_CHANNELS;
 
+    @Option(names = "--max-channels-per-client", paramLabel = "N",
+            description = "Channels one client (an address, unless it shows the hub's token) may have made that still "
+                    + "exist; one more is refused with 429 (default: ${DEFAULT-VALUE}).")
+    int maxChannelsPerClient = HubLimits.DEFAULT_CHANNELS_PER_CLIENT;
+
+    @Option(names = "--max-subscriptions-per-client", paramLabel = "N",
+            description = "Channels one client (an address, unless it shows the hub's token) follows at once across its "
+                    + "streams, each channel of a stream counted; past it a stream is refused with 429 (default: "
+                    + "${DEFAULT-VALUE}).")
+    int maxSubscriptionsPerClient = ServerSettings.DEFAULT_MAX_SUBSCRIPTIONS_PER_CLIENT;
+
     @Option(names = "--max-subscribers-per-channel", paramLabel = "N",
             description = "Subscribers of one channel at once; one more is refused with 429 (default: ${DEFAULT-VALUE}).")
     int maxSubscribersPerChannel = HubLimits.DEFAULT_SUBSCRIBERS_PER_CHANNEL;
@@ -285,6 +296,8 @@ public final class ServeCommand implements Callable<Integer> {
                     .historyBudget(historyBudget != null ? historyBudget : HubLimits.defaultHistoryBudget())
                     .historyTtl(historyTtl)
                     .maxChannels(maxChannels)
+                    .maxChannelsPerClient(maxChannelsPerClient)
+                    .maxSubscriptionsPerClient(maxSubscriptionsPerClient)
                     .maxSubscribersPerChannel(maxSubscribersPerChannel)
                     .maxConnections(maxConnections)
                     .maxConnectionsPerClient(maxConnectionsPerClient)

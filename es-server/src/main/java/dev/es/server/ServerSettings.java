@@ -38,6 +38,8 @@ import java.util.Objects;
  *     null for none; with one, following needs a token too, and the hub must have its own token
  * @param shutdownTimeout the longest a stop takes: streams get a quarter of it to write what is queued and
  *     their {@code retry:} hint, then are cut; {@code es serve} exits at the latest when it is over
+ * @param maxSubscriptionsPerClient channels one client (an address, unless it shows the hub's token) follows at
+ *     once across its streams; past it a stream is answered 429
  * @param allowedHosts the host names a request may name (in Host) besides loopback's, {@code *} for any; empty: a
  *     hub on loopback answers only loopback names (against DNS rebinding), a hub on other addresses any
  */
@@ -62,6 +64,7 @@ public record ServerSettings(
         String subscribeToken,
         Duration requestDeadline,
         JwtKey jwtKey,
+        int maxSubscriptionsPerClient,
         List<String> allowedHosts) {
 
     /** Loopback: a hub reachable from elsewhere is a decision (with a token, or --no-auth). */
@@ -88,6 +91,11 @@ public record ServerSettings(
      * on loopback 10,000 and more, yet one client alone cannot take the whole server.
      */
     public static final int DEFAULT_MAX_CONNECTIONS_PER_CLIENT = 20_000;
+    /**
+     * As many as its connections, each following one channel; a stream of several channels counts each, so one
+     * HTTP/2 connection cannot follow (and make) channels by the hundred thousand.
+     */
+    public static final int DEFAULT_MAX_SUBSCRIPTIONS_PER_CLIENT = 20_000;
     /** Apache's mod_reqtimeout allows 20–40 s for headers and 20 s for a body; a publish is one small body. */
     public static final Duration DEFAULT_REQUEST_DEADLINE = Duration.ofSeconds(30);
     /** Well inside the 10 s container runtimes and init systems wait after SIGTERM before SIGKILL. */
@@ -136,6 +144,9 @@ public record ServerSettings(
         if (maxConnections < 1 || maxConnectionsPerClient < 1) {
             throw new IllegalArgumentException("connection limits must be at least 1");
         }
+        if (maxSubscriptionsPerClient < 1) {
+            throw new IllegalArgumentException("max subscriptions per client must be 1 or more, not " + maxSubscriptionsPerClient);
+        }
     }
 
     public static Builder builder() {
@@ -164,6 +175,8 @@ public record ServerSettings(
         private long historyBudget = HubLimits.defaultHistoryBudget();
         private Duration historyTtl = HubLimits.DEFAULT_HISTORY_TTL;
         private int maxChannels = HubLimits.DEFAULT_CHANNELS;
+        private int maxChannelsPerClient = HubLimits.DEFAULT_CHANNELS_PER_CLIENT;
+        private int maxSubscriptionsPerClient = DEFAULT_MAX_SUBSCRIPTIONS_PER_CLIENT;
         private int maxSubscribersPerChannel = HubLimits.DEFAULT_SUBSCRIBERS_PER_CHANNEL;
         private int maxConnections = DEFAULT_MAX_CONNECTIONS;
         private int maxConnectionsPerClient = DEFAULT_MAX_CONNECTIONS_PER_CLIENT;
@@ -271,6 +284,16 @@ public record ServerSettings(
             return this;
         }
 
+        public Builder maxChannelsPerClient(int value) {
+            maxChannelsPerClient = value;
+            return this;
+        }
+
+        public Builder maxSubscriptionsPerClient(int value) {
+            maxSubscriptionsPerClient = value;
+            return this;
+        }
+
         public Builder maxSubscribersPerChannel(int value) {
             maxSubscribersPerChannel = value;
             return this;
@@ -311,9 +334,9 @@ public record ServerSettings(
             return new ServerSettings(
                     host, port, token, timeout, corsOrigin, corsMethods,
                     new HubLimits(history, historyBytes, historyBudget, historyTtl, queueBytes, maxChannels,
-                            maxSubscribersPerChannel), keepalive,
+                            maxChannelsPerClient, maxSubscribersPerChannel), keepalive,
                     maxEventBytes, redis, redisCaCert, tlsCert, tlsKey, shutdownTimeout, accessLog, maxConnections,
-                    maxConnectionsPerClient, subscribeToken, requestDeadline, jwtKey, allowedHosts);
+                    maxConnectionsPerClient, subscribeToken, requestDeadline, jwtKey, maxSubscriptionsPerClient, allowedHosts);
         }
     }
 

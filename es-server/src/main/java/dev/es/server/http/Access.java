@@ -98,6 +98,11 @@ final class Access {
         return grant::mayFollow;
     }
 
+    /** Whether the shown token is the hub's own: its holder is trusted, and no per-client bound applies to it. */
+    boolean isHubToken(String shown) {
+        return hubToken != null && hubToken.accepts(shown);
+    }
+
     /**
      * Whether the shown token may follow channels by prefix, which tells which channels exist: on a hub with a
      * token, only its token (which may list them) or a channel token (whose prefix yields only the channels it

@@ -58,7 +58,10 @@ final class ChannelRoutes {
 
     void publish(Context ctx) throws IOException {
         String channel = channel(ctx);
-        access.requirePublish(shownToken(ctx), channel);
+        String shown = shownToken(ctx);
+        access.requirePublish(shown, channel);
+        // Whose limit of channels made this counts against: its address, unless it shows the hub's token.
+        String maker = access.isHubToken(shown) ? null : ctx.req().getRemoteAddr();
         // The media type itself, parameters (charset) aside: the seed's substring test took "text/plain; x=application/json".
         String contentType = ctx.contentType() == null ? "" : ctx.contentType();
         int parameters = contentType.indexOf(';');
@@ -72,7 +75,7 @@ final class ChannelRoutes {
         } catch (IllegalArgumentException unreadable) {
             throw new ApiError(400, unreadable.getMessage());
         }
-        Event stored = metrics.publishes().record(() -> turns.publish(() -> hub.publish(channel, event)));
+        Event stored = metrics.publishes().record(() -> turns.publish(() -> hub.publish(channel, event, maker)));
         ctx.status(201).contentType(Protocol.JSON);
         ctx.result(Json.write(stored.id() == null ? Map.of() : Map.of("id", stored.id())));
     }

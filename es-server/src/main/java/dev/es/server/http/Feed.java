@@ -23,6 +23,9 @@ interface Feed {
     /** Leaves the hub. */
     void leave(Hub hub);
 
+    /** The channels it follows. */
+    int channels();
+
     /** One channel: its subscription's frames as they are. */
     static Feed of(Subscription subscription) {
         return new Feed() {
@@ -49,6 +52,11 @@ interface Feed {
             @Override
             public void leave(Hub hub) {
                 hub.unsubscribe(subscription);
+            }
+
+            @Override
+            public int channels() {
+                return 1;
             }
         };
     }

@@ -55,7 +55,8 @@ public final class HttpApi {
         ChannelRoutes channels = new ChannelRoutes(hub, access, settings.maxEventBytes(), settings.requestDeadline(),
                 metrics, turns);
         Cors cors = new Cors(settings.corsOrigin(), settings.corsMethods());
-        streams = new StreamHandler(hub, cors, settings.keepalive(), metrics, access, turns);
+        streams = new StreamHandler(hub, cors, settings.keepalive(), metrics, access, turns,
+                new SubscriptionQuota(settings.maxSubscriptionsPerClient()));
         AllowedHosts hosts = new AllowedHosts(settings.host(), settings.allowedHosts());
         ConnectionLimits limits = new ConnectionLimits(settings.maxConnections(), settings.maxConnectionsPerClient());
         stopGrace = settings.shutdownTimeout().dividedBy(4);

@@ -102,4 +102,9 @@ final class MergedFeed implements Feed {
     public void leave(Hub hub) {
         subscriptions.forEach(hub::unsubscribe);
     }
+
+    @Override
+    public int channels() {
+        return subscriptions.size();
+    }
 }

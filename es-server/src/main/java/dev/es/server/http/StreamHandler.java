@@ -15,6 +15,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -58,13 +59,19 @@ final class StreamHandler extends Handler.Abstract {
     private final Access access;
     private final Cors cors;
     private final Duration keepalive;
-    /** The streams now open, for the keepalive ticks and so that a stop can let them finish, or cut them. */
-    private final Set<StreamWriter> streams = ConcurrentHashMap.newKeySet();
+    /**
+     * The streams now open, for the keepalive ticks and so that a stop can let them finish, or cut them; each with
+     * the client whose quota it holds (null for the hub token's holder, who has none).
+     */
+    private final Map<StreamWriter, Optional<String>> streams = new ConcurrentHashMap<>();
+    private final SubscriptionQuota quota;
     private final Object allEnded = new Object();
     private final WriterTurns turns;
 
-    StreamHandler(Hub hub, Cors cors, Duration keepalive, ServerMetrics metrics, Access access, WriterTurns turns) {
+    StreamHandler(Hub hub, Cors cors, Duration keepalive, ServerMetrics metrics, Access access, WriterTurns turns,
+            SubscriptionQuota quota) {
         this.hub = hub;
+        this.quota = quota;
         this.turns = turns;
         addBean(turns);
         this.access = access;
@@ -86,11 +93,14 @@ final class StreamHandler extends Handler.Abstract {
         cors.headers().forEach(response.getHeaders()::put);
         StreamWriter writer = new StreamWriter(response, callback, turns, HELLO, this::ended);
         Feed feed;
+        String client = null;
         try {
             // Parsed once, for the token, the resume id and the channels.
             Fields query = Request.extractQueryParameters(request);
             String token = subscriberToken(request, query);
             Predicate<String> mayFollow = access.following(token);
+            // Whose quotas this stream counts against: its address, unless it shows the hub's token.
+            client = access.isHubToken(token) ? null : Request.getRemoteAddr(request);
             if (!merged && !mayFollow.test(channel)) {
                 throw new ApiError(403, "this token does not let you follow '" + channel + "'");
             }
@@ -104,8 +114,8 @@ final class StreamHandler extends Handler.Abstract {
             }
             feed = merged
                     ? subscribeAll(resentLength(request), Objects.requireNonNullElse(query.getValues("channel"), List.of()),
-                            mayFollow, access.mayFollowByPrefix(token), lastEventId, writer)
-                    : Feed.of(hub.subscribe(channel, lastEventId, writer::wake));
+                            mayFollow, access.mayFollowByPrefix(token), lastEventId, client, writer)
+                    : subscribeOne(channel, lastEventId, client, writer);
         } catch (RuntimeException e) {
             ApiError refusal = ApiError.of(e);
             if (refusal == null) {
@@ -136,9 +146,10 @@ final class StreamHandler extends Handler.Abstract {
                 feed.onAbort(() -> writer.abort(new EofException("the subscriber was cut off")));
                 request.addFailureListener(writer::abort);
             }
-            streams.add(writer);
+            streams.put(writer, Optional.ofNullable(client));
         } catch (RuntimeException | Error unexpected) {
             feed.leave(hub);
+            release(client, feed.channels());
             throw unexpected;
         }
         writer.start();
@@ -176,7 +187,7 @@ final class StreamHandler extends Handler.Abstract {
      * @throws ApiError 404 when no channel is asked for or none matches
      */
     private Feed subscribeAll(int resent, List<String> asked, Predicate<String> mayFollow, boolean byPrefix,
-            String lastEventId, StreamWriter writer) {
+            String lastEventId, String client, StreamWriter writer) {
         Set<String> channels = new LinkedHashSet<>();
         for (String name : asked) {
             if (ChannelName.isPattern(name)) {
@@ -213,16 +224,42 @@ final class StreamHandler extends Handler.Abstract {
                     + " fit; follow them on several streams, or by a prefix (?channel=news-*)");
         }
         Map<String, String> resume = MergedStreamId.positions(lastEventId);
+        take(client, channels.size());
         List<Subscription> subscriptions = new ArrayList<>();
         try {
             for (String channel : channels) {
-                subscriptions.add(hub.subscribe(channel, resume.get(channel), writer::wake));
+                subscriptions.add(hub.subscribe(channel, resume.get(channel), writer::wake, client));
             }
         } catch (RuntimeException e) {
             subscriptions.forEach(hub::unsubscribe);
+            release(client, channels.size());
             throw e;
         }
         return Feed.merged(subscriptions);
+    }
+
+    /** Subscribes to one channel, within the client's quota. */
+    private Feed subscribeOne(String channel, String lastEventId, String client, StreamWriter writer) {
+        take(client, 1);
+        try {
+            return Feed.of(hub.subscribe(channel, lastEventId, writer::wake, client));
+        } catch (RuntimeException e) {
+            release(client, 1);
+            throw e;
+        }
+    }
+
+    /** Counts subscriptions against a client's quota (none for null: the hub token's holder). */
+    private void take(String client, int count) {
+        if (client != null) {
+            quota.take(client, count);
+        }
+    }
+
+    private void release(String client, int count) {
+        if (client != null) {
+            quota.release(client, count);
+        }
     }
 
     /**
@@ -277,13 +314,16 @@ final class StreamHandler extends Handler.Abstract {
                 TimeUnit.NANOSECONDS.timedWait(allEnded, left);
             }
         }
-        streams.forEach(stream -> stream.feed().abort());
+        streams.keySet().forEach(stream -> stream.feed().abort());
     }
 
     private void ended(StreamWriter stream, Throwable failure) {
         stream.feed().leave(hub);
         metrics.disconnected(why(stream.feed().closeReason(), failure));
-        streams.remove(stream);
+        Optional<String> client = streams.remove(stream);
+        if (client != null) {
+            release(client.orElse(null), stream.feed().channels());
+        }
         if (streams.isEmpty()) {
             synchronized (allEnded) {
                 allEnded.notifyAll();
@@ -313,7 +353,7 @@ final class StreamHandler extends Handler.Abstract {
 
     private void tick() {
         if (isRunning()) {
-            streams.forEach(StreamWriter::tick);
+            streams.keySet().forEach(StreamWriter::tick);
             scheduleTick();
         }
     }

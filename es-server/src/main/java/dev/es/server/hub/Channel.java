@@ -29,6 +29,8 @@ final class Channel {
     private final int maxSubscribers;
     /** The lowest id this channel may give next: above every numeric id a publisher chose. */
     private long minNextId;
+    /** The address of the client that made it, counted against its limit of channels; null when uncounted. */
+    private volatile String maker;
     private long published;
     private long lastPublishedAtMillis;
 
@@ -42,6 +44,19 @@ final class Channel {
 
     String name() {
         return name;
+    }
+
+    String maker() {
+        return maker;
+    }
+
+    /** Records who made the channel, unless it is recorded already; answers whether it was recorded now. */
+    synchronized boolean claim(String client) {
+        if (maker != null) {
+            return false;
+        }
+        maker = client;
+        return true;
     }
 
     /**

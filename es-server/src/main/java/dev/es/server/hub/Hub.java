@@ -44,6 +44,8 @@ public final class Hub implements Broker.Sink {
      * inside the map's compute for that name, so that it and the map agree.
      */
     private final ConcurrentSkipListSet<String> names = new ConcurrentSkipListSet<>();
+    /** How many of the channels now held each client made (by address), for {@link HubLimits#channelsPerClient}. */
+    private final ConcurrentMap<String, Integer> made = new ConcurrentHashMap<>();
     /**
      * Ids the hub gives events published without one: microseconds since the epoch when the hub started, then
      * counting up. A channel closed and created again, or a restarted server, so never hands out an id a
@@ -89,16 +91,33 @@ public final class Hub implements Broker.Sink {
      *     ({@link Event#idProblem}): every publish, over HTTP or not, is checked here
      */
     public Event publish(String channel, Event event) {
+        return publish(channel, event, null);
+    }
+
+    /**
+     * As {@link #publish(String, Event)}, for a client whose channels made are counted against
+     * {@link HubLimits#channelsPerClient}.
+     *
+     * @param maker who publishes (its address), or null for a publisher the hub does not bound (its token's holder)
+     * @throws LimitReachedException when the event would make a channel past a limit
+     */
+    public Event publish(String channel, Event event, String maker) {
         requireValid(channel);
         String idProblem = Event.idProblem(event.id());
         if (idProblem != null) {
             throw new InvalidInputException(idProblem);
         }
         requireRunning();
+        boolean made = false;
         if (publishMakesChannel()) {
-            requireRoomFor(channel);
+            requireRoomFor(channel, maker);
+            made = maker != null && !channels.containsKey(channel);
         }
         Event stored = broker.publish(channel, event);
+        if (made) {
+            // Delivered in this thread (one server) the channel is here now; with --redis it may come later, unclaimed.
+            channels.computeIfPresent(channel, (name, existing) -> claim(existing, maker));
+        }
         published.increment();
         return stored;
     }
@@ -149,19 +168,29 @@ public final class Hub implements Broker.Sink {
      * under the hub's locks, so it must only hand the work on (to an executor), never write or block.
      */
     public Subscription subscribe(String channel, String lastEventId, Runnable wake) {
+        return subscribe(channel, lastEventId, wake, null);
+    }
+
+    /**
+     * As {@link #subscribe(String, String, Runnable)}, for a client whose channels made are counted against
+     * {@link HubLimits#channelsPerClient}.
+     *
+     * @param maker who subscribes (its address), or null for one the hub does not bound
+     */
+    public Subscription subscribe(String channel, String lastEventId, Runnable wake, String maker) {
         requireValid(channel);
         if (channel.equals(ChannelName.ALL)) {
             throw new InvalidInputException(ChannelName.ALL_IS_RESERVED);
         }
         requireRunning();
-        requireRoomFor(channel);
+        requireRoomFor(channel, maker);
         broker.follow(channel, lastEventId);
         Subscription subscription = new Subscription(channel, limits.queueBytes(), wake);
         // Joined inside compute so that a channel being forgotten as idle cannot swallow the join.
         channels.compute(channel, (name, existing) -> {
             // Checked again here: a shutdown that began since would not reach a channel made now.
             requireRunning();
-            Channel joined = existing != null ? existing : newChannel(name);
+            Channel joined = existing != null ? existing : claim(newChannel(name), maker);
             joined.join(subscription, lastEventId);
             return joined;
         });
@@ -172,7 +201,7 @@ public final class Hub implements Broker.Sink {
     public void unsubscribe(Subscription subscription) {
         channels.computeIfPresent(subscription.channel(), (name, channel) -> {
             channel.leave(subscription);
-            return channel.isIdle() ? forget(name) : channel;
+            return channel.isIdle() ? forget(channel) : channel;
         });
     }
 
@@ -306,7 +335,7 @@ public final class Hub implements Broker.Sink {
         for (String name : channels.keySet()) {
             channels.computeIfPresent(name, (key, channel) -> {
                 channel.dropStoredBefore(cutoff);
-                return channel.isIdle() ? forget(key) : channel;
+                return channel.isIdle() ? forget(channel) : channel;
             });
         }
     }
@@ -332,7 +361,7 @@ public final class Hub implements Broker.Sink {
         long[] freed = {0};
         channels.computeIfPresent(entry.channel(), (name, channel) -> {
             freed[0] = channel.dropIfOldest(entry);
-            return channel.isIdle() ? forget(name) : channel;
+            return channel.isIdle() ? forget(channel) : channel;
         });
         return freed[0];
     }
@@ -381,26 +410,48 @@ public final class Hub implements Broker.Sink {
         Channel[] removed = {null};
         channels.computeIfPresent(name, (key, channel) -> {
             removed[0] = channel;
-            return forget(key);
+            return forget(channel);
         });
         return removed[0];
     }
 
-    /** Takes a name out of the index, inside the map's compute that removes its channel: returns null for it. */
-    private Channel forget(String name) {
-        names.remove(name);
+    /**
+     * Takes a channel out of the index and its maker's count, inside the map's compute that removes it: returns
+     * null for it.
+     */
+    private Channel forget(Channel channel) {
+        names.remove(channel.name());
+        if (channel.maker() != null) {
+            made.computeIfPresent(channel.maker(), (maker, count) -> count > 1 ? count - 1 : null);
+        }
         return null;
     }
 
+    /** Counts a channel just made as its maker's (none: not counted), inside the map's compute for it. */
+    private Channel claim(Channel channel, String maker) {
+        if (maker != null && channel.claim(maker)) {
+            made.merge(maker, 1, Integer::sum);
+        }
+        return channel;
+    }
+
     /**
-     * Refuses a request that would make a channel more than the limit. Checked as the request comes, before the
-     * broker is asked: an event another server published (with --redis) was stored already and is delivered
-     * whatever the count. Requests creating channels at the same moment may pass it together.
+     * Refuses a request that would make a channel more than a limit: the server's, or its maker's. Checked as
+     * the request comes, before the broker is asked: an event another server published (with --redis) was stored
+     * already and is delivered whatever the count. Requests creating channels at the same moment may pass it
+     * together.
      */
-    private void requireRoomFor(String channel) {
-        if (!channel.equals(ChannelName.ALL) && !channels.containsKey(channel) && channels.size() >= limits.channels()) {
+    private void requireRoomFor(String channel, String maker) {
+        if (channel.equals(ChannelName.ALL) || channels.containsKey(channel)) {
+            return;
+        }
+        if (channels.size() >= limits.channels()) {
             throw new LimitReachedException("this server holds its limit of " + limits.channels()
                     + " channels (--max-channels); try again later", true);
+        }
+        if (maker != null && made.getOrDefault(maker, 0) >= limits.channelsPerClient()) {
+            throw new LimitReachedException("channels made by " + maker + " that still exist are at the limit of "
+                    + limits.channelsPerClient() + " (--max-channels-per-client); try again once some are gone", false);
         }
     }
 

@@ -13,6 +13,8 @@ import java.time.Duration;
  *     is forgotten
  * @param queueBytes how far, in bytes of frames, a subscriber may fall behind before it is dropped as too slow
  * @param channels channels the hub holds at once; a publish or join that would make one more is refused
+ * @param channelsPerClient channels one client (an address; not the hub token's holder) may have made that still
+ *     exist; a publish or join that would make one more is refused
  * @param subscribersPerChannel subscribers one channel has at once; one more is refused
  */
 public record HubLimits(
@@ -22,6 +24,7 @@ public record HubLimits(
         Duration historyTtl,
         long queueBytes,
         int channels,
+        int channelsPerClient,
         int subscribersPerChannel) {
 
     /** A reconnect at hundreds of events per second still replays; frames are shared, not copied. */
@@ -37,6 +40,8 @@ public record HubLimits(
      * bounded together by the history budget; subscribers by connections).
      */
     public static final int DEFAULT_CHANNELS = 100_000;
+    /** A tenth of the channels: one client alone cannot fill the server, a busy one still makes thousands. */
+    public static final int DEFAULT_CHANNELS_PER_CLIENT = 10_000;
     /** The most one server holds of idle subscribers in about half a gigabyte. */
     public static final int DEFAULT_SUBSCRIBERS_PER_CHANNEL = 100_000;
 
@@ -58,6 +63,7 @@ public record HubLimits(
         }
         requireAtLeast(1, queueBytes, "queue bytes");
         requireAtLeast(1, channels, "max channels");
+        requireAtLeast(1, channelsPerClient, "max channels per client");
         requireAtLeast(1, subscribersPerChannel, "max subscribers per channel");
     }
 
@@ -70,6 +76,6 @@ public record HubLimits(
     /** The defaults, with this history and queue: for programs that set only those. */
     public static HubLimits of(int historyEvents, long queueBytes) {
         return new HubLimits(historyEvents, DEFAULT_HISTORY_BYTES, defaultHistoryBudget(), DEFAULT_HISTORY_TTL, queueBytes,
-                DEFAULT_CHANNELS, DEFAULT_SUBSCRIBERS_PER_CHANNEL);
+                DEFAULT_CHANNELS, DEFAULT_CHANNELS_PER_CLIENT, DEFAULT_SUBSCRIBERS_PER_CHANNEL);
     }
 }

@@ -24,7 +24,7 @@ class HubTest {
         String data = "x".repeat(300);
         long oneEvent = ("id: a1\ndata: " + data + "\n\n").length() + HistoryBudget.EVENT_OVERHEAD_BYTES;
         Hub budgeted = new Hub(Broker.inProcess(), new HubLimits(1000, 1 << 20, 2 * oneEvent + 10,
-                HubLimits.DEFAULT_HISTORY_TTL, 1 << 20, 100, 100));
+                HubLimits.DEFAULT_HISTORY_TTL, 1 << 20, 100, 100, 100));
         budgeted.publish("a", new Event("a1", null, data, null));
         budgeted.publish("b", new Event("b1", null, data, null));
         budgeted.publish("a", new Event("a2", null, data, null));
