@@ -39,7 +39,8 @@ public record Event(String id, String event, String data, Long retry) {
     /**
      * Why an id may not be published, or null when it may (or there is none): longer than {@link #MAX_ID_LENGTH};
      * of a digest's form, which a stream of several channels writes for a long id ({@link MergedStreamId#isDigest}),
-     * so that one published could stand for an earlier event on resume; or not whole Unicode, which would reach
+     * or of a place's ({@link MergedStreamId#isPlace}), so that one published could stand for another event on
+     * resume; or not whole Unicode, which would reach
      * subscribers as '?', an id no resume matches.
      */
     public static String idProblem(String id) {
@@ -52,6 +53,9 @@ public record Event(String id, String event, String data, Long retry) {
         }
         if (MergedStreamId.isDigest(id)) {
             return "an id of ~ and 22 letters, digits, - or _ is kept for the digests of long ids";
+        }
+        if (MergedStreamId.isPlace(id)) {
+            return "an id of @ and digits is kept for places in the hub's order, from which streams resume";
         }
         if (isNumberAbove(id, MAX_NUMERIC_ID)) {
             return "id " + id + " is a number above " + MAX_NUMERIC_ID + " (2^53 - 1): the hub numbers the events"

@@ -13,9 +13,11 @@ import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
- * The id of an event on a stream of several channels: {@code c=CHANNEL&a=ID&b=ID…}, values URL-encoded. It says
- * which channel the event came from and where the stream is in each channel, so that a reconnect sending it back
- * as Last-Event-ID resumes every channel with no gap and no duplicate.
+ * The id of an event on a stream of several channels, which says which channel the event came from and where the
+ * stream is, so that a reconnect sending it back as Last-Event-ID resumes every channel with no gap and no
+ * duplicate. Where one hub orders every event it stores, that is one number, the event's place in that order:
+ * {@code c=CHANNEL&@=PLACE}, as long whatever the channels and however many. Where it does not (several servers
+ * on Redis), it is the stream's position in each channel: {@code c=CHANNEL&a=ID&b=ID…}, values URL-encoded.
  *
  * <p>It travels back in a request header, which servers and proxies bound (Jetty and nginx at 8 KiB, with the
  * request line and every other header): a position longer than {@link #LONGEST_POSITION} is written as a
@@ -40,7 +42,45 @@ public final class MergedStreamId {
     private static final int DIGEST_LENGTH = 1 + DIGEST_TEXT.encode(new byte[DIGEST_BYTES]).length;
     private static final Pattern DIGEST_FORM = Pattern.compile(DIGEST_MARK + "[A-Za-z0-9_-]{" + (DIGEST_LENGTH - 1) + "}");
 
+    /** What a place is when there is none. */
+    public static final long NO_PLACE = -1;
+    /** The key of the place: no channel's name can be it. */
+    private static final String PLACE_KEY = "@";
+    private static final Pattern PLACE_FORM = Pattern.compile(PLACE_KEY + "[0-9]{1,18}");
+
     private MergedStreamId() {}
+
+    /** The id of an event of {@code channel} at {@code place} in its hub's order. */
+    public static String ofPlace(String channel, long place) {
+        return CHANNEL_KEY + channel + "&" + PLACE_KEY + "=" + place;
+    }
+
+    /** The place a merged stream's id names ({@code c=…&@=PLACE}), or {@link #NO_PLACE}. */
+    public static long placeIn(String id) {
+        if (channel(id) == null) {
+            return NO_PLACE;
+        }
+        int at = id.lastIndexOf("&" + PLACE_KEY + "=");
+        return at < 0 ? NO_PLACE : place(PLACE_KEY + id.substring(at + 3));
+    }
+
+    /** How a channel is resumed from a place in its hub's order: {@code @PLACE}, read back by {@link #place}. */
+    public static String resumeFrom(long place) {
+        return PLACE_KEY + place;
+    }
+
+    /**
+     * The place a channel's resume point stands for ({@code @PLACE}), or {@link #NO_PLACE} for an event's id: a
+     * publisher's id of this form is refused (see {@link #isPlace}).
+     */
+    public static long place(String position) {
+        return isPlace(position) ? Long.parseLong(position.substring(PLACE_KEY.length())) : NO_PLACE;
+    }
+
+    /** Whether an id has a place's form, {@code @} and up to 18 digits. */
+    public static boolean isPlace(String id) {
+        return id != null && id.startsWith(PLACE_KEY) && PLACE_FORM.matcher(id).matches();
+    }
 
     /**
      * One channel's position as the id carries it: {@code a=ID}, or {@code a=~DIGEST} for a long id. A digest

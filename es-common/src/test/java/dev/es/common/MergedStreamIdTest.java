@@ -20,6 +20,26 @@ class MergedStreamIdTest {
     }
 
     @Test
+    void anIdInTheHubsOrderSaysItsChannelAndOnePlace() {
+        String id = MergedStreamId.ofPlace("news-1", 1796614846170140L);
+        assertEquals("c=news-1&@=1796614846170140", id);
+        assertEquals("news-1", MergedStreamId.channel(id));
+        assertEquals(1796614846170140L, MergedStreamId.placeIn(id));
+        assertEquals(1796614846170140L, MergedStreamId.place(MergedStreamId.resumeFrom(1796614846170140L)));
+        assertEquals(MergedStreamId.NO_PLACE, MergedStreamId.placeIn("c=b&a=7&b=8"), "positions, not a place");
+        assertEquals(MergedStreamId.NO_PLACE, MergedStreamId.placeIn("17"), "an event's own id");
+        assertEquals(MergedStreamId.NO_PLACE, MergedStreamId.place("@12x"));
+        assertEquals(MergedStreamId.NO_PLACE, MergedStreamId.placeIn("c=a&@=" + "9".repeat(30)), "too long for a place");
+    }
+
+    @Test
+    void anIdShapedLikeAPlaceCannotBePublished() {
+        assertEquals("an id of @ and digits is kept for places in the hub's order, from which streams resume",
+                Event.idProblem("@1796614846170140"));
+        assertEquals(null, Event.idProblem("@home"));
+    }
+
+    @Test
     void aLongIdIsCarriedAsAShortDigest() {
         String id = "x".repeat(Event.MAX_ID_LENGTH);
         String position = MergedStreamId.positions(MergedStreamId.of("a", List.of(MergedStreamId.position("a", id)))).get("a");

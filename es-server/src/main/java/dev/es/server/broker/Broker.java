@@ -73,6 +73,9 @@ public interface Broker extends AutoCloseable {
     /** The channel with its subscribers on every server, or null when it exists nowhere. */
     ChannelStatus status(String channel);
 
+    /** Whether every server delivers events in the hub's one order of places (one server alone does). */
+    boolean ordersAcrossChannels();
+
     /** Every channel of every server, sorted by name. */
     List<ChannelStatus> statuses();
 

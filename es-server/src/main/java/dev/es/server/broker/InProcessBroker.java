@@ -47,6 +47,11 @@ final class InProcessBroker implements Broker {
     }
 
     @Override
+    public boolean ordersAcrossChannels() {
+        return true;
+    }
+
+    @Override
     public List<String> channelsStartingWith(String prefix, Predicate<String> wanted, int limit) {
         return sink.localChannelsStartingWith(prefix, wanted, limit);
     }

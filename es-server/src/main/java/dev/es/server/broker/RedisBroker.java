@@ -220,6 +220,12 @@ final class RedisBroker implements Broker {
         return merge(elsewhere(""), sink.localStatuses());
     }
 
+    /** Each server places the events it delivers in its own order: a merged stream resumes per channel. */
+    @Override
+    public boolean ordersAcrossChannels() {
+        return false;
+    }
+
     /**
      * This server's channels and those of es:names, the sorted set of every channel with a stream (kept by the
      * publish and close scripts beside es:lives). A channel that only has subscribers on another server is not

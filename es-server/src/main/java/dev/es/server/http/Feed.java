@@ -61,8 +61,8 @@ interface Feed {
         };
     }
 
-    /** Several channels on one stream. */
-    static Feed merged(List<Subscription> subscriptions) {
-        return new MergedFeed(subscriptions);
+    /** Several channels on one stream; {@code pollSoon} asks for another poll shortly ({@link MergedFeed}). */
+    static Feed merged(Hub hub, List<Subscription> subscriptions, Runnable pollSoon) {
+        return new MergedFeed(hub, subscriptions, pollSoon);
     }
 }

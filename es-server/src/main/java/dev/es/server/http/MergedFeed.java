@@ -3,6 +3,7 @@ package dev.es.server.http;
 import dev.es.common.MergedStreamId;
 import dev.es.common.SseFrames;
 import dev.es.server.hub.CloseReason;
+import dev.es.server.hub.Frame;
 import dev.es.server.hub.Hub;
 import dev.es.server.hub.Subscription;
 import java.io.ByteArrayOutputStream;
@@ -11,57 +12,62 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Several channels on one stream. Every event's id is rewritten to a {@link MergedStreamId}: which channel it
- * came from and where the stream is in each channel. A plain EventSource keeps it as its last event id and
- * sends it back as Last-Event-ID, from which the stream resumes every channel with no gap and no duplicate.
- * The event's own fields (type, data, retry) are untouched, so {@code onmessage} sees every event as before.
+ * Several channels on one stream. Every event's id is rewritten to a {@link MergedStreamId}, which a plain
+ * EventSource keeps as its last event id and sends back as Last-Event-ID, to resume every channel with no gap and
+ * no duplicate. The event's own fields (type, data, retry) are untouched, so {@code onmessage} sees every event
+ * as before.
+ *
+ * <p>Where the hub orders every channel ({@link Hub#ordersAcrossChannels}), the stream writes its channels' events
+ * in that order, each with its place ({@code c=CHANNEL&@=PLACE}): an event is written once every event of these
+ * channels before it has been ({@link Hub#orderedBelow}), so a resume from a place replays, in every channel,
+ * exactly what came after it. Otherwise (Redis) each id carries the stream's position in every channel.
+ *
+ * <p>Frames are taken one at a time, until a write's worth ({@link Subscription#MAX_BATCH_BYTES}) is rewritten:
+ * taking a channel's whole batch at once (a replay of a thousand events) would multiply what one stream makes
+ * the server hold.
  */
 final class MergedFeed implements Feed {
 
     private static final byte[] NOTHING = {};
-    /** A poll of at most one byte takes exactly one frame. */
-    private static final int ONE_FRAME = 1;
 
+    private final Hub hub;
     private final List<Subscription> subscriptions;
+    private final boolean ordered;
+    /** Ordered: each channel's next frame, taken from its subscription and not yet written. */
+    private final Frame[] next;
     /**
-     * Where the stream is in each channel, as {@link MergedStreamId#position} encodes it (each encoded once, as it
-     * changes; empty for a channel that had no event when the stream joined it, so that a resume replays all of
-     * it), in the order the channels were asked for: on the writer's turn only.
+     * Not ordered: where the stream is in each channel, as {@link MergedStreamId#position} encodes it (each
+     * encoded once, as it changes; empty for a channel that had no event when the stream joined it, so that a
+     * resume replays all of it), in the order the channels were asked for.
      */
     private final Map<String, String> positions = new LinkedHashMap<>();
+    /** Asks for another poll shortly: a publish to one of the channels was under way, its event not yet queued. */
+    private final Runnable pollSoon;
     private boolean ended;
 
-    MergedFeed(List<Subscription> subscriptions) {
+    MergedFeed(Hub hub, List<Subscription> subscriptions, Runnable pollSoon) {
+        this.hub = hub;
         this.subscriptions = subscriptions;
-        for (Subscription subscription : subscriptions) {
-            positions.put(subscription.channel(), MergedStreamId.position(subscription.channel(), subscription.joinedAfter()));
+        this.pollSoon = pollSoon;
+        this.ordered = hub.ordersAcrossChannels();
+        this.next = new Frame[subscriptions.size()];
+        if (!ordered) {
+            for (Subscription subscription : subscriptions) {
+                positions.put(subscription.channel(), MergedStreamId.position(subscription.channel(), subscription.joinedAfter()));
+            }
         }
     }
 
-    /**
-     * Takes the channels' frames one at a time, each channel in turn, until a write's worth ({@link Subscription#MAX_BATCH_BYTES}) is rewritten: each
-     * frame grows by an id naming every channel, so taking a channel's whole batch at once (a replay of a
-     * thousand events) would multiply what one stream makes the server hold.
-     */
     @Override
     public byte[] poll() {
         if (ended) {
             return null;
         }
         ByteArrayOutputStream out = new ByteArrayOutputStream(0);
-        boolean more = true;
-        while (more && out.size() < Subscription.MAX_BATCH_BYTES) {
-            more = false;
-            for (Subscription subscription : subscriptions) {
-                byte[] frame = subscription.poll(ONE_FRAME);
-                if (frame == null) {
-                    // One channel ended (closed, or the server stops): the stream ends after what the others had.
-                    ended = true;
-                } else if (frame.length > 0) {
-                    rewrite(subscription.channel(), frame, out);
-                    more = true;
-                }
-            }
+        if (ordered) {
+            writeInOrder(out);
+        } else {
+            writeInTurn(out);
         }
         if (out.size() > 0) {
             return out.toByteArray();
@@ -69,12 +75,82 @@ final class MergedFeed implements Feed {
         return ended ? null : NOTHING;
     }
 
-    /** Copies one channel's frame, its event's id replaced by the stream's. */
-    private void rewrite(String channel, byte[] batch, ByteArrayOutputStream out) {
-        SseFrames.replaceIds(batch, id -> {
-            positions.put(channel, MergedStreamId.position(channel, id));
-            return MergedStreamId.of(channel, positions.values());
-        }, out);
+    /**
+     * Writes the channels' events in the hub's order, as far as it is known: below the bound read before the
+     * subscriptions are polled, every event of these channels is queued already, so the least one polled is the
+     * next. A bound that no longer moves with events beyond it waiting means a publish is under way: poll soon.
+     */
+    private void writeInOrder(ByteArrayOutputStream out) {
+        long bound = Long.MIN_VALUE;
+        while (out.size() < Subscription.MAX_BATCH_BYTES) {
+            long known = hub.orderedBelow(subscriptions);
+            if (known == bound) {
+                pollSoon.run();
+                return;
+            }
+            bound = known;
+            take();
+            int least;
+            while ((least = least()) >= 0 && next[least].seq() < bound && out.size() < Subscription.MAX_BATCH_BYTES) {
+                Frame frame = next[least];
+                String channel = subscriptions.get(least).channel();
+                SseFrames.replaceIds(frame.bytes(), id -> MergedStreamId.ofPlace(channel, frame.seq()), out);
+                next[least] = subscriptions.get(least).pollFrame();
+                endIfClosed(least);
+            }
+            if (least < 0) {
+                return;
+            }
+        }
+    }
+
+    /** Takes the next frame of each channel that has none waiting. */
+    private void take() {
+        for (int i = 0; i < next.length; i++) {
+            if (next[i] == null) {
+                next[i] = subscriptions.get(i).pollFrame();
+                endIfClosed(i);
+            }
+        }
+    }
+
+    /** The channel whose waiting frame comes first (a control frame, which has no place, at once), or -1. */
+    private int least() {
+        int least = -1;
+        for (int i = 0; i < next.length; i++) {
+            if (next[i] != null && (least < 0 || next[i].seq() < next[least].seq())) {
+                least = i;
+            }
+        }
+        return least;
+    }
+
+    /** One channel ended (closed, or the server stops): the stream ends after what the others had. */
+    private void endIfClosed(int channel) {
+        if (next[channel] == null && subscriptions.get(channel).closeReason() != null) {
+            ended = true;
+        }
+    }
+
+    /** Writes the channels' frames one at a time, each channel in turn, each id naming every channel's position. */
+    private void writeInTurn(ByteArrayOutputStream out) {
+        boolean more = true;
+        while (more && out.size() < Subscription.MAX_BATCH_BYTES) {
+            more = false;
+            for (int i = 0; i < subscriptions.size(); i++) {
+                Frame frame = subscriptions.get(i).pollFrame();
+                if (frame == null) {
+                    endIfClosed(i);
+                } else {
+                    String channel = subscriptions.get(i).channel();
+                    SseFrames.replaceIds(frame.bytes(), id -> {
+                        positions.put(channel, MergedStreamId.position(channel, id));
+                        return MergedStreamId.of(channel, positions.values());
+                    }, out);
+                    more = true;
+                }
+            }
+        }
     }
 
     @Override

@@ -18,6 +18,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Predicate;
@@ -50,6 +51,7 @@ final class StreamHandler extends Handler.Abstract {
     private static final byte[] HELLO = SseFrames.retry(RECONNECT_HINT.toMillis());
     /** Channels one stream may follow: each costs a subscription and a place in every event's id. */
     static final int MAX_MERGED = 100;
+    private static final Duration POLL_SOON = Duration.ofMillis(1);
     /** The cookie a page can set for its EventSource to carry the subscribe token. */
     static final String TOKEN_COOKIE = "es_token";
 
@@ -216,26 +218,42 @@ final class StreamHandler extends Handler.Abstract {
         if (channels.size() > MAX_MERGED) {
             throw new ApiError(400, channels.size() + " channels: one stream follows at most " + MAX_MERGED);
         }
-        int reconnect = resent + MergedStreamId.longest(channels);
+        // A place in the hub's order is one number; positions in every channel grow with their names.
+        int reconnect = resent + (hub.ordersAcrossChannels() ? 0 : MergedStreamId.longest(channels));
         if (reconnect > MergedStreamId.MAX_LENGTH) {
             throw new ApiError(400, "the names of these " + channels.size() + " channels are too long for one stream:"
                     + " a reconnect sends its URL and headers again with its last event id, which carries every name,"
                     + " in a request of up to " + reconnect + " characters, where at most " + MergedStreamId.MAX_LENGTH
                     + " fit; follow them on several streams, or by a prefix (?channel=news-*)");
         }
-        Map<String, String> resume = MergedStreamId.positions(lastEventId);
+        Map<String, String> positions = MergedStreamId.positions(lastEventId);
+        long place = MergedStreamId.placeIn(lastEventId);
         take(client, channels.size());
         List<Subscription> subscriptions = new ArrayList<>();
         try {
             for (String channel : channels) {
-                subscriptions.add(hub.subscribe(channel, resume.get(channel), writer::wake, client));
+                // From a place, every channel resumes after it (one it did not have yet, from its start).
+                String resume = place != MergedStreamId.NO_PLACE ? MergedStreamId.resumeFrom(place) : positions.get(channel);
+                subscriptions.add(hub.subscribe(channel, resume, writer::wake, client));
             }
         } catch (RuntimeException e) {
             subscriptions.forEach(hub::unsubscribe);
             release(client, channels.size());
             throw e;
         }
-        return Feed.merged(subscriptions);
+        return Feed.merged(hub, subscriptions, () -> pollSoon(writer));
+    }
+
+    /**
+     * Wakes a merged stream's writer shortly, to look again for an event whose publish was under way: a
+     * publish holds its channel for microseconds, so a millisecond is plenty and the wait is rare.
+     */
+    private void pollSoon(StreamWriter writer) {
+        try {
+            getServer().getScheduler().schedule(writer::wake, POLL_SOON.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException stopping) {
+            // The server stops: the stream is ending.
+        }
     }
 
     /** Subscribes to one channel, within the client's quota. */

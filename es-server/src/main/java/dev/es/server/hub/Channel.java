@@ -6,8 +6,8 @@ import dev.es.common.SseFrames;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -22,8 +22,16 @@ final class Channel {
     private final ReentrantLock lock = new ReentrantLock();
     private final History history;
     private final Subscribers subscribers = new Subscribers();
-    /** The hub's id source: unique across its channels and lives, and increasing. */
-    private final LongSupplier hubIds;
+    /**
+     * The hub's order: each stored event takes its next number as its place, which is also the id of an event
+     * the hub numbers (unless a publisher's numeric id is ahead). Unique across channels and lives, increasing.
+     */
+    private final AtomicLong order;
+    /**
+     * While a publish takes its place and offers its frame: at most that place (see {@link #placing()}); else
+     * {@link #IDLE}.
+     */
+    private volatile long placing = IDLE;
     /** The hub's count of frames queued for subscribers. */
     private final LongAdder delivered;
     private final int maxSubscribers;
@@ -34,11 +42,14 @@ final class Channel {
     private long published;
     private long lastPublishedAtMillis;
 
-    Channel(String name, HubLimits limits, HistoryBudget budget, LongSupplier hubIds, LongAdder delivered) {
+    /** No publish in progress. */
+    static final long IDLE = Long.MAX_VALUE;
+
+    Channel(String name, HubLimits limits, HistoryBudget budget, AtomicLong order, LongAdder delivered) {
         this.name = name;
         this.history = new History(limits.historyEvents(), limits.historyBytes(), name, budget);
         this.maxSubscribers = limits.subscribersPerChannel();
-        this.hubIds = hubIds;
+        this.order = order;
         this.delivered = delivered;
     }
 
@@ -69,15 +80,16 @@ final class Channel {
     Event publish(Event event, List<Subscription> dropped) {
         lock.lock();
         try {
+            long place = takePlace();
             Event stored = event;
             if (event.id() == null) {
-                long id = Math.max(hubIds.getAsLong(), minNextId);
+                long id = Math.max(place, minNextId);
                 minNextId = id + 1;
                 stored = event.withId(Long.toString(id));
             } else {
                 followPublisherId(event.id());
             }
-            byte[] frame = SseFrames.encode(stored);
+            Frame frame = new Frame(place, SseFrames.encode(stored));
             lastPublishedAtMillis = System.currentTimeMillis();
             history.add(stored.id(), frame, lastPublishedAtMillis);
             published++;
@@ -95,8 +107,28 @@ final class Channel {
             delivered.add(subscribers.size());
             return stored;
         } finally {
+            placing = IDLE;
             lock.unlock();
         }
+    }
+
+    /**
+     * Takes the next place in the hub's order, saying first, in {@link #placing}, a number no larger than it:
+     * whoever reads the order's next number and then this knows that no event of this channel below the lesser
+     * of the two is still on its way to subscribers.
+     */
+    private long takePlace() {
+        long place;
+        do {
+            place = order.get();
+            placing = place;
+        } while (!order.compareAndSet(place, place + 1));
+        return place;
+    }
+
+    /** At most the place of the event a publish here is offering now; {@link #IDLE} when none is. */
+    long placing() {
+        return placing;
     }
 
     /** Adds a subscriber, first queueing what it missed after {@code lastEventId} when that is given. */
@@ -107,7 +139,7 @@ final class Channel {
                 throw new LimitReachedException("channel " + name + " has its limit of " + maxSubscribers
                         + " subscribers (--max-subscribers-per-channel); try again later", false);
             }
-            subscriber.joinedAfter(lastEventId != null ? lastEventId : history.newestId());
+            subscriber.joined(this, lastEventId != null ? lastEventId : history.newestId());
             if (lastEventId != null) {
                 subscriber.replay(history.after(lastEventId));
             }

@@ -20,13 +20,13 @@ final class History {
     static final class Entry {
         private final String id;
         private final String digest;
-        private final byte[] frame;
+        private final Frame frame;
         private final long storedAtMillis;
         private final String channel;
         /** Set once it is no longer retained: the budget's queue then skips it. */
         private volatile boolean dropped;
 
-        Entry(String id, byte[] frame, long storedAtMillis, String channel) {
+        Entry(String id, Frame frame, long storedAtMillis, String channel) {
             this.id = id;
             this.digest = MergedStreamId.digestOf(id);
             this.frame = frame;
@@ -34,7 +34,7 @@ final class History {
             this.channel = channel;
         }
 
-        byte[] frame() {
+        Frame frame() {
             return frame;
         }
 
@@ -78,13 +78,13 @@ final class History {
         this.budget = budget;
     }
 
-    void add(String id, byte[] frame, long nowMillis) {
+    void add(String id, Frame frame, long nowMillis) {
         if (capacity == 0) {
             return;
         }
         Entry entry = new Entry(id, frame, nowMillis, channel);
         entries.addLast(entry);
-        bytes += frame.length;
+        bytes += frame.bytes().length;
         budget.stored(entry);
         while (entries.size() > capacity || (bytes > maxBytes && entries.size() > 1)) {
             dropOldest();
@@ -120,7 +120,7 @@ final class History {
 
     private void dropOldest() {
         Entry oldest = entries.pollFirst();
-        bytes -= oldest.frame.length;
+        bytes -= oldest.frame.bytes().length;
         evictedId = oldest.id;
         evictedDigest = oldest.digest;
         budget.released(oldest);
@@ -154,11 +154,15 @@ final class History {
      * is retained. An empty id, from a subscriber that joined before the channel's first event, replays all
      * that is retained. Any other id replays nothing rather than a guess.
      */
-    List<byte[]> after(String id) {
+    List<Frame> after(String id) {
         if (id.isEmpty()) {
             return entries.stream().map(Entry::frame).toList();
         }
-        List<byte[]> newerFirst = new ArrayList<>();
+        long place = MergedStreamId.place(id);
+        if (place != MergedStreamId.NO_PLACE) {
+            return entries.stream().map(Entry::frame).filter(frame -> frame.seq() > place).toList();
+        }
+        List<Frame> newerFirst = new ArrayList<>();
         for (Iterator<Entry> back = entries.descendingIterator(); back.hasNext(); ) {
             Entry entry = back.next();
             if (entry.isAt(id)) {
@@ -172,12 +176,12 @@ final class History {
         return numericallyAfter(id);
     }
 
-    private List<byte[]> numericallyAfter(String id) {
+    private List<Frame> numericallyAfter(String id) {
         Long after = asLong(id);
         if (after == null) {
             return List.of();
         }
-        List<byte[]> later = new ArrayList<>();
+        List<Frame> later = new ArrayList<>();
         for (Entry entry : entries) {
             Long entryId = asLong(entry.id);
             if (entryId != null && entryId > after) {

@@ -100,6 +100,6 @@ final class HistoryBudget {
     }
 
     static long cost(History.Entry entry) {
-        return entry.frame().length + EVENT_OVERHEAD_BYTES;
+        return entry.frame().bytes().length + EVENT_OVERHEAD_BYTES;
     }
 }

@@ -47,9 +47,10 @@ public final class Hub implements Broker.Sink {
     /** How many of the channels now held each client made (by address), for {@link HubLimits#channelsPerClient}. */
     private final ConcurrentMap<String, Integer> made = new ConcurrentHashMap<>();
     /**
-     * Ids the hub gives events published without one: microseconds since the epoch when the hub started, then
-     * counting up. A channel closed and created again, or a restarted server, so never hands out an id a
-     * client already saw — its Last-Event-ID would otherwise skip events.
+     * The hub's order: every event stored takes its next number as its place ({@link Frame#seq}), which is also
+     * the id of an event published without one. Microseconds since the epoch when the hub started, then counting
+     * up: a channel closed and created again, or a restarted server, so never hands out an id a client already
+     * saw — its Last-Event-ID would otherwise skip events.
      */
     private final AtomicLong ids = new AtomicLong(ChronoUnit.MICROS.between(Instant.EPOCH, Instant.now()));
     private final Broker broker;
@@ -120,6 +121,28 @@ public final class Hub implements Broker.Sink {
         }
         published.increment();
         return stored;
+    }
+
+    /**
+     * Whether every server sharing the channels sees their events in the one order of {@link Frame#seq}, so that a
+     * stream of several channels can resume all of them from one place (one server: yes; with Redis: no, each
+     * server numbers its own).
+     */
+    public boolean ordersAcrossChannels() {
+        return broker.ordersAcrossChannels();
+    }
+
+    /**
+     * The place below which every event of these subscriptions' channels has been offered to them already: an
+     * event of theirs below it that a subscription has not handed out is in its queue. Read the places' next
+     * number first, then each channel's publish in progress ({@link Channel#placing}).
+     */
+    public long orderedBelow(List<Subscription> subscriptions) {
+        long below = ids.get();
+        for (Subscription subscription : subscriptions) {
+            below = Math.min(below, subscription.channelPlacing());
+        }
+        return below;
     }
 
     /** Whether this server takes subscribers and publishes now: not stopping, and its broker connected. */
@@ -458,7 +481,7 @@ public final class Hub implements Broker.Sink {
     /** A channel made inside the map's compute for its name, and indexed there. */
     private Channel newChannel(String name) {
         names.add(name);
-        return new Channel(name, limits, budget, ids::getAndIncrement, delivered);
+        return new Channel(name, limits, budget, ids, delivered);
     }
 
     private void requireRunning() {

@@ -25,10 +25,11 @@ public final class Subscription {
     private final String channel;
     /** Set once as it joins, under its channel's lock: see {@link #joinedAfter()}. */
     private volatile String joinedAfter;
+    private volatile Channel joinedChannel;
     private final long capacityBytes;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition ready = lock.newCondition();
-    private ArrayDeque<byte[]> queue;
+    private ArrayDeque<Frame> queue;
     private long queuedBytes;
     private long limitBytes;
     private CloseReason closeReason;
@@ -54,8 +55,15 @@ public final class Subscription {
         return joinedAfter;
     }
 
-    void joinedAfter(String id) {
-        joinedAfter = id;
+    /** Set as it joins its channel, under the channel's lock. */
+    void joined(Channel channel, String after) {
+        this.joinedChannel = channel;
+        this.joinedAfter = after;
+    }
+
+    /** As {@link Channel#placing()} of the channel it joined. */
+    long channelPlacing() {
+        return joinedChannel.placing();
     }
 
     public String channel() {
@@ -91,13 +99,13 @@ public final class Subscription {
      * Queues the replayed history ahead of live frames; it does not count against the capacity, which bounds
      * what a slow reader lets pile up, not what it asked to catch up on.
      */
-    void replay(List<byte[]> frames) {
+    void replay(List<Frame> frames) {
         boolean wakeConsumer = false;
         lock.lock();
         try {
             if (!frames.isEmpty() && closeReason == null) {
                 queue = new ArrayDeque<>(frames);
-                queuedBytes = frames.stream().mapToLong(frame -> frame.length).sum();
+                queuedBytes = frames.stream().mapToLong(frame -> frame.bytes().length).sum();
                 limitBytes = capacityBytes + queuedBytes;
                 wakeConsumer = signal();
             }
@@ -114,7 +122,7 @@ public final class Subscription {
      *     caller then {@link #abort()}s it, outside its locks). A frame always fits an empty queue, so an event
      *     larger than the capacity still reaches a reader that keeps up.
      */
-    boolean offer(byte[] frame) {
+    boolean offer(Frame frame) {
         boolean queued;
         boolean wakeConsumer;
         lock.lock();
@@ -122,7 +130,7 @@ public final class Subscription {
             if (closeReason != null) {
                 return false;
             }
-            queued = queue == null || queue.isEmpty() || queuedBytes + frame.length <= limitBytes;
+            queued = queue == null || queue.isEmpty() || queuedBytes + frame.bytes().length <= limitBytes;
             if (queued) {
                 enqueue(frame);
             } else {
@@ -151,7 +159,7 @@ public final class Subscription {
             while (isEmpty() && closeReason == null && nanos > 0) {
                 nanos = ready.awaitNanos(nanos);
             }
-            return next(MAX_BATCH_BYTES);
+            return next();
         } finally {
             lock.unlock();
         }
@@ -164,19 +172,33 @@ public final class Subscription {
      * @return as {@link #take}, with an empty array meaning nothing is queued now
      */
     public byte[] poll() {
-        return poll(MAX_BATCH_BYTES);
+        lock.lock();
+        try {
+            byte[] batch = next();
+            consumerWaiting = batch != null && batch.length == 0;
+            return batch;
+        } finally {
+            lock.unlock();
+        }
     }
 
     /**
-     * As {@link #poll()}, taking frames up to {@code maxBytes} together, and always one when any is queued: a
-     * stream that rewrites each frame (several channels on one stream) takes them one by one.
+     * Takes the next frame alone, for a stream that rewrites each frame and orders several channels' frames (a
+     * stream of several channels). When there is none the wake runs as for {@link #poll()}.
+     *
+     * @return the next frame, or null when none is queued (then see {@link #closeReason()}: closed, or not yet)
      */
-    public byte[] poll(int maxBytes) {
+    public Frame pollFrame() {
         lock.lock();
         try {
-            byte[] batch = next(maxBytes);
-            consumerWaiting = batch != null && batch.length == 0;
-            return batch;
+            if (isEmpty()) {
+                consumerWaiting = closeReason == null;
+                return null;
+            }
+            Frame frame = queue.poll();
+            queuedBytes -= frame.bytes().length;
+            shrinkIfEmpty();
+            return frame;
         } finally {
             lock.unlock();
         }
@@ -202,7 +224,7 @@ public final class Subscription {
         try {
             if (closeReason == null) {
                 if (lastFrame != null) {
-                    enqueue(lastFrame);
+                    enqueue(Frame.control(lastFrame));
                 }
                 closeReason = reason;
                 wakeConsumer = signal();
@@ -214,26 +236,31 @@ public final class Subscription {
     }
 
     /** Adds a frame to the queue, made on the first one, the lock held. */
-    private void enqueue(byte[] frame) {
+    private void enqueue(Frame frame) {
         if (queue == null) {
             queue = new ArrayDeque<>(INITIAL_QUEUE);
         }
         queue.add(frame);
-        queuedBytes += frame.length;
+        queuedBytes += frame.bytes().length;
     }
 
     /** What take and poll hand out, the lock held. */
-    private byte[] next(int maxBytes) {
+    private byte[] next() {
         if (isEmpty()) {
             return closeReason == null ? NOTHING : null;
         }
-        byte[] batch = drain(maxBytes);
+        byte[] batch = drain();
         queuedBytes -= batch.length;
+        shrinkIfEmpty();
+        return batch;
+    }
+
+    /** Back to no queue at all once it is drained: an idle subscriber costs a few objects only. */
+    private void shrinkIfEmpty() {
         if (queue.isEmpty()) {
             queue = null;
             limitBytes = capacityBytes;
         }
-        return batch;
     }
 
     /**
@@ -259,24 +286,24 @@ public final class Subscription {
         return queue == null || queue.isEmpty();
     }
 
-    /** Takes frames from the head, back to back, up to {@code maxBytes} (always at least one frame). */
-    private byte[] drain(int maxBytes) {
-        if (queue.size() == 1 || queue.peek().length >= maxBytes) {
-            return queue.poll();
+    /** Takes frames from the head, back to back, up to one batch (always at least one frame). */
+    private byte[] drain() {
+        if (queue.size() == 1 || queue.peek().bytes().length >= MAX_BATCH_BYTES) {
+            return queue.poll().bytes();
         }
         int length = 0;
         int count = 0;
-        for (byte[] frame : queue) {
-            if (length + frame.length > maxBytes) {
+        for (Frame frame : queue) {
+            if (length + frame.bytes().length > MAX_BATCH_BYTES) {
                 break;
             }
-            length += frame.length;
+            length += frame.bytes().length;
             count++;
         }
         byte[] batch = new byte[length];
         int at = 0;
         for (int i = 0; i < count; i++) {
-            byte[] frame = queue.poll();
+            byte[] frame = queue.poll().bytes();
             System.arraycopy(frame, 0, batch, at, frame.length);
             at += frame.length;
         }

@@ -8,6 +8,7 @@ import dev.es.server.ServerSettings;
 import dev.es.server.testing.ApiClient;
 import dev.es.server.testing.RunningRedis;
 import dev.es.server.testing.SseRecorder;
+import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -57,6 +58,28 @@ class SeveralServersTest {
         try (SseRecorder closed = SseRecorder.open(apis.get(1).url("/_es/v1/stream?channel=news-*"))) {
             assertEquals(404, closed.status(), "closed channels leave the index");
         }
+    }
+
+    /**
+     * With Redis a stream's id names its position in every channel, and must come back in a request header: a
+     * stream whose reconnect could not carry its URL, headers and id together is refused when it opens.
+     */
+    @Test
+    void aStreamWhoseIdsCouldNotComeBackInAHeaderIsRefusedWhenItOpens() throws Exception {
+        ApiClient api = apis.getFirst();
+        for (int i = 0; i < 40; i++) {
+            api.publish("long-" + "x".repeat(150) + i, "{\"data\":\"created\"}");
+        }
+        HttpResponse<String> tooLong = api.send(api.request("/_es/v1/stream?channel=long-*").GET());
+        assertEquals(400, tooLong.statusCode());
+        assertTrue(tooLong.body().contains("the names of these 40 channels are too long for one stream"), tooLong.body());
+        String eleven = "/_es/v1/stream?channel=long-" + "x".repeat(150) + "1*";
+        try (SseRecorder some = SseRecorder.open(api.url(eleven))) {
+            assertEquals(200, some.status(), "eleven of them fit: " + some.raw());
+        }
+        // A reconnect sends the headers again too: a browser's token cookie, whose claims may list the channels.
+        HttpResponse<String> withCookie = api.send(api.request(eleven).header("Cookie", "es_token=" + "t".repeat(5000)).GET());
+        assertEquals(400, withCookie.statusCode(), "eleven do not fit beside a 5,000-character cookie");
     }
 
     @Test

@@ -63,8 +63,8 @@ class PublishAndSubscribeTest {
             String firstId = sub.nextEvent().id();
             assertEquals("{\"id\":\"" + firstId + "\"}", first.body());
             assertEquals("41", sub.nextEvent().id());
-            // The hub's own ids never go backwards, even past an id a publisher chose.
-            assertEquals(Long.toString(Long.parseLong(firstId) + 1), sub.nextEvent().id());
+            // The hub's own ids never go backwards, even past an id a publisher chose (whose event took a place too).
+            assertTrue(Long.parseLong(sub.nextEvent().id()) > Long.parseLong(firstId));
         }
     }
 
