@@ -13,6 +13,7 @@ launcher=$!
 trap 'kill $launcher 2>/dev/null || true' EXIT
 for _ in $(seq 100); do curl -s -o /dev/null "http://127.0.0.1:$port/_es/v1/health/live" && break; sleep 0.1; done
 pid=$(pgrep -f "dev.es.cli.Main serve --port $port")
+trap 'kill $launcher $pid 2>/dev/null || true' EXIT
 source "$root/dist/src/main/dist/libexec/jdk.sh"
 es_find_jdk
 measure() { # LABEL
@@ -49,9 +50,9 @@ for _ in range(8):
         got += len(s.recv(65536))
     readers.append(s)
 print("8 streams opened, each read 64 KiB, then none read", flush=True)
-time.sleep(20)
+time.sleep(30)
 PY
 reader=$!
-sleep 8
+sleep 15
 measure "8 unread streams"
 kill $reader 2>/dev/null || true
