@@ -227,7 +227,8 @@ final class StreamHandler extends Handler.Abstract {
                     + " fit; follow them on several streams, or by a prefix (?channel=news-*)");
         }
         Map<String, String> positions = MergedStreamId.positions(lastEventId);
-        long place = MergedStreamId.placeIn(lastEventId);
+        // A place is this hub's own order: with Redis each server has its own, so only positions resume there.
+        long place = hub.ordersAcrossChannels() ? MergedStreamId.placeIn(lastEventId) : MergedStreamId.NO_PLACE;
         take(client, channels.size());
         List<Subscription> subscriptions = new ArrayList<>();
         try {
