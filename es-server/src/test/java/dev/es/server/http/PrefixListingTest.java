@@ -4,9 +4,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.es.common.Event;
+import dev.es.server.hub.Subscription;
 import dev.es.server.testing.RunningHub;
 import dev.es.server.testing.SseRecorder;
+import java.io.InputStream;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -33,6 +41,39 @@ class PrefixListingTest {
         }
         try (SseRecorder named = SseRecorder.open(hub.api().url("/_es/v1/stream?channel=billing-acme-42&token=readers"))) {
             assertEquals(200, named.status(), "following by name is as open as before");
+        }
+    }
+
+    /** A prefix is looked up in an index of names: it takes no channel's lock, so a busy channel cannot hold it. */
+    @Test
+    void aPrefixDoesNotWaitForAnotherChannelsLock() throws Exception {
+        hub.server().publish("news-1", Event.of("x"));
+        CountDownLatch holding = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        // A wake runs on the publisher's thread under its channel's lock: this one keeps "busy" locked.
+        Subscription held = hub.server().hub().subscribe("busy", null, () -> {
+            holding.countDown();
+            awaitQuietly(release);
+        });
+        held.poll();
+        Thread publisher = Thread.ofPlatform().start(() -> hub.server().publish("busy", Event.of("x")));
+        try (HttpClient client = HttpClient.newHttpClient()) {
+            assertTrue(holding.await(10, TimeUnit.SECONDS));
+            HttpResponse<InputStream> news = client.send(HttpRequest.newBuilder(hub.api().url("/_es/v1/stream?channel=news-*"))
+                    .header("Auth-Token", TOKEN).timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofInputStream());
+            assertEquals(200, news.statusCode());
+            news.body().close();
+        } finally {
+            release.countDown();
+            publisher.join();
+        }
+    }
+
+    private static void awaitQuietly(CountDownLatch latch) {
+        try {
+            latch.await(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
