@@ -2,7 +2,7 @@
 # es serve beside nginx+nchan, same loads, same instrument (es bench), alternating runs; prints a markdown
 # table of deliveries/s, p50/p99, server CPU per delivery and loss, with the ratio es/nchan.
 # Usage: bench/compare.sh [RUNS [LOAD...]]   RUNS per load and server (default 2); LOADs by name (default: all,
-# and the idle-memory measurement), from: idle-memory one-channel-1k one-channel-10k hundred-channels
+# and the idle-memory measurement), from: idle-memory publish-only fan-out-1 fan-out-10 one-channel-1k one-channel-10k hundred-channels
 # hundred-channels-paced healthy-8k stalled-8k healthy-8k-paced stalled-8k-paced. Loopback only; bounded runs.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -25,9 +25,9 @@ cleanup() {
 }
 trap cleanup EXIT
 
-if [[ ! -f /usr/lib/nginx/modules/ngx_nchan_module.so ]]; then
-  echo "compare: installing nginx-light and libnginx-mod-nchan" >&2
-  apt-get update -q >/dev/null && apt-get install -y -q nginx-light libnginx-mod-nchan >/dev/null
+if [[ ! -f /usr/lib/nginx/modules/ngx_nchan_module.so ]] || ! command -v wrk >/dev/null; then
+  echo "compare: installing nginx-light, libnginx-mod-nchan and wrk" >&2
+  apt-get update -q >/dev/null && apt-get install -y -q nginx-light libnginx-mod-nchan wrk >/dev/null
 fi
 ulimit -n "$(ulimit -Hn)"
 
@@ -87,10 +87,46 @@ run_round() {
       [[ $(curl -s -I "http://127.0.0.1:$es_port/all" | tr -d '\r' | awk -F': ' 'tolower($1)=="x-consumer-count"{print $2}') == 0 ]] && break
       sleep 0.1
     done
-    if ((round > 0)); then
-      printf '%s\t%s\t%s\t%s\n' "$name" "$server" "$((user1 - user0 + system1 - system0)) $((system1 - system0))" "${json:-{\}}" >>"$out"
-    fi
-    echo "compare: $name $server run $round: $json" >&2
+    record "$name" "$server" "$round" "$user0" "$system0" "$user1" "$system1" "$json"
+  done
+}
+
+# record NAME SERVER ROUND USER0 SYSTEM0 USER1 SYSTEM1 JSON: keeps a run's figures (not the warm-up's).
+record() {
+  if (($3 > 0)); then
+    printf '%s\t%s\t%s\t%s\n' "$1" "$2" "$(($6 - $4 + $7 - $5)) $(($7 - $5))" "${8:-{\}}" >>"$out"
+  fi
+  echo "compare: $1 $2 run $3: $8" >&2
+}
+
+# run_publishes NAME: publishes alone, no subscriber: wrk, 4 connections for 10 s, against each server per
+# round, alternating (round 0 a warm-up). Its "deliveries" are publishes answered 2xx.
+run_publishes() {
+  local name=$1
+  wanted "$name" || return 0
+  printf 'wrk.method = "POST"\nwrk.body = %s\nwrk.headers["Content-Type"] = "application/json"\n' "'{\"data\":\"x\"}'" >"$scratch/es.lua"
+  printf 'wrk.method = "POST"\nwrk.body = "x"\nwrk.headers["Content-Type"] = "text/plain"\n' >"$scratch/nchan.lua"
+  for round in $(seq 0 "$runs"); do
+    for server in es nchan; do
+      local port=$es_port user0 system0 user1 system1 json
+      [[ $server == nchan ]] && port=$nchan_port
+      read -r user0 system0 < <(ticks "$server")
+      wrk -t2 -c4 -d10s --latency -s "$scratch/$server.lua" "http://127.0.0.1:$port/$name-$round" >"$scratch/wrk.txt"
+      read -r user1 system1 < <(ticks "$server")
+      json=$(python3 - "$scratch/wrk.txt" <<'PY'
+import json, re, sys
+text = open(sys.argv[1]).read()
+ms = lambda v, unit: float(v) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
+pct = {p: ms(v, u) for p, v, u in re.findall(r"^\s+(50|99)%\s+([0-9.]+)(us|ms|s)\s*$", text, re.M)}
+requests = int(re.search(r"(\d+) requests in", text).group(1))
+failed = re.search(r"Non-2xx or 3xx responses: (\d+)", text)
+errors = int(failed.group(1)) if failed else 0
+print(json.dumps({"delivered": requests - errors, "deliveriesPerSecond": float(re.search(r"Requests/sec:\s+([0-9.]+)", text).group(1)),
+                  "p50": pct.get("50", 0), "p99": pct.get("99", 0), "lost": errors}))
+PY
+)
+      record "$name" "$server" "$round" "$user0" "$system0" "$user1" "$system1" "$json"
+    done
   done
 }
 
@@ -123,6 +159,10 @@ wanted idle-memory && for server in es nchan; do
   echo "compare: idle $server: RSS $before KiB -> $during KiB" >&2
 done
 
+run_publishes publish-only
+# Small fan-outs, the most common real load (per-user channels): one publish per event, 4 publishers flat out.
+run_load fan-out-1 -s 2000 -c 2000 -m 20000 --size 100 -p 4
+run_load fan-out-10 -s 5000 -c 500 -m 10000 --size 100 -p 4
 run_load one-channel-1k -s 1000 -c 1 -m 2000 --size 100 -p 1
 run_load one-channel-10k -s 10000 -c 1 -m 200 --size 100 -p 1
 run_load hundred-channels -s 10000 -c 100 -m 5000 --size 100 -p 4

@@ -16,10 +16,21 @@ final class ApiError extends RuntimeException {
     static final String RETRY_AFTER_SECONDS = "1";
 
     private final int status;
+    private final boolean closes;
 
     ApiError(int status, String message) {
+        this(status, message, false);
+    }
+
+    /** @param closes whether the connection is closed after the answer: what is left of the body is not read */
+    ApiError(int status, String message, boolean closes) {
         super(message, null, false, false);
         this.status = status;
+        this.closes = closes;
+    }
+
+    boolean closesConnection() {
+        return closes;
     }
 
     /**

@@ -20,31 +20,21 @@ import org.eclipse.jetty.ee10.servlet.ServletContextRequest;
 import org.eclipse.jetty.http.HttpHeader;
 
 /**
- * POST, DELETE and HEAD on {@code /{channel}}, and the JSON listing: parse, check, call the hub, answer. GET,
- * the stream, is {@link StreamHandler}; OPTIONS is {@link Cors#preflight}.
+ * DELETE and HEAD on {@code /{channel}}, the JSON listing and the metrics: parse, check, call the hub, answer.
+ * GET, the stream, is {@link StreamHandler}; POST, a publish, {@link PublishHandler}; OPTIONS {@link Cors#preflight}.
  */
 final class ChannelRoutes {
 
     static final String ALLOWED_METHODS = "GET, POST, DELETE, HEAD, OPTIONS";
-    /** What a body is read into first; the array doubles as it fills, up to its declared length or the limit. */
-    private static final int BODY_CHUNK = 16 * 1024;
 
     private final Hub hub;
     private final ServerMetrics metrics;
     private final Access access;
-    private final long maxEventBytes;
-    private final Duration bodyDeadline;
-    /** Where the stream writers a publish wakes take their turns. */
-    private final WriterTurns turns;
 
-    ChannelRoutes(Hub hub, Access access, long maxEventBytes, Duration bodyDeadline, ServerMetrics metrics,
-            WriterTurns turns) {
+    ChannelRoutes(Hub hub, Access access, ServerMetrics metrics) {
         this.hub = hub;
-        this.turns = turns;
         this.metrics = metrics;
         this.access = access;
-        this.maxEventBytes = maxEventBytes;
-        this.bodyDeadline = bodyDeadline;
     }
 
     /** The channel named by the path; any other segment is not a route of ours (404). */
@@ -54,30 +44,6 @@ final class ChannelRoutes {
             throw new ApiError(404, "no channel '" + channel + "': " + ChannelName.RULE);
         }
         return channel;
-    }
-
-    void publish(Context ctx) throws IOException {
-        String channel = channel(ctx);
-        String shown = shownToken(ctx);
-        access.requirePublish(shown, channel);
-        // Whose limit of channels made this counts against: its address, unless it shows the hub's token.
-        String maker = access.isHubToken(shown) ? null : ctx.req().getRemoteAddr();
-        // The media type itself, parameters (charset) aside: the seed's substring test took "text/plain; x=application/json".
-        String contentType = ctx.contentType() == null ? "" : ctx.contentType();
-        int parameters = contentType.indexOf(';');
-        String mediaType = (parameters < 0 ? contentType : contentType.substring(0, parameters)).strip();
-        if (!mediaType.equalsIgnoreCase(Protocol.JSON)) {
-            throw new ApiError(400, "Content-Type must be application/json");
-        }
-        Event event;
-        try {
-            event = PublishBody.read(readBody(ctx));
-        } catch (IllegalArgumentException unreadable) {
-            throw new ApiError(400, unreadable.getMessage());
-        }
-        Event stored = metrics.publishes().record(() -> turns.publish(() -> hub.publish(channel, event, maker)));
-        ctx.status(201).contentType(Protocol.JSON);
-        ctx.result(Json.write(stored.id() == null ? Map.of() : Map.of("id", stored.id())));
     }
 
     void close(Context ctx) {
@@ -118,51 +84,5 @@ final class ChannelRoutes {
     private static String shownToken(Context ctx) {
         return Access.headerToken(Collections.list(ctx.req().getHeaders(HttpHeader.AUTHORIZATION.asString())),
                 Collections.list(ctx.req().getHeaders(Protocol.AUTH_TOKEN)));
-    }
-
-    /**
-     * Reads at most the limit: a larger body is refused as soon as its declared length or its first byte past
-     * the limit shows it, and the connection is closed rather than drained. A request still arriving
-     * {@code --request-deadline} after its first byte is refused too: {@link RequestDeadline} cuts an HTTP/1
-     * connection that trickles, this an HTTP/2 stream as well.
-     */
-    private byte[] readBody(Context ctx) throws IOException {
-        long declared = ctx.req().getContentLengthLong();
-        if (declared > maxEventBytes) {
-            throw tooLarge(ctx);
-        }
-        long deadline = ServletContextRequest.getServletContextRequest(ctx.req()).getBeginNanoTime() + bodyDeadline.toNanos();
-        // Memory follows the bytes that came, not the length declared (which costs a client nothing to claim); a
-        // body of a chunk or less, most publishes, is one array of its declared length (Jetty holds it to that).
-        long most = declared >= 0 ? declared : maxEventBytes + 1L;
-        byte[] body = new byte[(int) Math.min(most, BODY_CHUNK)];
-        int length = 0;
-        try (InputStream in = ctx.bodyInputStream()) {
-            while (length != declared) {
-                if (length == body.length) {
-                    body = Arrays.copyOf(body, (int) Math.min(2L * length, most));
-                }
-                int n = in.read(body, length, body.length - length);
-                if (n == -1) {
-                    break;
-                }
-                length += n;
-                if (length > maxEventBytes) {
-                    throw tooLarge(ctx);
-                }
-                // Only while more is owed: a body whose last bytes came is taken, however late they came.
-                if (length != declared && System.nanoTime() - deadline > 0) {
-                    ctx.header("Connection", "close");
-                    throw new ApiError(408, "the request was still arriving " + bodyDeadline.toMillis()
-                            + " ms after it began (--request-deadline)");
-                }
-            }
-        }
-        return length == body.length ? body : Arrays.copyOf(body, length);
-    }
-
-    private ApiError tooLarge(Context ctx) {
-        ctx.header("Connection", "close");
-        return new ApiError(413, "the body exceeds the limit of " + maxEventBytes + " bytes (--max-event-bytes)");
     }
 }

@@ -17,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.Executor;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -52,11 +53,15 @@ public final class HttpApi {
         Access access = new Access(settings.token(), settings.subscribeToken(), settings.jwtKey());
         QueuedThreadPool threads = threadPool();
         WriterTurns turns = new WriterTurns(threads);
-        ChannelRoutes channels = new ChannelRoutes(hub, access, settings.maxEventBytes(), settings.requestDeadline(),
-                metrics, turns);
+        ChannelRoutes channels = new ChannelRoutes(hub, access, metrics);
         Cors cors = new Cors(settings.corsOrigin(), settings.corsMethods());
+        // With Redis a publish, and a join that first reads the channel's stream, wait for Redis: on a thread of
+        // their own. Alone, nothing in them blocks.
+        Executor mayBlock = settings.redis() == null ? Runnable::run : threads.getVirtualThreadsExecutor();
+        PublishHandler publishes = new PublishHandler(hub, access, cors, settings.maxEventBytes(), settings.requestDeadline(),
+                metrics, turns, mayBlock);
         streams = new StreamHandler(hub, cors, settings.keepalive(), metrics, access, turns,
-                new SubscriptionQuota(settings.maxSubscriptionsPerClient()));
+                new SubscriptionQuota(settings.maxSubscriptionsPerClient()), mayBlock);
         AllowedHosts hosts = new AllowedHosts(settings.host(), settings.allowedHosts());
         ConnectionLimits limits = new ConnectionLimits(settings.maxConnections(), settings.maxConnectionsPerClient());
         stopGrace = settings.shutdownTimeout().dividedBy(4);
@@ -74,9 +79,10 @@ public final class HttpApi {
             cfg.jetty.modifyServer(server -> {
                 server.setStopTimeout(0);
                 server.setErrorHandler(new JsonErrors());
-                // Limits, other sites' hosts and method tunnelling refused, then streams; Javalin adds its servlet for everything else
-                // behind them.
-                server.setHandler(new Handler.Sequence(limits, hosts, new NoMethodOverride(), streams));
+                // Limits, other sites' hosts and method tunnelling refused, then streams and publishes; Javalin adds
+                // its servlet for everything else behind them, on threads of its own.
+                server.setHandler(new Handlers(threads.getVirtualThreadsExecutor(), limits, hosts, new NoMethodOverride(),
+                        streams, publishes));
                 if (settings.accessLog()) {
                     server.setRequestLog((request, response) -> log.access(request.getMethod(),
                             request.getHttpURI().getPath(), response.getStatus(), Response.getContentBytesWritten(response),
@@ -98,7 +104,6 @@ public final class HttpApi {
             });
 
             cfg.routes.before(cors::decorate);
-            cfg.routes.post(CHANNEL_PATH, channels::publish);
             cfg.routes.delete(CHANNEL_PATH, channels::close);
             cfg.routes.head(CHANNEL_PATH, channels::info);
             cfg.routes.options(CHANNEL_PATH, cors::preflight);

@@ -32,6 +32,9 @@ final class JsonErrors extends ErrorHandler {
     /** Answers a request here and now with a JSON error, for the handlers that come before Javalin's routes. */
     static boolean answer(Response response, Callback callback, ApiError error) {
         response.setStatus(error.status());
+        if (error.closesConnection()) {
+            response.getHeaders().put(HttpHeader.CONNECTION, "close");
+        }
         if (error.retryLater()) {
             response.getHeaders().put(HttpHeader.RETRY_AFTER, ApiError.RETRY_AFTER_SECONDS);
         }

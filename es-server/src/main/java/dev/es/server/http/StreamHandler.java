@@ -18,6 +18,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -43,7 +44,7 @@ import org.eclipse.jetty.util.Fields;
  * <p>A write that makes no progress for the configured timeout fails through Jetty's I/O idle timeout; an idle
  * stream, with no write pending, is never cut by it.
  */
-final class StreamHandler extends Handler.Abstract {
+final class StreamHandler extends Handler.Abstract.NonBlocking {
 
     /** How long a client should wait before reconnecting: soon, but not in a tight loop. */
     static final Duration RECONNECT_HINT = Duration.ofSeconds(2);
@@ -67,13 +68,19 @@ final class StreamHandler extends Handler.Abstract {
      */
     private final Map<StreamWriter, Optional<String>> streams = new ConcurrentHashMap<>();
     private final SubscriptionQuota quota;
+    /**
+     * Where a stream is opened: where Jetty parsed its request, or (with Redis, where a join may first read the
+     * channel's stream) a thread that may block.
+     */
+    private final Executor joining;
     private final Object allEnded = new Object();
     private final WriterTurns turns;
 
     StreamHandler(Hub hub, Cors cors, Duration keepalive, ServerMetrics metrics, Access access, WriterTurns turns,
-            SubscriptionQuota quota) {
+            SubscriptionQuota quota, Executor joining) {
         this.hub = hub;
         this.quota = quota;
+        this.joining = joining;
         this.turns = turns;
         addBean(turns);
         this.access = access;
@@ -92,6 +99,12 @@ final class StreamHandler extends Handler.Abstract {
         if (!HttpMethod.GET.is(request.getMethod()) || pathParameters || !(merged || ChannelName.isValid(channel))) {
             return false;
         }
+        joining.execute(() -> open(request, response, callback, merged, channel));
+        return true;
+    }
+
+    /** Subscribes and starts the stream, or answers why not. */
+    private void open(Request request, Response response, Callback callback, boolean merged, String channel) {
         cors.headers().forEach(response.getHeaders()::put);
         StreamWriter writer = new StreamWriter(response, callback, turns, HELLO, this::ended);
         Feed feed;
@@ -121,9 +134,12 @@ final class StreamHandler extends Handler.Abstract {
         } catch (RuntimeException e) {
             ApiError refusal = ApiError.of(e);
             if (refusal == null) {
-                throw e;
+                // A fault of ours: Jetty answers 500 (in JSON, through JsonErrors) and logs it.
+                callback.failed(e);
+                return;
             }
-            return JsonErrors.answer(response, callback, refusal);
+            JsonErrors.answer(response, callback, refusal);
+            return;
         }
         try {
             writer.attach(feed);
@@ -149,13 +165,13 @@ final class StreamHandler extends Handler.Abstract {
                 request.addFailureListener(writer::abort);
             }
             streams.put(writer, Optional.ofNullable(client));
-        } catch (RuntimeException | Error unexpected) {
+        } catch (RuntimeException unexpected) {
             feed.leave(hub);
             release(client, feed.channels());
-            throw unexpected;
+            callback.failed(unexpected);
+            return;
         }
         writer.start();
-        return true;
     }
 
     /**

@@ -75,8 +75,16 @@ final class HistoryBudget {
                 }
             }
             if (queued.get() > 2 * retained.get() + SWEEP_SLACK) {
-                order.removeIf(History.Entry::dropped);
-                queued.set(order.size());
+                // Most marks are at the head (a channel drops its own oldest, in order): those go cheaply; the queue
+                // is swept whole only when marks behind live events still pile up.
+                for (History.Entry head = order.peek(); head != null && head.dropped(); head = order.peek()) {
+                    order.poll();
+                    queued.decrementAndGet();
+                }
+                if (queued.get() > 2 * retained.get() + SWEEP_SLACK) {
+                    order.removeIf(History.Entry::dropped);
+                    queued.set(order.size());
+                }
             }
             shed.addAndGet(events);
             return events;

@@ -9,6 +9,7 @@ import dev.es.server.ServerSettings;
 import dev.es.server.hub.Hub;
 import dev.es.server.testing.ApiClient;
 import dev.es.server.testing.SseRecorder;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -18,7 +19,9 @@ class GracefulStopTest {
 
     @Test
     void aStopSendsWhatIsQueuedThenARetryHintThenEndsTheStream() throws Exception {
-        EsServer server = EsServer.start(ServerSettings.builder().port(0).build());
+        // Streams get a quarter of the shutdown timeout to write what is queued: 5 s, so that a busy machine's
+        // writer pool, not the server, decides nothing here.
+        EsServer server = EsServer.start(ServerSettings.builder().port(0).shutdownTimeout(Duration.ofSeconds(20)).build());
         List<SseRecorder> subscribers = new ArrayList<>();
         try {
             for (int i = 0; i < 5; i++) {

@@ -1,0 +1,158 @@
+package dev.es.server.http;
+
+import dev.es.common.ChannelName;
+import dev.es.common.Event;
+import dev.es.common.Json;
+import dev.es.common.Protocol;
+import dev.es.common.PublishBody;
+import dev.es.server.ServerMetrics;
+import dev.es.server.hub.Hub;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.Executor;
+import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpMethod;
+import org.eclipse.jetty.http.PreEncodedHttpField;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+
+/**
+ * POST {@code /{channel}}, a publish, as a Jetty handler that never blocks: it runs where Jetty parsed the request,
+ * reads the body as it arrives ({@link BodyReader}), publishes on the thread the last bytes came on (which then
+ * writes a small fan-out itself: {@link WriterTurns}), and answers with header fields made once. With Redis a
+ * publish waits for Redis, so it is handed to a thread that may block. Anything else goes on to the next handler.
+ */
+final class PublishHandler extends Handler.Abstract.NonBlocking {
+
+    /** The most of a refused request's body read before answering (see {@link #refuse}). */
+    private static final int DRAIN_LIMIT = 64 * 1024;
+    private static final HttpField JSON = new PreEncodedHttpField(HttpHeader.CONTENT_TYPE, Protocol.JSON);
+
+    private final Hub hub;
+    private final Access access;
+    private final Cors cors;
+    private final long maxEventBytes;
+    private final Duration bodyDeadline;
+    private final ServerMetrics metrics;
+    private final WriterTurns turns;
+    /** Where a publish runs once its body is read: where it came, or (with Redis) a thread that may block. */
+    private final Executor publishing;
+
+    PublishHandler(Hub hub, Access access, Cors cors, long maxEventBytes, Duration bodyDeadline, ServerMetrics metrics,
+            WriterTurns turns, Executor publishing) {
+        this.publishing = publishing;
+        this.hub = hub;
+        this.access = access;
+        this.cors = cors;
+        this.maxEventBytes = maxEventBytes;
+        this.bodyDeadline = bodyDeadline;
+        this.metrics = metrics;
+        this.turns = turns;
+    }
+
+    @Override
+    public boolean handle(Request request, Response response, Callback callback) {
+        String path = Request.getPathInContext(request);
+        String channel = path.length() > 1 ? path.substring(1) : "";
+        // Jetty drops path parameters (/ch;x=1 is /ch here) where the other routes keep them: not a channel.
+        if (!HttpMethod.POST.is(request.getMethod()) || request.getHttpURI().getParam() != null
+                || !ChannelName.isValid(channel)) {
+            return false;
+        }
+        for (Map.Entry<String, String> header : cors.headers().entrySet()) {
+            response.getHeaders().put(header.getKey(), header.getValue());
+        }
+        String maker;
+        try {
+            String shown = Access.headerToken(request.getHeaders().getValuesList(HttpHeader.AUTHORIZATION),
+                    request.getHeaders().getValuesList(Protocol.AUTH_TOKEN));
+            access.requirePublish(shown, channel);
+            // Whose limit of channels made this counts against: its address, unless it shows the hub's token.
+            maker = access.isHubToken(shown) ? null : Request.getRemoteAddr(request);
+            requireJson(request);
+        } catch (ApiError refusal) {
+            return refuse(request, response, callback, refusal);
+        }
+        BodyReader.read(request, maxEventBytes, "--max-event-bytes", bodyDeadline, new BodyReader.Done() {
+            @Override
+            public void body(byte[] body) {
+                publishing.execute(() -> publish(channel, body, maker, response, callback));
+            }
+
+            @Override
+            public void refused(ApiError refusal) {
+                JsonErrors.answer(response, callback, refusal);
+            }
+        });
+        return true;
+    }
+
+    private void publish(String channel, byte[] body, String maker, Response response, Callback callback) {
+        Event event;
+        try {
+            event = PublishBody.read(body);
+        } catch (IllegalArgumentException unreadable) {
+            JsonErrors.answer(response, callback, new ApiError(400, unreadable.getMessage()));
+            return;
+        }
+        Event stored;
+        try {
+            stored = metrics.publishes().record(() -> turns.publish(() -> hub.publish(channel, event, maker)));
+        } catch (RuntimeException e) {
+            ApiError refusal = ApiError.of(e);
+            if (refusal == null) {
+                // A fault of ours: Jetty answers 500 (in JSON, through JsonErrors) and logs it.
+                callback.failed(e);
+                return;
+            }
+            JsonErrors.answer(response, callback, refusal);
+            return;
+        }
+        response.setStatus(201);
+        response.getHeaders().put(JSON);
+        String answer = stored.id() == null ? "{}" : Json.write(Map.of("id", stored.id()));
+        response.write(true, ByteBuffer.wrap(answer.getBytes(StandardCharsets.UTF_8)), callback);
+    }
+
+    /** The media type itself, parameters (charset) aside: the seed's substring test took "text/plain; x=application/json". */
+    private static void requireJson(Request request) {
+        String contentType = request.getHeaders().get(HttpHeader.CONTENT_TYPE);
+        if (contentType == null) {
+            contentType = "";
+        }
+        int parameters = contentType.indexOf(';');
+        String mediaType = (parameters < 0 ? contentType : contentType.substring(0, parameters)).strip();
+        if (!mediaType.equalsIgnoreCase(Protocol.JSON)) {
+            throw new ApiError(400, "Content-Type must be application/json");
+        }
+    }
+
+    /**
+     * Answers a refusal, first reading what is left of a small body: over HTTP/2 a body left unread makes Jetty
+     * reset the stream as it answers, and a client may then report the reset instead of the answer. A larger
+     * body, or one of unknown length, is left unread (and the stream reset).
+     */
+    private boolean refuse(Request request, Response response, Callback callback, ApiError refusal) {
+        long declared = request.getLength();
+        if (declared <= 0 || declared > DRAIN_LIMIT) {
+            return JsonErrors.answer(response, callback, refusal);
+        }
+        BodyReader.read(request, DRAIN_LIMIT, "drained", bodyDeadline, new BodyReader.Done() {
+            @Override
+            public void body(byte[] ignored) {
+                JsonErrors.answer(response, callback, refusal);
+            }
+
+            @Override
+            public void refused(ApiError ignored) {
+                JsonErrors.answer(response, callback, refusal);
+            }
+        });
+        return true;
+    }
+}
