@@ -29,6 +29,10 @@ public final class Protocol {
     public static final String CHANNELS_PATH = RESERVED_PREFIX + "/channels";
     /** Several channels on one stream: {@code ?channel=a&channel=b}, or a prefix {@code ?channel=news-*}. */
     public static final String STREAM_PATH = RESERVED_PREFIX + "/stream";
+    /** Many events in one request: one JSON object a line, {@link PublishBatch}. */
+    public static final String PUBLISH_PATH = RESERVED_PREFIX + "/publish";
+    /** Newline-delimited JSON: a batch publish's body and its answer. */
+    public static final String NDJSON = "application/x-ndjson";
     /** Prometheus metrics, in its text format. */
     public static final String METRICS_PATH = RESERVED_PREFIX + "/metrics";
     /** 200 while the process serves at all. */

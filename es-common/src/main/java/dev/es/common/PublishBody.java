@@ -35,6 +35,11 @@ public final class PublishBody {
         if (root == null || !root.isObject()) {
             throw new IllegalArgumentException("the body must be a JSON object with a string \"data\"");
         }
+        return read(root);
+    }
+
+    /** Reads the event of a JSON object (fields other than the event's are left to the caller), as {@link #read(byte[])}. */
+    static Event read(JsonNode root) {
         JsonNode data = root.get("data");
         if (data == null || !data.isTextual()) {
             throw new IllegalArgumentException("\"data\" is required and must be a string");

@@ -130,6 +130,11 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--max-event-bytes", paramLabel = "BYTES", description = "Largest publish body accepted (default: ${DEFAULT-VALUE}).")
     long maxEventBytes = ServerSettings.DEFAULT_MAX_EVENT_BYTES;
 
+    @Option(names = "--max-batch-bytes", paramLabel = "BYTES",
+            description = "Largest batch publish (POST /_es/v1/publish) accepted, all its lines together (default: "
+                    + "${DEFAULT-VALUE}).")
+    long maxBatchBytes = ServerSettings.DEFAULT_MAX_BATCH_BYTES;
+
     @Option(names = "--history-bytes", paramLabel = "BYTES",
             description = "Bytes of events kept per channel for replay; the oldest go first (default: ${DEFAULT-VALUE}).")
     long historyBytes = HubLimits.DEFAULT_HISTORY_BYTES;
@@ -296,6 +301,7 @@ public final class ServeCommand implements Callable<Integer> {
                     .historyBudget(historyBudget != null ? historyBudget : HubLimits.defaultHistoryBudget())
                     .historyTtl(historyTtl)
                     .maxChannels(maxChannels)
+                    .maxBatchBytes(maxBatchBytes)
                     .maxChannelsPerClient(maxChannelsPerClient)
                     .maxSubscriptionsPerClient(maxSubscriptionsPerClient)
                     .maxSubscribersPerChannel(maxSubscribersPerChannel)

@@ -40,6 +40,7 @@ import java.util.Objects;
  *     their {@code retry:} hint, then are cut; {@code es serve} exits at the latest when it is over
  * @param maxSubscriptionsPerClient channels one client (an address, unless it shows the hub's token) follows at
  *     once across its streams; past it a stream is answered 429
+ * @param maxBatchBytes the largest batch publish body accepted (every line of it together)
  * @param allowedHosts the host names a request may name (in Host) besides loopback's, {@code *} for any; empty: a
  *     hub on loopback answers only loopback names (against DNS rebinding), a hub on other addresses any
  */
@@ -65,6 +66,7 @@ public record ServerSettings(
         Duration requestDeadline,
         JwtKey jwtKey,
         int maxSubscriptionsPerClient,
+        long maxBatchBytes,
         List<String> allowedHosts) {
 
     /** Loopback: a hub reachable from elsewhere is a decision (with a token, or --no-auth). */
@@ -84,6 +86,11 @@ public record ServerSettings(
     public static final long DEFAULT_MAX_EVENT_BYTES = Protocol.DEFAULT_MAX_EVENT_BYTES;
     /** 1 GiB: a body is read into one array, and an event is held whole in every queue and the history. */
     public static final long MAX_EVENT_BYTES_LIMIT = 1L << 30;
+    /**
+     * 16 MiB: tens of thousands of notifications in one request, each line at most --max-event-bytes in effect
+     * (its event is held whole, as a single publish's is); read into one array, answered in one.
+     */
+    public static final long DEFAULT_MAX_BATCH_BYTES = 16L * 1024 * 1024;
     /** Twice what es bench's 10,000-subscriber loads open, well inside a raised open-file limit. */
     public static final int DEFAULT_MAX_CONNECTIONS = 50_000;
     /**
@@ -144,6 +151,9 @@ public record ServerSettings(
         if (maxConnections < 1 || maxConnectionsPerClient < 1) {
             throw new IllegalArgumentException("connection limits must be at least 1");
         }
+        if (maxBatchBytes < 1 || maxBatchBytes > MAX_EVENT_BYTES_LIMIT) {
+            throw new IllegalArgumentException("max batch bytes must be between 1 and " + MAX_EVENT_BYTES_LIMIT + " (1 GiB)");
+        }
         if (maxSubscriptionsPerClient < 1) {
             throw new IllegalArgumentException("max subscriptions per client must be 1 or more, not " + maxSubscriptionsPerClient);
         }
@@ -177,6 +187,7 @@ public record ServerSettings(
         private int maxChannels = HubLimits.DEFAULT_CHANNELS;
         private int maxChannelsPerClient = HubLimits.DEFAULT_CHANNELS_PER_CLIENT;
         private int maxSubscriptionsPerClient = DEFAULT_MAX_SUBSCRIPTIONS_PER_CLIENT;
+        private long maxBatchBytes = DEFAULT_MAX_BATCH_BYTES;
         private int maxSubscribersPerChannel = HubLimits.DEFAULT_SUBSCRIBERS_PER_CHANNEL;
         private int maxConnections = DEFAULT_MAX_CONNECTIONS;
         private int maxConnectionsPerClient = DEFAULT_MAX_CONNECTIONS_PER_CLIENT;
@@ -284,6 +295,11 @@ public record ServerSettings(
             return this;
         }
 
+        public Builder maxBatchBytes(long value) {
+            maxBatchBytes = value;
+            return this;
+        }
+
         public Builder maxChannelsPerClient(int value) {
             maxChannelsPerClient = value;
             return this;
@@ -336,7 +352,8 @@ public record ServerSettings(
                     new HubLimits(history, historyBytes, historyBudget, historyTtl, queueBytes, maxChannels,
                             maxChannelsPerClient, maxSubscribersPerChannel), keepalive,
                     maxEventBytes, redis, redisCaCert, tlsCert, tlsKey, shutdownTimeout, accessLog, maxConnections,
-                    maxConnectionsPerClient, subscribeToken, requestDeadline, jwtKey, maxSubscriptionsPerClient, allowedHosts);
+                    maxConnectionsPerClient, subscribeToken, requestDeadline, jwtKey, maxSubscriptionsPerClient, maxBatchBytes,
+                    allowedHosts);
         }
     }
 

@@ -60,6 +60,8 @@ public final class HttpApi {
         Executor mayBlock = settings.redis() == null ? Runnable::run : threads.getVirtualThreadsExecutor();
         PublishHandler publishes = new PublishHandler(hub, access, cors, settings.maxEventBytes(), settings.requestDeadline(),
                 metrics, turns, mayBlock);
+        BatchPublishHandler batches = new BatchPublishHandler(hub, access, cors, settings.maxBatchBytes(),
+                settings.requestDeadline(), turns, mayBlock);
         streams = new StreamHandler(hub, cors, settings.keepalive(), metrics, access, turns,
                 new SubscriptionQuota(settings.maxSubscriptionsPerClient()), mayBlock);
         AllowedHosts hosts = new AllowedHosts(settings.host(), settings.allowedHosts());
@@ -82,7 +84,7 @@ public final class HttpApi {
                 // Limits, other sites' hosts and method tunnelling refused, then streams and publishes; Javalin adds
                 // its servlet for everything else behind them, on threads of its own.
                 server.setHandler(new Handlers(threads.getVirtualThreadsExecutor(), limits, hosts, new NoMethodOverride(),
-                        streams, publishes));
+                        streams, publishes, batches));
                 if (settings.accessLog()) {
                     server.setRequestLog((request, response) -> log.access(request.getMethod(),
                             request.getHttpURI().getPath(), response.getStatus(), Response.getContentBytesWritten(response),

@@ -74,7 +74,7 @@ final class PublishHandler extends Handler.Abstract.NonBlocking {
             access.requirePublish(shown, channel);
             // Whose limit of channels made this counts against: its address, unless it shows the hub's token.
             maker = access.isHubToken(shown) ? null : Request.getRemoteAddr(request);
-            requireJson(request);
+            requireMediaType(request, Protocol.JSON);
         } catch (ApiError refusal) {
             return refuse(request, response, callback, refusal);
         }
@@ -119,16 +119,19 @@ final class PublishHandler extends Handler.Abstract.NonBlocking {
         response.write(true, ByteBuffer.wrap(answer.getBytes(StandardCharsets.UTF_8)), callback);
     }
 
-    /** The media type itself, parameters (charset) aside: the seed's substring test took "text/plain; x=application/json". */
-    private static void requireJson(Request request) {
+    /**
+     * Refuses a request whose media type, parameters (charset) aside, is not the one given: the seed's substring
+     * test took "text/plain; x=application/json".
+     */
+    static void requireMediaType(Request request, String expected) {
         String contentType = request.getHeaders().get(HttpHeader.CONTENT_TYPE);
         if (contentType == null) {
             contentType = "";
         }
         int parameters = contentType.indexOf(';');
         String mediaType = (parameters < 0 ? contentType : contentType.substring(0, parameters)).strip();
-        if (!mediaType.equalsIgnoreCase(Protocol.JSON)) {
-            throw new ApiError(400, "Content-Type must be application/json");
+        if (!mediaType.equalsIgnoreCase(expected)) {
+            throw new ApiError(400, "Content-Type must be " + expected);
         }
     }
 
