@@ -114,6 +114,34 @@ class ClientProcessIT {
     }
 
     @Test
+    void manyLinesGoOutInBatchesInOrderAndRefusedLinesAreNamed() throws Exception {
+        try (SseRecorder sub = SseRecorder.open(api.url("/bulk"))) {
+            api.awaitConsumers("bulk", 1);
+            Process lines = EsScript.process(env("ES_TOKEN", TOKEN), "publish", "-l", "bulk").start();
+            try (OutputStream in = lines.getOutputStream()) {
+                StringBuilder all = new StringBuilder();
+                for (int i = 0; i < 3000; i++) {
+                    all.append("line ").append(i).append('\n');
+                }
+                in.write(all.toString().getBytes(StandardCharsets.UTF_8));
+            }
+            assertTrue(lines.waitFor(30, TimeUnit.SECONDS));
+            assertEquals(0, lines.exitValue(), read(lines, true));
+            for (int i = 0; i < 3000; i++) {
+                sub.assertData("line " + i);
+            }
+        }
+        Process refused = EsScript.process(env("ES_TOKEN", "wrong"), "publish", "-l", "bulk").start();
+        try (OutputStream in = refused.getOutputStream()) {
+            in.write("one\ntwo\n".getBytes(StandardCharsets.UTF_8));
+        }
+        assertTrue(refused.waitFor(30, TimeUnit.SECONDS));
+        assertEquals(4, refused.exitValue(), "as a single publish with a refused token");
+        assertEquals("es: line 1: token from ES_TOKEN was refused\nes: line 2: token from ES_TOKEN was refused\n"
+                + "es: 2 lines refused\n", read(refused, true));
+    }
+
+    @Test
     void statusLinesGoToStderrOnlyWithVerbose() throws Exception {
         Process quiet = EsScript.process(env(), "subscribe", "news", "-n", "1").start();
         Process verbose = EsScript.process(env(), "subscribe", "--verbose", "news", "-n", "1").start();

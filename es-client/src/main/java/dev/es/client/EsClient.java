@@ -8,6 +8,7 @@ import dev.es.common.Json;
 import dev.es.common.JsonStreaming;
 import dev.es.common.PemFiles;
 import dev.es.common.Protocol;
+import dev.es.common.PublishBatch;
 import dev.es.common.PublishBody;
 import java.io.IOException;
 import java.io.InputStream;
@@ -18,6 +19,7 @@ import java.net.URLEncoder;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import javax.net.ssl.HttpsURLConnection;
@@ -68,7 +70,29 @@ public final class EsClient {
      */
     public String publish(String channel, Event event) {
         byte[] body = PublishBody.write(event).getBytes(StandardCharsets.UTF_8);
-        return JsonStreaming.topLevelString(send("POST", channelPath(channel), body).ok().body(), "id");
+        return JsonStreaming.topLevelString(send("POST", channelPath(channel), body, Protocol.JSON).ok().body(), "id");
+    }
+
+    /**
+     * Publishes many events in one request ({@link Protocol#PUBLISH_PATH}).
+     *
+     * @return what each line came to, in order: its ids, or the status and error it would have had alone
+     */
+    public List<PublishBatch.Result> publish(List<PublishBatch.Line> lines) {
+        StringBuilder body = new StringBuilder();
+        for (PublishBatch.Line line : lines) {
+            body.append(PublishBatch.writeLine(line)).append('\n');
+        }
+        List<String> answer = send("POST", Protocol.PUBLISH_PATH, body.toString().getBytes(StandardCharsets.UTF_8),
+                Protocol.NDJSON).ok().body().lines().toList();
+        if (answer.size() != lines.size()) {
+            throw new EsException(EsException.FAILURE, "the hub answered " + answer.size() + " lines to " + lines.size());
+        }
+        List<PublishBatch.Result> results = new ArrayList<>();
+        for (int i = 0; i < lines.size(); i++) {
+            results.add(PublishBatch.readResult(answer.get(i), lines.get(i).channels()));
+        }
+        return results;
     }
 
     /**
@@ -110,18 +134,18 @@ public final class EsClient {
 
     /** Closes a channel ({@code all}: every channel), disconnecting its subscribers. */
     public void close(String channel) {
-        send("DELETE", channelPath(channel), null).ok();
+        send("DELETE", channelPath(channel), null, null).ok();
     }
 
     /** What the hub tells of one channel. */
     public ChannelInfo channel(String channel) {
-        Answer answer = send("HEAD", channelPath(channel), null).ok();
+        Answer answer = send("HEAD", channelPath(channel), null, null).ok();
         return new ChannelInfo(channel, Boolean.parseBoolean(answer.header(Protocol.CHANNEL_EXISTS)), answer.consumers());
     }
 
     /** The names of every channel, from HEAD /all as the seed answers it. */
     public List<String> channelNames() {
-        Answer answer = send("HEAD", "/" + ChannelName.ALL, null).ok();
+        Answer answer = send("HEAD", "/" + ChannelName.ALL, null, null).ok();
         String list = answer.header(Protocol.AVAILABLE_CHANNELS);
         list = list == null ? "[]" : list;
         String inside = list.substring(list.startsWith("[") ? 1 : 0, list.endsWith("]") ? list.length() - 1 : list.length());
@@ -133,7 +157,7 @@ public final class EsClient {
      * HEAD requests with the event counts unknown.
      */
     public List<ChannelStatus> channels() {
-        Answer listing = send("GET", Protocol.CHANNELS_PATH, null);
+        Answer listing = send("GET", Protocol.CHANNELS_PATH, null, null);
         if (listing.status() == 404) {
             return channelNames().stream()
                     .map(name -> new ChannelStatus(name, channel(name).consumers(), -1, null))
@@ -212,11 +236,11 @@ public final class EsClient {
     }
 
     /** One request with a short answer, read whole; the connection is released before returning. */
-    private Answer send(String method, String path, byte[] body) {
+    private Answer send(String method, String path, byte[] body, String contentType) {
         HttpURLConnection request = open(method, path, requestTimeoutMillis);
         try {
             if (body != null) {
-                request.setRequestProperty("Content-Type", Protocol.JSON);
+                request.setRequestProperty("Content-Type", contentType);
                 request.setDoOutput(true);
                 request.setFixedLengthStreamingMode(body.length);
             }
@@ -304,14 +328,18 @@ public final class EsClient {
 
     /** Turns a refusal into the one line the user reads. */
     private void fail(int status, String body) {
+        String error = JsonStreaming.topLevelString(body, "error");
+        throw refusal(status, error != null ? error : body.strip());
+    }
+
+    /** What the user reads of a refusal (403: the token, with its exit code), from its status and error. */
+    public EsException refusal(int status, String error) {
         if (status == 403) {
-            throw new EsException(EsException.AUTH_REFUSED, endpoint.tokenSource() == null
+            return new EsException(EsException.AUTH_REFUSED, endpoint.tokenSource() == null
                     ? "the hub requires a token: pass --token, set ES_TOKEN, or run 'es config set token TOKEN'"
                     : "token from " + endpoint.tokenSource() + " was refused");
         }
-        String error = JsonStreaming.topLevelString(body, "error");
-        throw new EsException(EsException.FAILURE, "the hub answered " + status
-                + (error != null ? ": " + error : body.isBlank() ? "" : ": " + body.strip()));
+        return new EsException(EsException.FAILURE, "the hub answered " + status + (error.isBlank() ? "" : ": " + error));
     }
 
 }

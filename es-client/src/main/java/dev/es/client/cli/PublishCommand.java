@@ -3,13 +3,19 @@ package dev.es.client.cli;
 import dev.es.client.EsClient;
 import dev.es.common.EsException;
 import dev.es.common.Event;
+import dev.es.common.PublishBatch;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Callable;
+import java.util.concurrent.LinkedBlockingQueue;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -35,10 +41,13 @@ import picocli.CommandLine.Spec;
             "  es publish updates 'Hello World!'",
             "  es publish updates --id 7 --event greeting hello",
             "  date | es publish updates                # the whole input is one event",
-            "  tail -f app.log | es publish -l logs     # one event per line, as lines come",
+            "  tail -f app.log | es publish -l logs     # one event per line, as lines come, batched",
             "  es publish all -f notice.txt"
         })
 public final class PublishCommand implements Callable<Integer> {
+
+    /** Lines sent in one request at most: a few hundred kilobytes of small events, answered in one go. */
+    private static final int MAX_BATCH_LINES = 10_000;
 
     @Spec
     CommandSpec spec;
@@ -55,7 +64,9 @@ public final class PublishCommand implements Callable<Integer> {
     @Option(names = {"-f", "--file"}, paramLabel = "FILE", description = "Read the data from FILE.")
     Path file;
 
-    @Option(names = {"-l", "--lines"}, description = "Publish each line of standard input as its own event, as it arrives.")
+    @Option(names = {"-l", "--lines"}, description = "Publish each line of standard input as its own event, as it arrives: "
+            + "lines that come while a batch is on its way go in the next (POST /_es/v1/publish); a refused line is named "
+            + "on stderr, and the exit code is the first refusal's.")
     boolean lines;
 
     @Option(names = "--id", paramLabel = "ID", description = "The event id, at most 1024 characters (default: the hub numbers it).")
@@ -100,10 +111,72 @@ public final class PublishCommand implements Callable<Integer> {
         return input.endsWith("\n") ? input.substring(0, input.length() - (input.endsWith("\r\n") ? 2 : 1)) : input;
     }
 
+    /**
+     * Publishes each line of standard input, in batches ({@link EsClient#publish(List)}): the lines that arrive
+     * while a batch is in flight form the next, so a slow line goes out at once and fast ones in few requests.
+     * A line the hub refuses is named on standard error, and ends the command once its batch is answered.
+     */
     private void publishLines(EsClient client, boolean printIds) throws IOException {
-        BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
-        for (String line = in.readLine(); line != null; line = in.readLine()) {
-            publish(client, line, printIds);
+        BlockingQueue<Optional<String>> arrived = new LinkedBlockingQueue<>(MAX_BATCH_LINES * 4);
+        Thread.ofVirtual().start(() -> {
+            BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+            try {
+                for (String line = in.readLine(); line != null; line = in.readLine()) {
+                    arrived.put(Optional.of(line));
+                }
+            } catch (IOException | InterruptedException ended) {
+                // Input gone: what came is published, as at its end.
+            }
+            arrived.add(Optional.empty());
+        });
+        long published = 0;
+        boolean ended = false;
+        while (!ended) {
+            List<Optional<String>> next = new ArrayList<>();
+            next.add(take(arrived));
+            arrived.drainTo(next, MAX_BATCH_LINES - 1);
+            List<PublishBatch.Line> batch = new ArrayList<>();
+            for (Optional<String> line : next) {
+                if (line.isEmpty()) {
+                    ended = true;
+                    break;
+                }
+                batch.add(new PublishBatch.Line(List.of(channel), event(line.get())));
+            }
+            if (!batch.isEmpty()) {
+                report(client, client.publish(batch), published, printIds);
+                published += batch.size();
+            }
+        }
+    }
+
+    private static Optional<String> take(BlockingQueue<Optional<String>> arrived) {
+        try {
+            return arrived.take();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.empty();
+        }
+    }
+
+    /** Prints the ids (with --verbose); names each refused line, then fails as the first refusal would alone. */
+    private void report(EsClient client, List<PublishBatch.Result> results, long before, boolean printIds) {
+        EsException first = null;
+        int refused = 0;
+        for (int i = 0; i < results.size(); i++) {
+            PublishBatch.Result result = results.get(i);
+            if (result.failed()) {
+                EsException refusal = client.refusal(result.status(), result.error());
+                spec.commandLine().getErr().println("es: line " + (before + i + 1) + ": " + refusal.getMessage());
+                first = first == null ? refusal : first;
+                refused++;
+            } else if (printIds) {
+                result.ids().values().forEach(spec.commandLine().getOut()::println);
+            }
+        }
+        spec.commandLine().getOut().flush();
+        if (first != null) {
+            throw new EsException(first.exitCode(), refused + (refused == 1 ? " line" : " lines") + " refused");
         }
     }
 
