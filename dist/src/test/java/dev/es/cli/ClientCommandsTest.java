@@ -65,6 +65,25 @@ class ClientCommandsTest {
     }
 
     @Test
+    void oneEventGoesToSeveralChannelsBeforeDashDashAndUnquotedWordsAreAMistake() throws Exception {
+        CompletableFuture<CliRun> u1 = subscribe("u1", "-n", "1");
+        CompletableFuture<CliRun> u2 = subscribe("u2", "-n", "1");
+        CliRun several = es("publish", "--verbose", "--url", url(), "--token", TOKEN, "--id", "n1", "u1", "u2", "--",
+                "Your export is ready");
+        assertEquals(new CliRun(0, "n1\nn1\n", ""), several);
+        assertEquals(new CliRun(0, "Your export is ready\n", ""), u1.get(10, TimeUnit.SECONDS));
+        assertEquals(new CliRun(0, "Your export is ready\n", ""), u2.get(10, TimeUnit.SECONDS));
+
+        CliRun words = es("publish", "--url", url(), "--token", TOKEN, "ch", "hello", "world");
+        assertEquals(2, words.exitCode());
+        assertTrue(words.err().startsWith("es: too many words: quote data of several words (es publish ch 'hello world');"
+                + " to publish to several channels: es publish ch hello -- DATA\n"), words.err());
+        CliRun badName = es("publish", "--url", url(), "--token", TOKEN, "u1", "Bad Name", "--", "x");
+        assertEquals(2, badName.exitCode());
+        assertTrue(badName.err().startsWith("es: 'Bad Name' is not a channel"), badName.err());
+    }
+
+    @Test
     void subscribeFollowsSeveralChannelsOnOneStreamAndEachLineNamesItsChannel() throws Exception {
         CompletableFuture<CliRun> both = subscribe("left", "right", "-n", "2", "--json");
         hub.api().awaitConsumers("right", 1);

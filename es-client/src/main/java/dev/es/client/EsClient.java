@@ -77,10 +77,12 @@ public final class EsClient {
      * Publishes many events in one request ({@link Protocol#PUBLISH_PATH}).
      *
      * @return what each line came to, in order: its ids, or the status and error it would have had alone
+     * @throws EsException a usage error for a name that is not a channel's, before anything is sent
      */
     public List<PublishBatch.Result> publish(List<PublishBatch.Line> lines) {
         StringBuilder body = new StringBuilder();
         for (PublishBatch.Line line : lines) {
+            line.channels().forEach(EsClient::channelPath);
             body.append(PublishBatch.writeLine(line)).append('\n');
         }
         List<String> answer = send("POST", Protocol.PUBLISH_PATH, body.toString().getBytes(StandardCharsets.UTF_8),

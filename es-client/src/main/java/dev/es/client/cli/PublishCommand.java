@@ -23,12 +23,12 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code es publish CHANNEL [DATA]}. */
+/** {@code es publish CHANNEL [DATA]}, {@code es publish CHANNEL... -- [DATA]}. */
 @Command(
         name = "publish",
         sortOptions = false,
         description = {
-            "Publish an event to a channel.",
+            "Publish an event to a channel, or to several.",
             "",
             "'all' reaches every channel. The data comes from DATA, else -f FILE, else standard input; "
                     + "on a terminal with no data, a prompt publishes each line typed (history in "
@@ -42,7 +42,8 @@ import picocli.CommandLine.Spec;
             "  es publish updates --id 7 --event greeting hello",
             "  date | es publish updates                # the whole input is one event",
             "  tail -f app.log | es publish -l logs     # one event per line, as lines come, batched",
-            "  es publish all -f notice.txt"
+            "  es publish all -f notice.txt",
+            "  es publish u1 u2 u3 -- 'Your export is ready'   # several channels, one request"
         })
 public final class PublishCommand implements Callable<Integer> {
 
@@ -55,11 +56,15 @@ public final class PublishCommand implements Callable<Integer> {
     @Mixin
     EndpointOptions endpoint;
 
-    @Parameters(index = "0", paramLabel = "CHANNEL", description = "The channel, or 'all'.")
-    String channel;
+    @Parameters(arity = "1..*", paramLabel = "CHANNEL", description = {
+        "The channel, or 'all', then the event's data (DATA), if given here.",
+        "Several channels, then -- and DATA: es publish u1 u2 -- 'hello' (one request: POST /_es/v1/publish)."})
+    List<String> words;
 
-    @Parameters(index = "1", arity = "0..1", paramLabel = "DATA", description = "The event's data.")
-    String data;
+    /** Where it goes: one channel (or 'all'), or several. Set by {@link #readWords}. */
+    private List<String> channels;
+    /** The data given on the command line, or null. Set by {@link #readWords}. */
+    private String data;
 
     @Option(names = {"-f", "--file"}, paramLabel = "FILE", description = "Read the data from FILE.")
     Path file;
@@ -80,6 +85,7 @@ public final class PublishCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        readWords();
         int sources = (data != null ? 1 : 0) + (file != null ? 1 : 0) + (lines ? 1 : 0);
         if (sources > 1) {
             throw new EsException(EsException.USAGE, "give the data one way: DATA, -f FILE or -l");
@@ -92,7 +98,11 @@ public final class PublishCommand implements Callable<Integer> {
         if (lines) {
             publishLines(client, printIds);
         } else if (sources == 0 && Terminals.stdinIsTerminal()) {
-            return PublishPrompt.run(client, channel, this::event, EndpointOptions.config(spec).historyFile());
+            if (channels.size() > 1) {
+                throw new EsException(EsException.USAGE, "several channels take their data as -- DATA, -f FILE, -l or "
+                        + "standard input, not from a prompt");
+            }
+            return PublishPrompt.run(client, channels.getFirst(), this::event, EndpointOptions.config(spec).historyFile());
         } else {
             publish(client, singleData(), printIds);
         }
@@ -141,7 +151,7 @@ public final class PublishCommand implements Callable<Integer> {
                     ended = true;
                     break;
                 }
-                batch.add(new PublishBatch.Line(List.of(channel), event(line.get())));
+                batch.add(new PublishBatch.Line(channels, event(line.get())));
             }
             if (!batch.isEmpty()) {
                 report(client, client.publish(batch), published, printIds);
@@ -180,6 +190,33 @@ public final class PublishCommand implements Callable<Integer> {
         }
     }
 
+    /**
+     * Splits the words given into channels and data: {@code CHANNEL [DATA]}, or {@code CHANNEL... -- [DATA]}.
+     * Without {@code --} a third word is a mistake, not data: a shell splits unquoted data into words.
+     */
+    private void readWords() {
+        List<String> original = spec.commandLine().getParseResult().originalArgs();
+        int dash = original.indexOf("--");
+        if (dash >= 0) {
+            int afterDash = original.size() - dash - 1;
+            if (afterDash > 1) {
+                throw new EsException(EsException.USAGE, "one DATA after --: quote data of several words ('hello world')");
+            }
+            channels = words.subList(0, words.size() - afterDash);
+            data = afterDash == 1 ? words.getLast() : null;
+        } else if (words.size() > 2) {
+            throw new EsException(EsException.USAGE, "too many words: quote data of several words (es publish "
+                    + words.getFirst() + " '" + String.join(" ", words.subList(1, words.size())) + "'); to publish to "
+                    + "several channels: es publish " + String.join(" ", words.subList(0, 2)) + " -- DATA");
+        } else {
+            channels = words.subList(0, 1);
+            data = words.size() == 2 ? words.get(1) : null;
+        }
+        if (channels.isEmpty()) {
+            throw new EsException(EsException.USAGE, "name the channel to publish to before --");
+        }
+    }
+
     /** The event to send with this data and the options given. */
     private Event event(String payload) {
         String idProblem = Event.idProblem(id);
@@ -193,8 +230,13 @@ public final class PublishCommand implements Callable<Integer> {
         }
     }
 
+    /** One event: to one channel as a single publish, to several as a batch of one line. */
     private void publish(EsClient client, String payload, boolean printIds) {
-        String stored = client.publish(channel, event(payload));
+        if (channels.size() > 1) {
+            report(client, client.publish(List.of(new PublishBatch.Line(channels, event(payload)))), 0, printIds);
+            return;
+        }
+        String stored = client.publish(channels.getFirst(), event(payload));
         if (stored != null && printIds) {
             spec.commandLine().getOut().println(stored);
             spec.commandLine().getOut().flush();
