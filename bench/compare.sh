@@ -2,7 +2,7 @@
 # es serve beside nginx+nchan, same loads, same instrument (es bench), alternating runs; prints a markdown
 # table of deliveries/s, p50/p99, server CPU per delivery and loss, with the ratio es/nchan.
 # Usage: bench/compare.sh [RUNS [LOAD...]]   RUNS per load and server (default 2); LOADs by name (default: all,
-# and the idle-memory measurement), from: idle-memory publish-only fan-out-1 fan-out-10 one-channel-1k one-channel-10k hundred-channels
+# and the idle-memory measurement), from: idle-memory publish-only fan-out-1 fan-out-10 fan-out-1-batch one-channel-1k one-channel-10k hundred-channels
 # hundred-channels-paced healthy-8k stalled-8k healthy-8k-paced stalled-8k-paced. Loopback only; bounded runs.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -71,15 +71,19 @@ run_load() {
   done
 }
 
+# Arguments of es bench for es's runs only (run_load_batched).
+es_only=()
+
 # run_round NAME ROUND ARGS...: one es bench run against each server, es first.
 run_round() {
   local name=$1 round=$2; shift 2
   for server in es nchan; do
-    local port=$es_port mode=api user0 system0 user1 system1 json
+    local port=$es_port mode=api user0 system0 user1 system1 json extra=()
     [[ $server == nchan ]] && port=$nchan_port mode=raw
+    [[ $server == es ]] && extra=("${es_only[@]}")
     read -r user0 system0 < <(ticks "$server")
     json=$("$root/es" bench --url "http://127.0.0.1:$port" --pub-mode "$mode" --channel-prefix "$name-$round" \
-      --timeout 300s --json "$@" 2>/dev/null) || true
+      --timeout 300s --json "$@" "${extra[@]}" 2>/dev/null) || true
     read -r user1 system1 < <(ticks "$server")
     # Wait until the last run's subscribers are gone from es (it notices a close at once, and ends
     # thousands of them in a moment), so that no run pays for the last one's connections.
@@ -97,6 +101,14 @@ record() {
     printf '%s\t%s\t%s\t%s\n' "$1" "$2" "$(($6 - $4 + $7 - $5)) $(($7 - $5))" "${8:-{\}}" >>"$out"
   fi
   echo "compare: $1 $2 run $3: $8" >&2
+}
+
+# run_load_batched NAME BATCH ARGS...: as run_load, es publishing BATCH events to a request through its batch
+# publish, nchan (which has none) one request per event.
+run_load_batched() {
+  es_only=(--batch "$2")
+  run_load "$1" "${@:3}"
+  es_only=()
 }
 
 # run_publishes NAME: publishes alone, no subscriber: wrk, 4 connections for 10 s, against each server per
@@ -163,6 +175,7 @@ run_publishes publish-only
 # Small fan-outs, the most common real load (per-user channels): one publish per event, 4 publishers flat out.
 run_load fan-out-1 -s 2000 -c 2000 -m 20000 --size 100 -p 4
 run_load fan-out-10 -s 5000 -c 500 -m 10000 --size 100 -p 4
+run_load_batched fan-out-1-batch 100 -s 2000 -c 2000 -m 20000 --size 100 -p 4
 run_load one-channel-1k -s 1000 -c 1 -m 2000 --size 100 -p 1
 run_load one-channel-10k -s 10000 -c 1 -m 200 --size 100 -p 1
 run_load hundred-channels -s 10000 -c 100 -m 5000 --size 100 -p 4

@@ -32,6 +32,20 @@ class BenchCommandTest {
     }
 
     @Test
+    void aBatchedRunSendsEventsManyToARequestAndEveryOneArrives() throws Exception {
+        CliRun run = CliRun.of("bench", "--url", hub.url().toString(), "--token", "t",
+                "-s", "30", "-c", "30", "-m", "300", "-p", "2", "--batch", "40", "--timeout", "30s", "--json");
+        assertEquals(0, run.exitCode(), run.err());
+        JsonNode result = Json.MAPPER.readTree(run.out());
+        assertEquals(300, result.get("published").asInt());
+        assertEquals(300, result.get("delivered").asInt(), "fan-out 1: each event reaches its channel's one subscriber");
+        assertEquals(0, result.get("lost").asInt());
+        assertEquals(0, result.get("outOfOrder").asInt());
+        CliRun raw = CliRun.of("bench", "--url", hub.url().toString(), "--pub-mode", "raw", "--batch", "10", "-m", "1");
+        assertEquals(2, raw.exitCode());
+    }
+
+    @Test
     void theReportForPeopleNamesEveryFigure() {
         CliRun run = CliRun.of("bench", "--url", hub.url().toString(), "--token", "t", "-s", "5", "-m", "10");
         assertEquals(0, run.exitCode(), run.err());

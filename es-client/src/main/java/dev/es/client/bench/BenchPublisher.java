@@ -2,12 +2,15 @@ package dev.es.client.bench;
 
 import dev.es.common.Event;
 import dev.es.common.Protocol;
+import dev.es.common.PublishBatch;
 import dev.es.common.PublishBody;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -24,6 +27,7 @@ final class BenchPublisher {
     private Socket connection;
     private BufferedInputStream in;
     private boolean closeAfterAnswer;
+    private String answerBody = "";
 
     BenchPublisher(LoadRun run, int index, BenchSettings settings) {
         this.run = run;
@@ -32,6 +36,10 @@ final class BenchPublisher {
     }
 
     void run() {
+        if (settings.batch() > 1) {
+            runBatches();
+            return;
+        }
         long interval = settings.rate() > 0 ? (long) (1e9 * settings.publishers() / settings.rate()) : 0;
         long next = System.nanoTime();
         for (long event = index; event < settings.events() && run.publishing(); event += settings.publishers()) {
@@ -58,6 +66,31 @@ final class BenchPublisher {
         close();
     }
 
+    /** Its share of the events, {@code batch} to a request (one line each), as fast as answers come. */
+    private void runBatches() {
+        long event = index;
+        while (event < settings.events() && run.publishing()) {
+            StringBuilder lines = new StringBuilder();
+            List<String> channels = new ArrayList<>();
+            for (int i = 0; i < settings.batch() && event < settings.events(); i++, event += settings.publishers()) {
+                String channel = settings.channel((int) (event % settings.channels()));
+                channels.add(channel);
+                lines.append(PublishBatch.writeLine(new PublishBatch.Line(List.of(channel), Event.of(data(event))))).append('\n');
+            }
+            try {
+                String answer = send(Protocol.PUBLISH_PATH, Protocol.NDJSON, lines.toString().getBytes(StandardCharsets.UTF_8));
+                if (answer.contains("\"status\"")) {
+                    throw new IOException("a batch line was refused: " + answer.lines().filter(l -> l.contains("\"status\"")).findFirst().orElse(""));
+                }
+                channels.forEach(run::published);
+            } catch (IOException | RuntimeException e) {
+                run.publishFailed(new IOException(e.getMessage(), e));
+                break;
+            }
+        }
+        close();
+    }
+
     private String data(long event) {
         String head = index + ":" + event + ":" + System.nanoTime() + ":";
         return head + "x".repeat(Math.max(0, settings.size() - head.length()));
@@ -69,10 +102,15 @@ final class BenchPublisher {
      */
     private void publish(String channel, String data) throws IOException {
         byte[] body = (settings.rawPublish() ? data : PublishBody.write(Event.of(data))).getBytes(StandardCharsets.UTF_8);
+        send(settings.pubPath().replace("{channel}", channel), settings.rawPublish() ? "text/plain" : Protocol.JSON, body);
+    }
+
+    /** One POST on this publisher's kept-alive socket; returns the answer's body. */
+    private String send(String path, String contentType, byte[] body) throws IOException {
         StringBuilder head = new StringBuilder(256)
-                .append("POST ").append(settings.pubPath().replace("{channel}", channel)).append(" HTTP/1.1\r\n")
+                .append("POST ").append(path).append(" HTTP/1.1\r\n")
                 .append("Host: ").append(settings.url().getHost()).append("\r\n")
-                .append("Content-Type: ").append(settings.rawPublish() ? "text/plain" : Protocol.JSON).append("\r\n")
+                .append("Content-Type: ").append(contentType).append("\r\n")
                 .append("Content-Length: ").append(body.length).append("\r\n");
         if (settings.token() != null) {
             head.append(Protocol.AUTH_TOKEN).append(": ").append(settings.token()).append("\r\n");
@@ -97,9 +135,13 @@ final class BenchPublisher {
         if (status / 100 != 2) {
             throw new IOException("publishing answered " + status);
         }
+        return answerBody;
     }
 
-    /** Reads a status line, headers and a Content-Length or chunked body; returns the status. */
+    /**
+     * Reads a status line, headers and a Content-Length or chunked body; returns the status. A body of known
+     * length is kept in {@link #answerBody} (a batch's answer is read), a chunked one skipped.
+     */
     private int readAnswer() throws IOException {
         String statusLine = line();
         int status = Integer.parseInt(statusLine.split(" ", 3)[1]);
@@ -122,8 +164,9 @@ final class BenchPublisher {
                 line();
             }
             line();
+            answerBody = "";
         } else {
-            in.skipNBytes(length);
+            answerBody = new String(in.readNBytes((int) length), StandardCharsets.UTF_8);
         }
         return status;
     }

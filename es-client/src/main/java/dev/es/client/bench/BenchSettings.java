@@ -13,6 +13,7 @@ import java.util.List;
  * @param stalled extra subscribers (on the first channel) that never read, to see what they cost the others
  * @param hold how long the connected subscribers stay idle before publishing starts (to measure them idle)
  * @param rawPublish the body is the data itself (nchan's publisher) rather than the es JSON
+ * @param batch events per request: more than 1 goes through es's batch publish
  */
 public record BenchSettings(
         URI url,
@@ -32,11 +33,13 @@ public record BenchSettings(
         boolean rawPublish,
         String subPath,
         String pubPath,
-        String channelPrefix) {
+        String channelPrefix,
+        int batch) {
 
     public BenchSettings {
-        if (subscribers < 1 || stalled < 0 || channels < 1 || events < 0 || size < 0 || publishers < 1 || connectRate <= 0) {
-            throw new IllegalArgumentException("subscribers, channels, publishers and the connect rate must be "
+        if (subscribers < 1 || stalled < 0 || channels < 1 || events < 0 || size < 0 || publishers < 1 || connectRate <= 0
+                || batch < 1) {
+            throw new IllegalArgumentException("subscribers, channels, publishers, the batch and the connect rate must be "
                     + "positive; events and size not negative");
         }
         subscribeUrls = subscribeUrls.isEmpty() ? List.of(url) : List.copyOf(subscribeUrls);

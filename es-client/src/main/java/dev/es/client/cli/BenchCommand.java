@@ -92,6 +92,10 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--pub-path", paramLabel = "PATH", description = "Publish path, {channel} replaced (default: ${DEFAULT-VALUE}).")
     String pubPath = "/{channel}";
 
+    @Option(names = "--batch", paramLabel = "N", description = "Send events N to a request, through the batch publish "
+            + "(POST /_es/v1/publish; es only); 1: one request per event (default).")
+    int batch = 1;
+
     @Option(names = "--channel-prefix", paramLabel = "PREFIX", description = "Channel names are PREFIX-0, PREFIX-1… (default: ${DEFAULT-VALUE}).")
     String channelPrefix = "bench";
 
@@ -116,6 +120,9 @@ public final class BenchCommand implements Callable<Integer> {
         if (!pubMode.equals("api") && !pubMode.equals("raw")) {
             throw new EsException(EsException.USAGE, "--pub-mode is api or raw, not '" + pubMode + "'");
         }
+        if (batch > 1 && pubMode.equals("raw")) {
+            throw new EsException(EsException.USAGE, "--batch is es's batch publish: it goes with --pub-mode api");
+        }
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         boolean bar = !json.requested() && Terminals.stderrIsTerminal();
@@ -123,7 +130,7 @@ public final class BenchCommand implements Callable<Integer> {
         try {
             BenchSettings settings = new BenchSettings(target.url(), subscribeUrls, target.token(), subscribers, stalled, channels, events,
                     size, rate, publishers, connectRate, duration, hold, timeout, pubMode.equals("raw"), subPath, pubPath,
-                    channelPrefix);
+                    channelPrefix, batch);
             result = new LoadRun(settings).execute(line -> {
                         if (bar) {
                             err.print("\r\u001b[2K" + line);
