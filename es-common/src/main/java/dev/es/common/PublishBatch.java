@@ -1,8 +1,12 @@
 package dev.es.common;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -78,24 +82,24 @@ public final class PublishBatch {
 
     /** Writes a line that {@link #readLine} reads back. */
     public static String writeLine(Line line) {
-        ObjectNode node = Json.MAPPER.createObjectNode();
-        if (line.channels().size() == 1) {
-            node.put("channel", line.channels().getFirst());
-        } else {
-            line.channels().forEach(node.putArray("channels")::add);
+        StringWriter text = new StringWriter();
+        try (JsonGenerator json = JsonStreaming.FACTORY.createGenerator(text)) {
+            json.writeStartObject();
+            if (line.channels().size() == 1) {
+                json.writeStringField("channel", line.channels().getFirst());
+            } else {
+                json.writeArrayFieldStart("channels");
+                for (String channel : line.channels()) {
+                    json.writeString(channel);
+                }
+                json.writeEndArray();
+            }
+            PublishBody.writeFields(line.event(), json);
+            json.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException("writing to a string cannot fail", e);
         }
-        Event event = line.event();
-        if (event.id() != null) {
-            node.put("id", event.id());
-        }
-        if (event.event() != null) {
-            node.put("event", event.event());
-        }
-        node.put("data", event.data());
-        if (event.retry() != null) {
-            node.put("retry", event.retry());
-        }
-        return node.toString();
+        return text.toString();
     }
 
     /** The answer's line for a result: {@code {"id"}} for one channel, {@code {"ids": {…}}} for several. */

@@ -66,21 +66,26 @@ public final class PublishBody {
         StringWriter text = new StringWriter();
         try (JsonGenerator json = JsonStreaming.FACTORY.createGenerator(text)) {
             json.writeStartObject();
-            if (event.id() != null) {
-                json.writeStringField("id", event.id());
-            }
-            if (event.event() != null) {
-                json.writeStringField("event", event.event());
-            }
-            json.writeStringField("data", event.data());
-            if (event.retry() != null) {
-                json.writeNumberField("retry", event.retry());
-            }
+            writeFields(event, json);
             json.writeEndObject();
         } catch (IOException e) {
             throw new UncheckedIOException("writing to a string cannot fail", e);
         }
         return text.toString();
+    }
+
+    /** Writes the event's fields into the object being written: the body, or a batch's line. */
+    static void writeFields(Event event, JsonGenerator json) throws IOException {
+        if (event.id() != null) {
+            json.writeStringField("id", event.id());
+        }
+        if (event.event() != null) {
+            json.writeStringField("event", event.event());
+        }
+        json.writeStringField("data", event.data());
+        if (event.retry() != null) {
+            json.writeNumberField("retry", event.retry());
+        }
     }
 
     /** The seed takes a number; clients of other hubs send strings. Both are kept as their text. */

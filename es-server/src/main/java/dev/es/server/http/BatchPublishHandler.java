@@ -54,7 +54,7 @@ final class BatchPublishHandler extends Handler.Abstract.NonBlocking {
 
     @Override
     public boolean handle(Request request, Response response, Callback callback) {
-        if (!HttpMethod.POST.is(request.getMethod()) || !Request.getPathInContext(request).equals(Protocol.PUBLISH_PATH)) {
+        if (!HttpMethod.POST.is(request.getMethod()) || !ChannelPath.is(request, Protocol.PUBLISH_PATH)) {
             return false;
         }
         cors.headers().forEach(response.getHeaders()::put);

@@ -1,6 +1,5 @@
 package dev.es.server.http;
 
-import dev.es.common.ChannelName;
 import dev.es.common.Event;
 import dev.es.common.Json;
 import dev.es.common.Protocol;
@@ -57,16 +56,11 @@ final class PublishHandler extends Handler.Abstract.NonBlocking {
 
     @Override
     public boolean handle(Request request, Response response, Callback callback) {
-        String path = Request.getPathInContext(request);
-        String channel = path.length() > 1 ? path.substring(1) : "";
-        // Jetty drops path parameters (/ch;x=1 is /ch here) where the other routes keep them: not a channel.
-        if (!HttpMethod.POST.is(request.getMethod()) || request.getHttpURI().getParam() != null
-                || !ChannelName.isValid(channel)) {
+        String channel = ChannelPath.of(request);
+        if (!HttpMethod.POST.is(request.getMethod()) || channel == null) {
             return false;
         }
-        for (Map.Entry<String, String> header : cors.headers().entrySet()) {
-            response.getHeaders().put(header.getKey(), header.getValue());
-        }
+        cors.headers().forEach(response.getHeaders()::put);
         String maker;
         try {
             String shown = Access.headerToken(request.getHeaders().getValuesList(HttpHeader.AUTHORIZATION),

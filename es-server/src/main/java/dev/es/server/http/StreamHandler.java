@@ -91,12 +91,9 @@ final class StreamHandler extends Handler.Abstract.NonBlocking {
 
     @Override
     public boolean handle(Request request, Response response, Callback callback) {
-        String path = Request.getPathInContext(request);
-        boolean merged = path.equals(Protocol.STREAM_PATH);
-        String channel = path.length() > 1 ? path.substring(1) : "";
-        // Jetty drops path parameters (/ch;x=1 is /ch here) where the other routes keep them: not a channel.
-        boolean pathParameters = request.getHttpURI().getParam() != null;
-        if (!HttpMethod.GET.is(request.getMethod()) || pathParameters || !(merged || ChannelName.isValid(channel))) {
+        boolean merged = ChannelPath.is(request, Protocol.STREAM_PATH);
+        String channel = ChannelPath.of(request);
+        if (!HttpMethod.GET.is(request.getMethod()) || !(merged || channel != null)) {
             return false;
         }
         joining.execute(() -> open(request, response, callback, merged, channel));
