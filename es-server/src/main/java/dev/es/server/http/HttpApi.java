@@ -62,8 +62,10 @@ public final class HttpApi {
                 metrics, turns, mayBlock);
         BatchPublishHandler batches = new BatchPublishHandler(hub, access, cors, settings.maxBatchBytes(),
                 settings.requestDeadline(), turns, mayBlock);
+        // A stream is opened on a virtual thread, even alone: opened where Jetty parsed its request, a stream twice
+        // in some six full test runs wrote its retry hint and then nothing (not understood yet; see DESIGN.md).
         streams = new StreamHandler(hub, cors, settings.keepalive(), metrics, access, turns,
-                new SubscriptionQuota(settings.maxSubscriptionsPerClient()), mayBlock);
+                new SubscriptionQuota(settings.maxSubscriptionsPerClient()), threads.getVirtualThreadsExecutor());
         AllowedHosts hosts = new AllowedHosts(settings.host(), settings.allowedHosts());
         ConnectionLimits limits = new ConnectionLimits(settings.maxConnections(), settings.maxConnectionsPerClient());
         stopGrace = settings.shutdownTimeout().dividedBy(4);

@@ -72,20 +72,27 @@ final class MergedFeed implements Feed {
         if (out.size() > 0) {
             return out.toByteArray();
         }
-        return ended ? null : NOTHING;
+        if (ended) {
+            return null;
+        }
+        if (holdsFrames()) {
+            // A frame waits for an earlier event still on its way, or its channel's subscription, having handed
+            // it over, will not wake the writer: look again shortly.
+            pollSoon.run();
+        }
+        return NOTHING;
     }
 
     /**
      * Writes the channels' events in the hub's order, as far as it is known: below the bound read before the
      * subscriptions are polled, every event of these channels is queued already, so the least one polled is the
-     * next. A bound that no longer moves with events beyond it waiting means a publish is under way: poll soon.
+     * next. A bound that no longer moves with events beyond it waiting means a publish is under way.
      */
     private void writeInOrder(ByteArrayOutputStream out) {
         long bound = Long.MIN_VALUE;
         while (out.size() < Subscription.MAX_BATCH_BYTES) {
             long known = hub.orderedBelow(subscriptions);
             if (known == bound) {
-                pollSoon.run();
                 return;
             }
             bound = known;
@@ -102,6 +109,15 @@ final class MergedFeed implements Feed {
                 return;
             }
         }
+    }
+
+    private boolean holdsFrames() {
+        for (Frame frame : next) {
+            if (frame != null) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Takes the next frame of each channel that has none waiting. */
