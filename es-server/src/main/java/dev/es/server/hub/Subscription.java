@@ -195,6 +195,9 @@ public final class Subscription {
                 consumerWaiting = closeReason == null;
                 return null;
             }
+            // Taking a frame is not waiting: an armed wake left set here went missing (a merged stream that
+            // reconnected under concurrent publishes got nothing more, about one run in eight).
+            consumerWaiting = false;
             Frame frame = queue.poll();
             queuedBytes -= frame.bytes().length;
             shrinkIfEmpty();

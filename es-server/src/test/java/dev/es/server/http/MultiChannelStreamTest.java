@@ -9,7 +9,9 @@ import dev.es.server.testing.RunningHub;
 import dev.es.server.testing.SseRecorder;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -117,6 +119,46 @@ class MultiChannelStreamTest {
                 assertEquals("created", replayed.data());
                 assertTrue(replayed.id().length() < 200, "one place, not 100 positions: " + replayed.id());
             }
+        }
+    }
+
+    @Test
+    void reconnectsWhileSeveralChannelsArePublishedToAtOnceSeeEveryEventOnceInEachChannelsOrder() throws Exception {
+        List<String> channels = List.of("x", "y", "z");
+        int each = 200;
+        List<Thread> publishers = new ArrayList<>();
+        SseRecorder sub = SseRecorder.open(hub.api().url("/_es/v1/stream?channel=x&channel=y&channel=z"));
+        hub.api().awaitConsumers("z", 1);
+        for (String channel : channels) {
+            publishers.add(Thread.ofPlatform().start(() -> {
+                for (int i = 0; i < each; i++) {
+                    hub.server().publish(channel, Event.of(channel + i));
+                }
+            }));
+        }
+        Map<String, List<String>> seen = new HashMap<>();
+        int total = 0;
+        String lastId = null;
+        // Reconnect after every 25 events, while the publishers go on.
+        while (total < channels.size() * each) {
+            for (int i = 0; i < 25 && total < channels.size() * each; i++, total++) {
+                SseRecorder.Item event = sub.nextEvent();
+                seen.computeIfAbsent(event.data().substring(0, 1), c -> new ArrayList<>()).add(event.data());
+                lastId = event.id();
+            }
+            sub.close();
+            sub = SseRecorder.open(hub.api().url("/_es/v1/stream?channel=x&channel=y&channel=z"), "Last-Event-ID", lastId);
+        }
+        sub.close();
+        for (Thread publisher : publishers) {
+            publisher.join();
+        }
+        for (String channel : channels) {
+            List<String> expected = new ArrayList<>();
+            for (int i = 0; i < each; i++) {
+                expected.add(channel + i);
+            }
+            assertEquals(expected, seen.get(channel), "no gap, no duplicate, in order, in " + channel);
         }
     }
 
