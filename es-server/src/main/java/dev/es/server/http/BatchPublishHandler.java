@@ -64,7 +64,7 @@ final class BatchPublishHandler extends Handler.Abstract.NonBlocking {
                     request.getHeaders().getValuesList(Protocol.AUTH_TOKEN));
             PublishHandler.requireMediaType(request, Protocol.NDJSON);
         } catch (ApiError refusal) {
-            return JsonErrors.answer(response, callback, refusal);
+            return BodyReader.refuse(request, response, callback, refusal, bodyDeadline);
         }
         // Whose limit of channels made the lines count against: its address, unless it shows the hub's token.
         String maker = access.isHubToken(shown) ? null : Request.getRemoteAddr(request);

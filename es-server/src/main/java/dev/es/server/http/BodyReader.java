@@ -5,6 +5,8 @@ import java.time.Duration;
 import java.util.Arrays;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.thread.Invocable;
 
 /**
@@ -23,6 +25,8 @@ final class BodyReader implements Runnable, Invocable {
         void refused(ApiError refusal);
     }
 
+    /** The most of a refused request's body read before answering (see {@link #refuse}). */
+    private static final int DRAIN_LIMIT = 64 * 1024;
     /** Memory follows the bytes that came, not the length declared (which costs a client nothing to claim). */
     private static final int FIRST_BUFFER = 16 * 1024;
 
@@ -105,6 +109,30 @@ final class BodyReader implements Runnable, Invocable {
                 return;
             }
         }
+    }
+
+    /**
+     * Answers a refusal made before the body was read, first reading what is left of a small one: over HTTP/2 a
+     * body left unread makes Jetty reset the stream as it answers, and a client may then report the reset instead
+     * of the answer. A larger body, or one of unknown length, is left unread (and the stream reset).
+     */
+    static boolean refuse(Request request, Response response, Callback callback, ApiError refusal, Duration deadline) {
+        long declared = request.getLength();
+        if (declared <= 0 || declared > DRAIN_LIMIT) {
+            return JsonErrors.answer(response, callback, refusal);
+        }
+        read(request, DRAIN_LIMIT, "drained", deadline, new Done() {
+            @Override
+            public void body(byte[] ignored) {
+                JsonErrors.answer(response, callback, refusal);
+            }
+
+            @Override
+            public void refused(ApiError ignored) {
+                JsonErrors.answer(response, callback, refusal);
+            }
+        });
+        return true;
     }
 
     private ApiError tooLarge() {

@@ -2,21 +2,13 @@ package dev.es.server.http;
 
 import dev.es.common.ChannelName;
 import dev.es.common.ChannelStatus;
-import dev.es.common.Event;
 import dev.es.common.Json;
 import dev.es.common.Protocol;
-import dev.es.common.PublishBody;
 import dev.es.server.ServerMetrics;
 import dev.es.server.hub.Hub;
 import io.javalin.http.Context;
-import java.io.IOException;
-import java.io.InputStream;
-import java.time.Duration;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
-import java.util.Map;
-import org.eclipse.jetty.ee10.servlet.ServletContextRequest;
 import org.eclipse.jetty.http.HttpHeader;
 
 /**

@@ -8,7 +8,7 @@ import org.eclipse.jetty.util.Callback;
 
 /**
  * The server's handlers in order. Those given here (limits, hosts, the streams and publishes) never block, so a
- * request runs where Jetty parsed it, with no hand-off to another thread. Javalin adds its servlet (every other
+ * request runs where Jetty parsed it unless the handler hands it on itself (a stream opens on a virtual thread). Javalin adds its servlet (every other
  * route) behind them; it blocks, so each request that reaches it is handed to a virtual thread. Without this the
  * whole sequence counted as blocking, and every request, publishes and streams too, went to a thread of its own.
  */

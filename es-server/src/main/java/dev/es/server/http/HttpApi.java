@@ -55,8 +55,7 @@ public final class HttpApi {
         WriterTurns turns = new WriterTurns(threads);
         ChannelRoutes channels = new ChannelRoutes(hub, access, metrics);
         Cors cors = new Cors(settings.corsOrigin(), settings.corsMethods());
-        // With Redis a publish, and a join that first reads the channel's stream, wait for Redis: on a thread of
-        // their own. Alone, nothing in them blocks.
+        // With Redis a publish waits for Redis: on a thread of its own. Alone, nothing in it blocks.
         Executor mayBlock = settings.redis() == null ? Runnable::run : threads.getVirtualThreadsExecutor();
         PublishHandler publishes = new PublishHandler(hub, access, cors, settings.maxEventBytes(), settings.requestDeadline(),
                 metrics, turns, mayBlock);

@@ -29,6 +29,19 @@ final class JsonErrors extends ErrorHandler {
         answer(response, callback, new ApiError(code, message));
     }
 
+    /**
+     * Answers what the hub refused a request with ({@link ApiError#of}), or fails the request for any other
+     * exception, a fault of ours: Jetty then answers 500 (in JSON, through this handler) and logs it.
+     */
+    static void answerOrFail(Response response, Callback callback, RuntimeException e) {
+        ApiError refusal = ApiError.of(e);
+        if (refusal == null) {
+            callback.failed(e);
+        } else {
+            answer(response, callback, refusal);
+        }
+    }
+
     /** Answers a request here and now with a JSON error, for the handlers that come before Javalin's routes. */
     static boolean answer(Response response, Callback callback, ApiError error) {
         response.setStatus(error.status());

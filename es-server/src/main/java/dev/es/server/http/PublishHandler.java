@@ -28,8 +28,6 @@ import org.eclipse.jetty.util.Callback;
  */
 final class PublishHandler extends Handler.Abstract.NonBlocking {
 
-    /** The most of a refused request's body read before answering (see {@link #refuse}). */
-    private static final int DRAIN_LIMIT = 64 * 1024;
     private static final HttpField JSON = new PreEncodedHttpField(HttpHeader.CONTENT_TYPE, Protocol.JSON);
 
     private final Hub hub;
@@ -70,7 +68,7 @@ final class PublishHandler extends Handler.Abstract.NonBlocking {
             maker = access.isHubToken(shown) ? null : Request.getRemoteAddr(request);
             requireMediaType(request, Protocol.JSON);
         } catch (ApiError refusal) {
-            return refuse(request, response, callback, refusal);
+            return BodyReader.refuse(request, response, callback, refusal, bodyDeadline);
         }
         BodyReader.read(request, maxEventBytes, "--max-event-bytes", bodyDeadline, new BodyReader.Done() {
             @Override
@@ -98,13 +96,7 @@ final class PublishHandler extends Handler.Abstract.NonBlocking {
         try {
             stored = metrics.publishes().record(() -> turns.publish(() -> hub.publish(channel, event, maker)));
         } catch (RuntimeException e) {
-            ApiError refusal = ApiError.of(e);
-            if (refusal == null) {
-                // A fault of ours: Jetty answers 500 (in JSON, through JsonErrors) and logs it.
-                callback.failed(e);
-                return;
-            }
-            JsonErrors.answer(response, callback, refusal);
+            JsonErrors.answerOrFail(response, callback, e);
             return;
         }
         response.setStatus(201);
@@ -127,29 +119,5 @@ final class PublishHandler extends Handler.Abstract.NonBlocking {
         if (!mediaType.equalsIgnoreCase(expected)) {
             throw new ApiError(400, "Content-Type must be " + expected);
         }
-    }
-
-    /**
-     * Answers a refusal, first reading what is left of a small body: over HTTP/2 a body left unread makes Jetty
-     * reset the stream as it answers, and a client may then report the reset instead of the answer. A larger
-     * body, or one of unknown length, is left unread (and the stream reset).
-     */
-    private boolean refuse(Request request, Response response, Callback callback, ApiError refusal) {
-        long declared = request.getLength();
-        if (declared <= 0 || declared > DRAIN_LIMIT) {
-            return JsonErrors.answer(response, callback, refusal);
-        }
-        BodyReader.read(request, DRAIN_LIMIT, "drained", bodyDeadline, new BodyReader.Done() {
-            @Override
-            public void body(byte[] ignored) {
-                JsonErrors.answer(response, callback, refusal);
-            }
-
-            @Override
-            public void refused(ApiError ignored) {
-                JsonErrors.answer(response, callback, refusal);
-            }
-        });
-        return true;
     }
 }

@@ -69,8 +69,8 @@ final class StreamHandler extends Handler.Abstract.NonBlocking {
     private final Map<StreamWriter, Optional<String>> streams = new ConcurrentHashMap<>();
     private final SubscriptionQuota quota;
     /**
-     * Where a stream is opened: where Jetty parsed its request, or (with Redis, where a join may first read the
-     * channel's stream) a thread that may block.
+     * Where a stream is opened: a thread that may block (a join on Redis first reads the channel's stream; and
+     * see the server's comment on why streams are not opened where Jetty parsed the request).
      */
     private final Executor joining;
     private final Object allEnded = new Object();
@@ -129,13 +129,7 @@ final class StreamHandler extends Handler.Abstract.NonBlocking {
                             mayFollow, access.mayFollowByPrefix(token), lastEventId, client, writer)
                     : subscribeOne(channel, lastEventId, client, writer);
         } catch (RuntimeException e) {
-            ApiError refusal = ApiError.of(e);
-            if (refusal == null) {
-                // A fault of ours: Jetty answers 500 (in JSON, through JsonErrors) and logs it.
-                callback.failed(e);
-                return;
-            }
-            JsonErrors.answer(response, callback, refusal);
+            JsonErrors.answerOrFail(response, callback, e);
             return;
         }
         try {

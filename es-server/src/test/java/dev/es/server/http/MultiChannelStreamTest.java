@@ -7,7 +7,6 @@ import dev.es.common.Event;
 import dev.es.common.MergedStreamId;
 import dev.es.server.testing.RunningHub;
 import dev.es.server.testing.SseRecorder;
-import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
