@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # es serve beside nginx+nchan, same loads, same instrument (es bench), alternating runs; prints a markdown
 # table of deliveries/s, p50/p99, server CPU per delivery and loss, with the ratio es/nchan.
-# Usage: bench/compare.sh [RUNS [LOAD...]]   RUNS per load and server (default 2); LOADs by name (default: all,
-# and the idle-memory measurement), from: idle-memory publish-only fan-out-1 fan-out-10 fan-out-1-batch one-channel-1k one-channel-10k hundred-channels
-# hundred-channels-paced healthy-8k stalled-8k healthy-8k-paced stalled-8k-paced. Loopback only; bounded runs.
+# Then each ratio beside the target issue 19 set for it, and whether it holds.
+# Usage: bench/compare.sh [RUNS [LOAD...]]   RUNS per load and server (default 2); LOADs by name (default: all),
+# from: fresh (fresh servers: the first 10,000 connections' CPU and memory) idle-memory publish-only fan-out-1
+# fan-out-1-paced fan-out-10 fan-out-10-paced fan-out-1-batch connect one-channel-1k one-channel-10k
+# hundred-channels hundred-channels-paced healthy-8k stalled-8k healthy-8k-paced stalled-8k-paced.
+# Loopback only; bounded runs.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 runs=${1:-2}
@@ -32,21 +35,35 @@ fi
 ulimit -n "$(ulimit -Hn)"
 
 "$root/es" --version >/dev/null   # builds first if needed
-# Every load comes from loopback and makes thousands of channels, kept for an hour with their history: past
-# --max-channels-per-client's 10,000 a later load's subscribers would be refused (429).
-"$root/es" serve --port "$es_port" --max-channels-per-client 1000000 >"$scratch/es.log" 2>&1 &
-echo $! >"$scratch/es.pid"
 mkdir -p "$scratch/body"
 sed -e "s#@PORT@#$nchan_port#g" -e "s#@PREFIX@#$scratch#g" "$root/bench/nchan.conf" >"$scratch/nginx.conf"
-nginx -c "$scratch/nginx.conf" -p "$scratch"
-ready=""
-for _ in $(seq 100); do
-  if curl -s -o /dev/null -I "http://127.0.0.1:$es_port/all" && curl -s -o /dev/null "http://127.0.0.1:$nchan_port/"; then
-    ready=yes; break
-  fi
-  sleep 0.1
-done
-[[ -n $ready ]] || { echo "compare: es serve or nginx did not start (see $scratch)" >&2; exit 1; }
+# start_servers: a fresh es serve and a fresh nginx, both answering.
+start_servers() {
+  # Every load comes from loopback and makes thousands of channels, kept for an hour with their history: past
+  # --max-channels-per-client's 10,000 a later load's subscribers would be refused (429).
+  "$root/es" serve --port "$es_port" --max-channels-per-client 1000000 >>"$scratch/es.log" 2>&1 &
+  echo $! >"$scratch/es.pid"
+  nginx -c "$scratch/nginx.conf" -p "$scratch"
+  local ready=""
+  for _ in $(seq 100); do
+    if curl -s -o /dev/null -I "http://127.0.0.1:$es_port/all" && curl -s -o /dev/null "http://127.0.0.1:$nchan_port/"; then
+      ready=yes; break
+    fi
+    sleep 0.1
+  done
+  [[ -n $ready ]] || { echo "compare: es serve or nginx did not start (see $scratch)" >&2; exit 1; }
+}
+# stop_servers: both stopped, their ports free.
+stop_servers() {
+  kill "$(cat "$scratch/es.pid")" 2>/dev/null || true
+  kill "$(cat "$scratch/nginx.pid")" 2>/dev/null || true
+  for _ in $(seq 100); do
+    pgrep -f "dev.es.cli.Main serve --port $es_port" >/dev/null || pgrep -x nginx >/dev/null || return 0
+    sleep 0.1
+  done
+  echo "compare: es serve or nginx did not stop" >&2; exit 1
+}
+start_servers
 
 # CPU ticks used so far by the server (es's java, or nginx's master and workers): user and system, apart, since
 # the system part (the TCP sends, which on loopback also run the receiver's TCP processing) is what no server
@@ -62,13 +79,15 @@ ticks() {
 }
 
 out="$scratch/results"
-# run_load NAME ARGS...: one es bench run against each server per round, alternating. Round 0 is a warm-up
-# that is not recorded: a JVM compiles its hot code over the first runs of a load (es's CPU per delivery fell
-# from 39 to 10 µs over four 100-channel runs on one server), and the figures are for a server that has run.
+# run_load NAME ARGS...: one es bench run against each server per round, alternating. Rounds up to 0 are
+# warm-ups (one, or $warmups) that are not recorded: a JVM compiles its hot code over the first runs of a load
+# (es's CPU per delivery fell from 39 to 10 µs over four 100-channel runs on one server), and the figures are
+# for a server that has run.
+warmups=1
 run_load() {
   local name=$1; shift
   wanted "$name" || return 0
-  for round in $(seq 0 "$runs"); do
+  for round in $(seq $((1 - warmups)) "$runs"); do
     run_round "$name" "$round" "$@"
   done
 }
@@ -169,14 +188,46 @@ wanted idle-memory && for server in es nchan; do
   sleep 7   # started, connected (about 2 s at 5,000/s), and idle: the hold lasts 10 s
   during=$(rss_kib "$server")
   wait "$bench" || true
-  echo "$server $((during - before))" >>"$memory"
+  echo "idle-memory $server $((during - before))" >>"$memory"
   echo "compare: idle $server: RSS $before KiB -> $during KiB" >&2
 done
 
+# A reconnect storm right after a deploy: per round, both servers restarted, then 10,000 subscribers of one
+# channel connect to each (5,000/s) and are held 10 s: the CPU of those first connections (JIT and all) and the
+# resident memory they hold. Recorded as the loads connect-fresh and idle-memory-fresh.
+wanted fresh && for round in $(seq "$runs"); do
+  stop_servers
+  start_servers
+  sleep 2
+  for server in es nchan; do
+    port=$es_port mode=api
+    [[ $server == nchan ]] && port=$nchan_port mode=raw
+    before=$(rss_kib "$server")
+    read -r user0 system0 < <(ticks "$server")
+    "$root/es" bench --url "http://127.0.0.1:$port" --pub-mode "$mode" --channel-prefix fresh -s 10000 -m 0 \
+      --hold 10s --timeout 60s --json >"$scratch/fresh-$server.json" 2>/dev/null &
+    bench=$!
+    sleep 7
+    during=$(rss_kib "$server")
+    wait "$bench" || true
+    read -r user1 system1 < <(ticks "$server")
+    echo "idle-memory-fresh $server $((during - before))" >>"$memory"
+    record connect-fresh "$server" "$round" "$user0" "$system0" "$user1" "$system1" "$(cat "$scratch/fresh-$server.json")"
+  done
+done
+
 run_publishes publish-only
-# Small fan-outs, the most common real load (per-user channels): one publish per event, 4 publishers flat out.
+# Small fan-outs, the most common real load (per-user channels): one publish per event, 4 publishers flat out,
+# and at a rate both servers keep up with (each does ~15,000 deliveries/s flat out here).
 run_load fan-out-1 -s 2000 -c 2000 -m 20000 --size 100 -p 4
+run_load fan-out-1-paced -s 2000 -c 2000 -m 16000 --size 100 -p 4 --rate 8000
 run_load fan-out-10 -s 5000 -c 500 -m 10000 --size 100 -p 4
+run_load fan-out-10-paced -s 5000 -c 500 -m 6000 --size 100 -p 4 --rate 3000
+# Connect and close on a warm server: 10,000 subscribers of one channel connect (5,000/s), are held 2 s and
+# leave; three warm-up rounds first.
+warmups=3
+run_load connect -s 10000 -m 0 --hold 2s
+warmups=1
 run_load_batched fan-out-1-batch 100 -s 2000 -c 2000 -m 20000 --size 100 -p 4
 run_load one-channel-1k -s 1000 -c 1 -m 2000 --size 100 -p 1
 run_load one-channel-10k -s 10000 -c 1 -m 200 --size 100 -p 1
@@ -209,20 +260,19 @@ rows = {}
 for line in open(path):
     name, server, ticks, text = line.rstrip("\n").split("\t", 3)
     r = json.loads(text)
-    delivered = r.get("delivered", 0)
-    total, system = (int(t) / hz * 1e6 / delivered if delivered else float("nan") for t in ticks.split())
+    # A load with no events (connect) is counted per connection.
+    unit = r.get("delivered", 0) or r.get("connected", 0)
+    total, system = (int(t) / hz * 1e6 / unit if unit else float("nan") for t in ticks.split())
     rows.setdefault((name, server), []).append(
         (r.get("deliveriesPerSecond", 0), r.get("p50", 0), r.get("p99", 0), total, system, r.get("lost", -1)))
+med = {key: [statistics.median(col) for col in zip(*runs)] for key, runs in rows.items()}
 print("| load | server | deliveries/s | p50 ms | p99 ms | server CPU µs/delivery | of it, kernel | lost (all runs) |")
 print("|---|---|---|---|---|---|---|---|")
 for name in dict.fromkeys(k[0] for k in rows):
-    med = {}
     for server in ("es", "nchan"):
-        runs = rows.get((name, server), [])
-        med[server] = [statistics.median(col) for col in zip(*runs)] if runs else [0] * 6
-        d, p50, p99, cpu, kernel, _ = med[server]
-        print(f"| {name} | {server} | {d:,.0f} | {p50:.1f} | {p99:.1f} | {cpu:.2f} | {kernel:.2f} | {sum(x[5] for x in runs)} |")
-    e, n = med["es"], med["nchan"]
+        d, p50, p99, cpu, kernel, _ = med.get((name, server), [0] * 6)
+        print(f"| {name} | {server} | {d:,.0f} | {p50:.1f} | {p99:.1f} | {cpu:.2f} | {kernel:.2f} | {sum(x[5] for x in rows.get((name, server), []))} |")
+    e, n = med.get((name, "es"), [0] * 6), med.get((name, "nchan"), [0] * 6)
     ratio = lambda a, b: f"{a / b:.2f}×" if b else "-"
     print(f"| {name} | es / nchan | " + " | ".join(ratio(e[i], n[i]) for i in range(5)) + " | |")
 p99 = lambda name, server: statistics.median(r[2] for r in rows[(name, server)])
@@ -234,12 +284,53 @@ if pairs:
     print("|---|---|---|")
     for healthy, stalled in pairs:
         print(f"| {healthy} | " + " | ".join(f"{p99(stalled, s) / p99(healthy, s):.2f}×" for s in ("es", "nchan")) + " |")
-per = dict(line.split() for line in open(memory))
-if not per:
-    sys.exit()
+kib = {}
+for line in open(memory):
+    name, server, value = line.split()
+    kib.setdefault((name, server), []).append(int(value) / 10000)
+for (name, server), values in kib.items():
+    med[(name, server)] = statistics.median(values)
+if kib:
+    print()
+    print("| 10,000 idle subscribers, resident memory each | es | nchan | es / nchan |")
+    print("|---|---|---|---|")
+    for name in dict.fromkeys(k[0] for k in kib):
+        e, n = med.get((name, "es"), 0), med.get((name, "nchan"), 0)
+        print(f"| {name} | {e:.1f} KiB | {n:.1f} KiB | " + (f"{e / n:.2f}× |" if n else "- |"))
+
+# Issue 19's targets: (load, measure, target, whether a higher ratio is better). A measure is a ratio es / nchan
+# of a column (deliveries/s 0, p99 2, CPU 3), or an absolute es figure in µs.
+RATE, P99, CPU = 0, 2, 3
+targets = [("publish-only", RATE, 1.0, True), ("publish-only", CPU, 1.0, False)]
+for load in ("fan-out-1", "fan-out-10", "hundred-channels"):
+    targets += [(load, RATE, 1.0, True), (load, CPU, 1.0, False), (load, P99, 1.0, False)]
+for load in ("fan-out-1-paced", "fan-out-10-paced", "hundred-channels-paced"):
+    targets += [(load, CPU, 1.0, False), (load, P99, 1.0, False)]
+targets += [("fan-out-1-batch", RATE, 2.0, True), ("fan-out-1-batch", CPU, 0.5, False)]
+for load in ("one-channel-1k", "one-channel-10k"):
+    targets += [(load, RATE, 2.0, True), (load, CPU, 0.7, False)]
+targets += [("connect", CPU, 1.5, False), ("connect", "user µs", 60, False),
+            # Half the 664 µs per connection the issue measured on a fresh server.
+            ("connect-fresh", "µs", 332, False),
+            ("idle-memory", None, 1.0, False), ("idle-memory-fresh", None, 1.0, False)]
+names = {RATE: "deliveries/s", P99: "p99", CPU: "CPU per delivery", None: "memory per subscriber",
+         "user µs": "es user CPU µs", "µs": "es CPU µs"}
 print()
-print("| 10,000 idle subscribers | es | nchan | es / nchan |")
-print("|---|---|---|---|")
-e, n = int(per.get("es", 0)) / 10000, int(per.get("nchan", 0)) / 10000
-print(f"| resident memory per subscriber | {e:.1f} KiB | {n:.1f} KiB | {e / n:.2f}× |" if n else f"| resident memory per subscriber | {e:.1f} KiB | - | - |")
+print("| load | measure | es / nchan, or es | target | holds |")
+print("|---|---|---|---|---|")
+for load, measure, target, higher in targets:
+    e, n = med.get((load, "es")), med.get((load, "nchan"))
+    if e is None:
+        continue
+    if measure == "user µs":
+        value = e[CPU] - e[CPU + 1]
+    elif measure == "µs":
+        value = e[CPU]
+    elif measure is None:
+        value = e / n if n else float("nan")
+    else:
+        value = e[measure] / n[measure] if n and n[measure] else float("nan")
+    holds = value >= target if higher else value <= target
+    unit = "" if measure in ("user µs", "µs") else "×"
+    print(f"| {load} | {names[measure]} | {value:.2f}{unit} | {'≥' if higher else '≤'} {target}{unit} | {'holds' if holds else 'misses'} |")
 PY
