@@ -52,19 +52,21 @@ public final class HttpApi {
     public HttpApi(Hub hub, ServerSettings settings, ServerMetrics metrics, ServerLog log) {
         Access access = new Access(settings.token(), settings.subscribeToken(), settings.jwtKey());
         QueuedThreadPool threads = threadPool();
+        // Where what may block runs: Javalin's routes, a stream's opening, and with Redis a publish.
+        Executor blocking = VirtualThreads.getNamedVirtualThreadsExecutor("es-request");
         WriterTurns turns = new WriterTurns(threads);
         ChannelRoutes channels = new ChannelRoutes(hub, access, metrics);
         Cors cors = new Cors(settings.corsOrigin(), settings.corsMethods());
         // With Redis a publish waits for Redis: on a thread of its own. Alone, nothing in it blocks.
-        Executor mayBlock = settings.redis() == null ? Runnable::run : threads.getVirtualThreadsExecutor();
+        Executor mayBlock = settings.redis() == null ? Runnable::run : blocking;
         PublishHandler publishes = new PublishHandler(hub, access, cors, settings.maxEventBytes(), settings.requestDeadline(),
                 metrics, turns, mayBlock);
         BatchPublishHandler batches = new BatchPublishHandler(hub, access, cors, settings.maxBatchBytes(),
                 settings.requestDeadline(), turns, mayBlock);
-        // A stream is opened on a virtual thread, even alone: opened where Jetty parsed its request, a stream twice
-        // in some six full test runs wrote its retry hint and then nothing (not understood yet; see DESIGN.md).
+        // A stream is opened on a virtual thread, even alone: opened where Jetty parsed its request, a merged
+        // stream sometimes wrote its retry hint and then nothing (not understood yet; see DESIGN.md).
         streams = new StreamHandler(hub, cors, settings.keepalive(), metrics, access, turns,
-                new SubscriptionQuota(settings.maxSubscriptionsPerClient()), threads.getVirtualThreadsExecutor());
+                new SubscriptionQuota(settings.maxSubscriptionsPerClient()), blocking);
         AllowedHosts hosts = new AllowedHosts(settings.host(), settings.allowedHosts());
         ConnectionLimits limits = new ConnectionLimits(settings.maxConnections(), settings.maxConnectionsPerClient());
         stopGrace = settings.shutdownTimeout().dividedBy(4);
@@ -84,7 +86,7 @@ public final class HttpApi {
                 server.setErrorHandler(new JsonErrors());
                 // Limits, other sites' hosts and method tunnelling refused, then streams and publishes; Javalin adds
                 // its servlet for everything else behind them, on threads of its own.
-                server.setHandler(new Handlers(threads.getVirtualThreadsExecutor(), limits, hosts, new NoMethodOverride(),
+                server.setHandler(new Handlers(blocking, limits, hosts, new NoMethodOverride(),
                         streams, publishes, batches));
                 if (settings.accessLog()) {
                     server.setRequestLog((request, response) -> log.access(request.getMethod(),
@@ -94,7 +96,7 @@ public final class HttpApi {
             });
             cfg.jetty.modifyHttpConfiguration(http -> http.setIdleTimeout(settings.timeout().toMillis()));
             cfg.jetty.addConnector((server, http) -> {
-                connector = new ServerConnector(server, Transport.connectionFactories(settings, http));
+                connector = new SelectorConnector(server, Transport.connectionFactories(settings, http));
                 connector.setHost(settings.host());
                 connector.setPort(settings.port());
                 connector.setAcceptQueueSize(ACCEPT_QUEUE);
@@ -160,14 +162,15 @@ public final class HttpApi {
     }
 
     /**
-     * Jetty's pool of platform threads for its selectors and non-blocking work, handing blocking handlers (a
-     * publish reads its body blocking) to virtual threads, so that slow publishers cannot exhaust it. Javalin's
-     * own virtual-thread option would run everything, selectors included, on a new virtual thread per task.
+     * Jetty's pool of platform threads for its selectors and non-blocking work. It has no virtual threads of its
+     * own: Jetty would hand them its own tasks too (a connection resumed after each stream ends cost a virtual
+     * thread's start and its carrier's wake-up); what may block is handed to them by es ({@link Handlers}).
+     * Javalin's own virtual-thread option would run everything, selectors included, on a new virtual thread per
+     * task.
      */
     private static QueuedThreadPool threadPool() {
         QueuedThreadPool pool = new QueuedThreadPool();
         pool.setName("es-http");
-        pool.setVirtualThreadsExecutor(VirtualThreads.getNamedVirtualThreadsExecutor("es-request"));
         return pool;
     }
 

@@ -35,6 +35,7 @@ import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.BufferUtil;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.Fields;
+import org.eclipse.jetty.util.thread.Invocable.InvocationType;
 
 /**
  * GET {@code /{channel}}, the event stream, as a Jetty handler ahead of the Javalin routes: a stream holds a
@@ -307,9 +308,10 @@ final class StreamHandler extends Handler.Abstract.NonBlocking {
      * say), not at the next write to it, up to a keepalive later: counts stay true and no fan-out is spent on
      * subscribers that left. Jetty itself does not tell a handler that its client closed. When the connection is
      * closed from this side (a stop, a subscriber dropped as too slow), the watch fails, and ends the stream too.
+     * Nothing in ending a stream blocks, so the selector runs it itself rather than handing it to a thread.
      */
     private static void endOnRead(EndPoint endPoint, StreamWriter writer) {
-        endPoint.tryFillInterested(Callback.from(() -> {
+        endPoint.tryFillInterested(Callback.from(InvocationType.NON_BLOCKING, () -> {
             try {
                 if (endPoint.fill(BufferUtil.allocate(1)) == 0) {
                     endOnRead(endPoint, writer);

@@ -28,9 +28,11 @@ final class StreamWriter extends IteratingCallback {
     private final Runnable turn = this::turn;
     /**
      * Whether a turn is queued on the executor and has not started: further wakes need none of their own (a
-     * merged stream's channels each wake it, all for one publish to every channel).
+     * merged stream's channels each wake it, all for one publish to every channel). Set until {@link #start}:
+     * a publish may wake the writer as soon as it is subscribed, before its response's headers are set, and
+     * the start's own turn takes what that wake was for.
      */
-    private final AtomicBoolean turnQueued = new AtomicBoolean();
+    private final AtomicBoolean turnQueued = new AtomicBoolean(true);
     /** Written first, with the headers: how long the client waits before reconnecting. */
     private byte[] hello;
     /** Set by {@link #attach}, before the writer is started or seen by anything else. */
@@ -58,6 +60,7 @@ final class StreamWriter extends IteratingCallback {
 
     /** Starts writing: the headers and the hello go out now, on the caller's thread. */
     void start() {
+        turnQueued.set(false);
         iterate();
     }
 
