@@ -4,9 +4,12 @@ import dev.es.common.ChannelName;
 import dev.es.common.Event;
 import dev.es.server.broker.Broker;
 import dev.es.server.http.HttpApi;
+import dev.es.server.hub.HistoryStore;
 import dev.es.server.hub.Hub;
+import dev.es.server.store.SqliteHistoryStore;
 import java.net.URI;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -26,14 +29,21 @@ public final class EsServer implements AutoCloseable {
 
     private final ServerSettings settings;
     private final Broker broker;
+    /** Where history is kept on disk (--data), or null. */
+    private final SqliteHistoryStore store;
+    /** What start-up read from the store, in words, or null without one. */
+    private final String historyRead;
     private final Hub hub;
     private final HttpApi http;
     private final ServerMetrics metrics;
     /** Drops history older than its TTL, every tenth of the TTL (at most every 10 s, at least every 100 ms). */
     private final ScheduledExecutorService expiry;
 
-    private EsServer(ServerSettings settings, Broker broker, Hub hub, HttpApi http, ServerMetrics metrics) {
+    private EsServer(ServerSettings settings, Broker broker, SqliteHistoryStore store, Hub hub, HttpApi http,
+            ServerMetrics metrics, String historyRead) {
         this.settings = settings;
+        this.historyRead = historyRead;
+        this.store = store;
         this.broker = broker;
         this.hub = hub;
         this.http = http;
@@ -58,29 +68,56 @@ public final class EsServer implements AutoCloseable {
 
     /** Starts a hub that logs to the given log (its warnings; every request with the access log on). */
     public static EsServer start(ServerSettings settings, ServerLog log) {
-        Broker broker = settings.redis() == null
-                ? Broker.inProcess()
-                : Broker.redis(settings.redis(), settings.redisCaCert(), settings.limits().historyEvents(), log);
+        SqliteHistoryStore store = settings.data() == null ? null : SqliteHistoryStore.open(settings.data(), settings.dataSync());
+        Broker broker;
+        try {
+            broker = settings.redis() == null
+                    ? Broker.inProcess()
+                    : Broker.redis(settings.redis(), settings.redisCaCert(), settings.limits().historyEvents(), log);
+        } catch (RuntimeException e) {
+            closeIfOpen(store);
+            throw e;
+        }
         ServerMetrics metrics = null;
         try {
-            Hub hub = new Hub(broker, settings.limits(), warning -> log.warn("history", warning));
+            Hub hub = new Hub(broker, settings.limits(), warning -> log.warn("history", warning),
+                    store == null ? HistoryStore.NONE : store);
+            String historyRead = null;
+            if (store != null) {
+                long started = System.nanoTime();
+                long events = store.readInto(hub);
+                historyRead = String.format(Locale.ROOT, "%d events of %d channels read in %d ms", events,
+                        hub.localChannels(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+            }
             metrics = new ServerMetrics(hub);
             HttpApi http = new HttpApi(hub, settings, metrics, log);
             http.start();
-            return new EsServer(settings, broker, hub, http, metrics);
+            return new EsServer(settings, broker, store, hub, http, metrics, historyRead);
         } catch (RuntimeException e) {
             // Whatever was made before the failure, undone in one place.
             if (metrics != null) {
                 metrics.close();
             }
             broker.close();
+            closeIfOpen(store);
             throw e;
+        }
+    }
+
+    private static void closeIfOpen(SqliteHistoryStore store) {
+        if (store != null) {
+            store.close();
         }
     }
 
     /** The port listened on: the configured one, or the one chosen for port 0. */
     public int port() {
         return http.port();
+    }
+
+    /** What start-up read from the data directory's history ("N events of M channels read in T ms"), or null. */
+    public String historyRead() {
+        return historyRead;
     }
 
     /** The base URL clients use. */
@@ -141,6 +178,7 @@ public final class EsServer implements AutoCloseable {
         hub.shutdown();
         http.stop();
         broker.close();
+        closeIfOpen(store);
         metrics.close();
     }
 

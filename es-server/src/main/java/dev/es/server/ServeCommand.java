@@ -6,6 +6,7 @@ import dev.es.common.Hosts;
 import dev.es.common.Token;
 import dev.es.server.access.JwtKey;
 import dev.es.server.broker.BrokerUnavailableException;
+import dev.es.server.store.DataDirectoryException;
 import dev.es.server.hub.HubLimits;
 import io.javalin.util.JavalinBindException;
 import java.nio.file.Path;
@@ -207,6 +208,22 @@ public final class ServeCommand implements Callable<Integer> {
     String redis;
 
     @Option(
+            names = "--data",
+            paramLabel = "DIR",
+            description = "Keep every channel's history on disk in DIR (made if missing): a publish is answered once its"
+                    + " event is on disk, and a restart serves the same history (default: $ES_DATA; none, history in"
+                    + " memory only).")
+    Path data;
+
+    @Option(
+            names = "--data-sync",
+            paramLabel = "MODE",
+            description = "With --data, what an answered publish survives: 'full' (default) waits for the disk, so a"
+                    + " power loss too; 'relaxed' only for the operating system, so the process being killed, not the"
+                    + " machine failing, at a fraction of the wait.")
+    String dataSync = "full";
+
+    @Option(
             names = "--redis-cacert",
             paramLabel = "FILE",
             description = "PEM file of the certificate authorities to trust for rediss:// (default: Java's).")
@@ -238,7 +255,7 @@ public final class ServeCommand implements Callable<Integer> {
         EsServer server;
         try {
             server = EsServer.start(settings, log);
-        } catch (BrokerUnavailableException e) {
+        } catch (BrokerUnavailableException | DataDirectoryException e) {
             throw new EsException(EsException.FAILURE, e.getMessage(), e);
         } catch (IllegalArgumentException e) {
             throw new EsException(EsException.USAGE, e.getMessage(), e);
@@ -269,7 +286,8 @@ public final class ServeCommand implements Callable<Integer> {
                         !settings.authRequired() ? "off"
                                 : settings.jwtKey() == null ? "on (Auth-Token)" : "on (Auth-Token, channel tokens)",
                         settings.limits().historyEvents(),
-                        settings.redis() == null ? "" : ", channels shared through Redis"),
+                        settings.redis() != null ? ", channels shared through Redis"
+                                : settings.data() == null ? "" : ", kept in " + settings.data() + " (" + server.historyRead() + ")"),
                 startFields(server.url().toString(), settings));
         stopped.await();
         return 0;
@@ -311,6 +329,12 @@ public final class ServeCommand implements Callable<Integer> {
                     .requestDeadline(requestDeadline)
                     .jwtKey(jwtKey == null ? null : JwtKey.read(jwtKey))
                     .allowedHosts(allowedHosts)
+                    .data(data)
+                    .dataSync(switch (dataSync) {
+                        case "full" -> true;
+                        case "relaxed" -> false;
+                        default -> throw new IllegalArgumentException("--data-sync is full or relaxed, not '" + dataSync + "'");
+                    })
                     .build();
         } catch (IllegalArgumentException e) {
             throw new EsException(EsException.USAGE, e.getMessage());
@@ -328,6 +352,7 @@ public final class ServeCommand implements Callable<Integer> {
         fields.put("auth", settings.authRequired());
         fields.put("history", settings.limits().historyEvents());
         fields.put("redis", settings.redis() != null);
+        fields.put("data", settings.data() == null ? null : settings.data().toString());
         return fields;
     }
 

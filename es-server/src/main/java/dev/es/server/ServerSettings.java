@@ -43,6 +43,9 @@ import java.util.Objects;
  * @param maxBatchBytes the largest batch publish body accepted (every line of it together)
  * @param allowedHosts the host names a request may name (in Host) besides loopback's, {@code *} for any; empty: a
  *     hub on loopback answers only loopback names (against DNS rebinding), a hub on other addresses any
+ * @param data the directory where channels' history is kept on disk, or null to keep it in memory only
+ * @param dataSync with a data directory, whether each commit waits for the disk (surviving power loss), or only
+ *     for the operating system (surviving the process being killed)
  */
 public record ServerSettings(
         String host,
@@ -67,7 +70,9 @@ public record ServerSettings(
         JwtKey jwtKey,
         int maxSubscriptionsPerClient,
         long maxBatchBytes,
-        List<String> allowedHosts) {
+        List<String> allowedHosts,
+        Path data,
+        boolean dataSync) {
 
     /** Loopback: a hub reachable from elsewhere is a decision (with a token, or --no-auth). */
     public static final String DEFAULT_HOST = "127.0.0.1";
@@ -139,6 +144,10 @@ public record ServerSettings(
         if (redis != null && redis.isBlank()) {
             throw new IllegalArgumentException("the Redis URI must not be blank");
         }
+        if (redis != null && data != null) {
+            throw new IllegalArgumentException("--data keeps one server's history on its disk; with --redis history lives"
+                    + " in Redis (as durable as Redis's own persistence): give one or the other");
+        }
         requirePositive("timeout", timeout);
         requirePositive("keepalive", keepalive);
         Objects.requireNonNull(shutdownTimeout, "shutdownTimeout");
@@ -195,6 +204,8 @@ public record ServerSettings(
         private Duration requestDeadline = DEFAULT_REQUEST_DEADLINE;
         private JwtKey jwtKey;
         private List<String> allowedHosts = List.of();
+        private Path data;
+        private boolean dataSync = true;
 
         private Builder() {}
 
@@ -345,6 +356,16 @@ public record ServerSettings(
             return this;
         }
 
+        public Builder data(Path value) {
+            data = value;
+            return this;
+        }
+
+        public Builder dataSync(boolean value) {
+            dataSync = value;
+            return this;
+        }
+
         /** @throws IllegalArgumentException for a setting out of its range, saying which */
         public ServerSettings build() {
             return new ServerSettings(
@@ -353,7 +374,7 @@ public record ServerSettings(
                             maxChannelsPerClient, maxSubscribersPerChannel), keepalive,
                     maxEventBytes, redis, redisCaCert, tlsCert, tlsKey, shutdownTimeout, accessLog, maxConnections,
                     maxConnectionsPerClient, subscribeToken, requestDeadline, jwtKey, maxSubscriptionsPerClient, maxBatchBytes,
-                    allowedHosts);
+                    allowedHosts, data, dataSync);
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.es.server.http;
 
 import dev.es.server.broker.BrokerUnavailableException;
+import dev.es.server.hub.HistoryUnavailableException;
 import dev.es.server.hub.HubStoppedException;
 import dev.es.server.hub.InvalidInputException;
 import dev.es.server.hub.LimitReachedException;
@@ -45,6 +46,8 @@ final class ApiError extends RuntimeException {
             // Come back (to another server) later: this one is stopping, or has lost Redis.
             case HubStoppedException stopping -> new ApiError(503, stopping.getMessage());
             case BrokerUnavailableException unavailable -> new ApiError(503, unavailable.getMessage());
+            // The disk is full or failing: nothing was kept or delivered, and it may work again soon.
+            case HistoryUnavailableException unavailable -> new ApiError(503, unavailable.getMessage());
             default -> null;
         };
     }

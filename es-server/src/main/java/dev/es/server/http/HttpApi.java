@@ -52,13 +52,14 @@ public final class HttpApi {
     public HttpApi(Hub hub, ServerSettings settings, ServerMetrics metrics, ServerLog log) {
         Access access = new Access(settings.token(), settings.subscribeToken(), settings.jwtKey());
         QueuedThreadPool threads = threadPool();
-        // Where what may block runs: Javalin's routes, a stream's opening, and with Redis a publish.
+        // Where what may block runs: Javalin's routes, a stream's opening, and with Redis or --data a publish.
         Executor blocking = VirtualThreads.getNamedVirtualThreadsExecutor("es-request");
         WriterTurns turns = new WriterTurns(threads);
         ChannelRoutes channels = new ChannelRoutes(hub, access, metrics);
         Cors cors = new Cors(settings.corsOrigin(), settings.corsMethods());
-        // With Redis a publish waits for Redis: on a thread of its own. Alone, nothing in it blocks.
-        Executor mayBlock = settings.redis() == null ? Runnable::run : blocking;
+        // With Redis a publish waits for Redis, with --data for its commit: on a thread of its own. Else nothing in
+        // it blocks.
+        Executor mayBlock = settings.redis() == null && settings.data() == null ? Runnable::run : blocking;
         PublishHandler publishes = new PublishHandler(hub, access, cors, settings.maxEventBytes(), settings.requestDeadline(),
                 metrics, turns, mayBlock);
         BatchPublishHandler batches = new BatchPublishHandler(hub, access, cors, settings.maxBatchBytes(),

@@ -21,6 +21,8 @@ final class Channel {
     private final String name;
     private final ReentrantLock lock = new ReentrantLock();
     private final History history;
+    /** Where each event is made durable before anyone is offered it. */
+    private final HistoryStore store;
     private final Subscribers subscribers = new Subscribers();
     /**
      * The hub's order: each stored event takes its next number as its place, which is also the id of an event
@@ -45,9 +47,10 @@ final class Channel {
     /** No publish in progress. */
     static final long IDLE = Long.MAX_VALUE;
 
-    Channel(String name, HubLimits limits, HistoryBudget budget, AtomicLong order, LongAdder delivered) {
+    Channel(String name, HubLimits limits, HistoryBudget budget, HistoryStore store, AtomicLong order, LongAdder delivered) {
         this.name = name;
-        this.history = new History(limits.historyEvents(), limits.historyBytes(), name, budget);
+        this.store = store;
+        this.history = new History(limits.historyEvents(), limits.historyBytes(), name, budget, store);
         this.maxSubscribers = limits.subscribersPerChannel();
         this.order = order;
         this.delivered = delivered;
@@ -71,11 +74,14 @@ final class Channel {
     }
 
     /**
-     * Stores and delivers an event, giving it the channel's next id when it has none.
+     * Stores and delivers an event, giving it the channel's next id when it has none. With a store that keeps
+     * history on disk, the event is durable before it is delivered (the lock is held meanwhile, so that joins
+     * and the order of events stay as without one).
      *
      * @param dropped receives the subscribers dropped as too slow, for the caller to abort once it holds no
      *     lock (aborting closes a connection)
      * @return the event as subscribers see it
+     * @throws HistoryUnavailableException when the store could not keep it: nothing was delivered
      */
     Event publish(Event event, List<Subscription> dropped) {
         lock.lock();
@@ -90,8 +96,12 @@ final class Channel {
                 followPublisherId(event.id());
             }
             Frame frame = new Frame(place, SseFrames.encode(stored));
-            lastPublishedAtMillis = System.currentTimeMillis();
-            history.add(stored.id(), frame, lastPublishedAtMillis);
+            long now = System.currentTimeMillis();
+            if (history.keeps()) {
+                store.append(name, place, stored.id(), frame.bytes(), now);
+            }
+            lastPublishedAtMillis = now;
+            history.add(stored.id(), frame, now);
             published++;
             int before = dropped.size();
             for (int i = 0, n = subscribers.size(); i < n; i++) {
@@ -129,6 +139,18 @@ final class Channel {
     /** At most the place of the event a publish here is offering now; {@link #IDLE} when none is. */
     long placing() {
         return placing;
+    }
+
+    /** Takes back an event the store kept before a restart, as the newest of its history. */
+    void restore(String id, Frame frame, long storedAtMillis) {
+        lock.lock();
+        try {
+            followPublisherId(id);
+            lastPublishedAtMillis = storedAtMillis;
+            history.add(id, frame, storedAtMillis);
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** Adds a subscriber, first queueing what it missed after {@code lastEventId} when that is given. */
@@ -192,7 +214,8 @@ final class Channel {
         lock.lock();
         try {
             ended = subscribers.clear();
-            history.clear();
+            // A stopping server keeps its history on disk for the next start.
+            history.clear(reason != CloseReason.SHUTDOWN);
         } finally {
             lock.unlock();
         }

@@ -59,6 +59,7 @@ final class History {
     private final long maxBytes;
     private final String channel;
     private final HistoryBudget budget;
+    private final HistoryStore store;
     private final ArrayDeque<Entry> entries = new ArrayDeque<>();
     private long bytes;
     /** The newest event no longer retained, its id and digest: one that saw it missed exactly what is retained. */
@@ -70,12 +71,19 @@ final class History {
      * @param maxBytes bytes of frames kept at most: the oldest go first past it, the newest always stays
      * @param channel the name of the channel it belongs to
      * @param budget what every channel's history holds together, told of each event kept and let go
+     * @param store where the history is kept beyond memory, told of each event let go
      */
-    History(int capacity, long maxBytes, String channel, HistoryBudget budget) {
+    History(int capacity, long maxBytes, String channel, HistoryBudget budget, HistoryStore store) {
         this.capacity = capacity;
         this.maxBytes = maxBytes;
         this.channel = channel;
         this.budget = budget;
+        this.store = store;
+    }
+
+    /** Whether events are kept at all ({@code --history 0}: none). */
+    boolean keeps() {
+        return capacity > 0;
     }
 
     void add(String id, Frame frame, long nowMillis) {
@@ -111,15 +119,28 @@ final class History {
         }
     }
 
-    /** Drops every event, as its channel is closed. */
-    void clear() {
+    /**
+     * Drops every event from memory, as its channel is closed or the server stops.
+     *
+     * @param fromStore whether the store forgets them too (a close), or keeps them for the next start (a stop)
+     */
+    void clear(boolean fromStore) {
+        long newest = entries.isEmpty() ? -1 : entries.peekLast().frame.seq();
         while (!entries.isEmpty()) {
-            dropOldest();
+            release(entries.pollFirst());
+        }
+        if (fromStore && newest >= 0) {
+            store.forget(channel, newest);
         }
     }
 
     private void dropOldest() {
         Entry oldest = entries.pollFirst();
+        release(oldest);
+        store.forget(channel, oldest.frame.seq());
+    }
+
+    private void release(Entry oldest) {
         bytes -= oldest.frame.bytes().length;
         evictedId = oldest.id;
         evictedDigest = oldest.digest;

@@ -60,6 +60,7 @@ public final class Hub implements Broker.Sink {
     private volatile boolean shutDown;
     private final HubLimits limits;
     private final HistoryBudget budget;
+    private final HistoryStore store;
     /** Told, at most every {@link #SHED_REPORT_EVERY}, how much history the budget shed. */
     private final Consumer<String> warnings;
     private final AtomicLong shedUnreported = new AtomicLong();
@@ -77,8 +78,17 @@ public final class Hub implements Broker.Sink {
      * @param warnings told in a line when history is shed to keep within its budget
      */
     public Hub(Broker broker, HubLimits limits, Consumer<String> warnings) {
+        this(broker, limits, warnings, HistoryStore.NONE);
+    }
+
+    /**
+     * @param store where each event is made durable before it is delivered, and let go of as its channel's history
+     *     lets it go ({@link HistoryStore#NONE}: nowhere)
+     */
+    public Hub(Broker broker, HubLimits limits, Consumer<String> warnings, HistoryStore store) {
         this.broker = Objects.requireNonNull(broker);
         this.limits = Objects.requireNonNull(limits);
+        this.store = Objects.requireNonNull(store);
         this.budget = new HistoryBudget(limits.historyBudget());
         this.warnings = Objects.requireNonNull(warnings);
         broker.connect(this);
@@ -218,6 +228,24 @@ public final class Hub implements Broker.Sink {
             return joined;
         });
         return subscription;
+    }
+
+    /**
+     * Takes back an event a history store kept before a restart, as the newest of its channel's history (the
+     * history's bounds apply as to a publish): read at start, before the hub takes publishes or subscribers.
+     */
+    public void restore(String channel, long place, String id, byte[] frame, long storedAtMillis) {
+        channels.compute(channel, (name, existing) -> {
+            Channel target = existing != null ? existing : newChannel(name);
+            target.restore(id, new Frame(place, frame), storedAtMillis);
+            return target.isIdle() ? forget(target) : target;
+        });
+        orderFrom(place + 1);
+    }
+
+    /** Numbers events from at least this place on: a store's record of the places it gave before a restart. */
+    public void orderFrom(long next) {
+        ids.accumulateAndGet(next, Math::max);
     }
 
     /** Removes a subscription whose subscriber went away; forgets its channel when nothing is left in it. */
@@ -481,7 +509,7 @@ public final class Hub implements Broker.Sink {
     /** A channel made inside the map's compute for its name, and indexed there. */
     private Channel newChannel(String name) {
         names.add(name);
-        return new Channel(name, limits, budget, ids, delivered);
+        return new Channel(name, limits, budget, store, ids, delivered);
     }
 
     private void requireRunning() {

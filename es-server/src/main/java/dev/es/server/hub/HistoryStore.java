@@ -1,0 +1,30 @@
+package dev.es.server.hub;
+
+/**
+ * Where a hub keeps its channels' history beyond its own memory ({@code es serve --data}), or nowhere. A channel
+ * calls it under its lock, in the order of its events: {@link #append} returns once the event is durable, before
+ * any subscriber is offered it; {@link #forget} never waits.
+ */
+public interface HistoryStore {
+
+    /** Keeps nothing: history lives in the hub's memory alone. */
+    HistoryStore NONE = new HistoryStore() {
+        @Override
+        public void append(String channel, long place, String id, byte[] frame, long storedAtMillis) {}
+
+        @Override
+        public void forget(String channel, long throughPlace) {}
+    };
+
+    /**
+     * Stores an event of a channel, returning once it is durable.
+     *
+     * @param place its place in the hub's order ({@link Frame#seq}), increasing within a channel
+     * @param frame the event as subscribers receive it
+     * @throws HistoryUnavailableException when it could not be stored: the publish is refused, nothing is delivered
+     */
+    void append(String channel, long place, String id, byte[] frame, long storedAtMillis);
+
+    /** Forgets the channel's events up to and including this place: they are no longer retained. */
+    void forget(String channel, long throughPlace);
+}

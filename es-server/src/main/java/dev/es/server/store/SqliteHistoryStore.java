@@ -1,0 +1,327 @@
+package dev.es.server.store;
+
+import dev.es.server.hub.HistoryStore;
+import dev.es.server.hub.HistoryUnavailableException;
+import dev.es.server.hub.Hub;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Channels' history in a SQLite file in the data directory ({@code es serve --data}): one table keyed by
+ * (channel, place), WAL mode, written by one thread that commits whatever is waiting in one transaction and one
+ * sync (group commit), then lets every publisher it holds go on. A lock file keeps a second server off the
+ * directory. DESIGN.md, "History on disk", says why it is built so.
+ */
+public final class SqliteHistoryStore implements HistoryStore, AutoCloseable {
+
+    /** The database's name in the data directory. */
+    public static final String FILE_NAME = "history.db";
+    private static final String LOCK_NAME = "es.lock";
+    /** Marks a file as es's history ("esHD"), whatever its name. */
+    private static final int APPLICATION_ID = 0x65734844;
+    /** The layout this code reads and writes; a file of another is refused rather than guessed at. */
+    private static final int FORMAT = 1;
+    /** At most this many changes in one commit, so that one transaction stays small however many wait. */
+    private static final int MAX_BATCH = 4096;
+
+    /** What the writer does: store an event (and let its publisher go on), or forget a channel's oldest. */
+    private sealed interface Change permits Append, Forget {}
+
+    private record Append(String channel, long place, String id, byte[] frame, long storedAtMillis,
+            CompletableFuture<Void> done) implements Change {}
+
+    private record Forget(String channel, long throughPlace) implements Change {}
+
+    private final Path file;
+    private final FileChannel lockFile;
+    private final Connection db;
+    private final PreparedStatement insert;
+    private final PreparedStatement delete;
+    private final PreparedStatement next;
+    private final BlockingQueue<Change> waiting = new LinkedBlockingQueue<>();
+    private final Thread writer;
+    private volatile boolean closing;
+
+    private SqliteHistoryStore(Path file, FileChannel lockFile, Connection db) throws SQLException {
+        this.file = file;
+        this.lockFile = lockFile;
+        this.db = db;
+        insert = db.prepareStatement("INSERT OR REPLACE INTO events (channel, place, id, frame, stored_at) VALUES (?, ?, ?, ?, ?)");
+        delete = db.prepareStatement("DELETE FROM events WHERE channel = ? AND place <= ?");
+        next = db.prepareStatement("INSERT OR REPLACE INTO meta (key, value) VALUES ('next_place', ?)");
+        writer = Thread.ofPlatform().name("es-history-writer").daemon().unstarted(this::write);
+    }
+
+    /**
+     * Opens (making it if needed) the history in a data directory, and locks the directory for this process.
+     *
+     * @param syncEachCommit whether a commit waits for the disk (survives power loss), or only for the operating
+     *     system (survives the process being killed)
+     * @throws DataDirectoryException when the directory cannot be made or written, another server holds it, or
+     *     its database is corrupt or of a format this es does not know
+     */
+    public static SqliteHistoryStore open(Path directory, boolean syncEachCommit) {
+        try {
+            Files.createDirectories(directory);
+        } catch (IOException e) {
+            throw new DataDirectoryException("cannot make the data directory " + directory + ": " + reason(e), e);
+        }
+        Path lockPath = directory.resolve(LOCK_NAME);
+        FileChannel lockFile;
+        try {
+            lockFile = FileChannel.open(lockPath, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        } catch (IOException e) {
+            throw new DataDirectoryException("cannot write in the data directory " + directory + ": " + reason(e), e);
+        }
+        try {
+            FileLock lock = lockFile.tryLock();
+            if (lock == null) {
+                throw new DataDirectoryException("the data directory " + directory
+                        + " is in use by another es serve (it holds " + lockPath + ")", null);
+            }
+            Path file = directory.resolve(FILE_NAME);
+            Connection db = DriverManager.getConnection("jdbc:sqlite:" + file);
+            try {
+                prepare(db, file, syncEachCommit);
+                return new SqliteHistoryStore(file, lockFile, db);
+            } catch (SQLException | RuntimeException e) {
+                db.close();
+                throw e;
+            }
+        } catch (IOException | SQLException e) {
+            closeQuietly(lockFile);
+            throw new DataDirectoryException(directory.resolve(FILE_NAME) + " cannot be used as es's history: "
+                    + reason(e), e);
+        } catch (RuntimeException e) {
+            closeQuietly(lockFile);
+            throw e;
+        }
+    }
+
+    /** Checks the file is es's history of a known format (making it when new), and sets how it is written. */
+    private static void prepare(Connection db, Path file, boolean syncEachCommit) throws SQLException {
+        try (Statement sql = db.createStatement()) {
+            int format = intPragma(sql, "user_version");
+            int application = intPragma(sql, "application_id");
+            boolean empty;
+            try (ResultSet tables = sql.executeQuery("SELECT count(*) FROM sqlite_master")) {
+                empty = tables.getInt(1) == 0;
+            }
+            if (!empty && application != APPLICATION_ID) {
+                throw new DataDirectoryException(file + " is not es's history (some other SQLite database)", null);
+            }
+            if (!empty && format != FORMAT) {
+                throw new DataDirectoryException(file + " is history of format " + format + ", which this es does not"
+                        + " know (it knows " + FORMAT + "): a newer es wrote it", null);
+            }
+            sql.execute("PRAGMA journal_mode = WAL");
+            // In WAL mode NORMAL syncs at checkpoints only: a commit survives the process, not the machine.
+            sql.execute("PRAGMA synchronous = " + (syncEachCommit ? "FULL" : "NORMAL"));
+            // The log is cut back after each checkpoint rather than left at its largest.
+            sql.execute("PRAGMA journal_size_limit = 67108864");
+            if (empty) {
+                sql.execute("PRAGMA application_id = " + APPLICATION_ID);
+                sql.execute("PRAGMA user_version = " + FORMAT);
+                sql.execute("CREATE TABLE events (channel TEXT NOT NULL, place INTEGER NOT NULL, id TEXT NOT NULL,"
+                        + " frame BLOB NOT NULL, stored_at INTEGER NOT NULL, PRIMARY KEY (channel, place)) WITHOUT ROWID");
+                sql.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID");
+            }
+            // Reads the schema through: a damaged file fails here, at start, not at the first publish.
+            sql.executeQuery("SELECT count(*) FROM meta").close();
+        }
+        db.setAutoCommit(false);
+    }
+
+    private static int intPragma(Statement sql, String name) throws SQLException {
+        try (ResultSet result = sql.executeQuery("PRAGMA " + name)) {
+            return result.getInt(1);
+        }
+    }
+
+    /**
+     * Gives the hub back every event kept, channel by channel, oldest first (the hub keeps what its bounds let
+     * it, and tells this store to forget the rest), and the place it numbers from; then starts writing. Called
+     * once, before the hub takes publishes.
+     *
+     * @return how many events were read
+     */
+    public long readInto(Hub hub) {
+        long events = 0;
+        try (Statement sql = db.createStatement()) {
+            try (ResultSet rows = sql.executeQuery("SELECT channel, place, id, frame, stored_at FROM events ORDER BY channel, place")) {
+                while (rows.next()) {
+                    hub.restore(rows.getString(1), rows.getLong(2), rows.getString(3), rows.getBytes(4), rows.getLong(5));
+                    events++;
+                }
+            }
+            try (ResultSet row = sql.executeQuery("SELECT value FROM meta WHERE key = 'next_place'")) {
+                if (row.next()) {
+                    hub.orderFrom(row.getLong(1));
+                }
+            }
+            db.commit();
+        } catch (SQLException e) {
+            throw new DataDirectoryException(file + " cannot be read: " + reason(e), e);
+        }
+        // Only now: the writer shares the one connection, and the reading above has it.
+        writer.start();
+        return events;
+    }
+
+    @Override
+    public void append(String channel, long place, String id, byte[] frame, long storedAtMillis) {
+        if (closing) {
+            throw new HistoryUnavailableException("the server is stopping", null);
+        }
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        waiting.add(new Append(channel, place, id, frame, storedAtMillis, done));
+        try {
+            done.join();
+        } catch (CompletionException e) {
+            throw (HistoryUnavailableException) e.getCause();
+        }
+    }
+
+    @Override
+    public void forget(String channel, long throughPlace) {
+        waiting.add(new Forget(channel, throughPlace));
+    }
+
+    /** The writer's loop: everything waiting goes in one commit, until the store closes and nothing waits. */
+    private void write() {
+        List<Change> batch = new ArrayList<>();
+        while (!(closing && waiting.isEmpty())) {
+            Change first;
+            try {
+                first = waiting.poll(100, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                continue;
+            }
+            if (first == null) {
+                continue;
+            }
+            batch.add(first);
+            waiting.drainTo(batch, MAX_BATCH - 1);
+            commit(batch);
+            batch.clear();
+        }
+    }
+
+    private void commit(List<Change> batch) {
+        Map<String, Long> forgets = new HashMap<>();
+        long last = -1;
+        try {
+            for (Change change : batch) {
+                switch (change) {
+                    case Append append -> {
+                        insert.setString(1, append.channel());
+                        insert.setLong(2, append.place());
+                        insert.setString(3, append.id());
+                        insert.setBytes(4, append.frame());
+                        insert.setLong(5, append.storedAtMillis());
+                        insert.addBatch();
+                        last = Math.max(last, append.place());
+                    }
+                    // Places only grow, so forgetting through the largest asked for does each ask at once.
+                    case Forget forget -> forgets.merge(forget.channel(), forget.throughPlace(), Math::max);
+                }
+            }
+            insert.executeBatch();
+            for (Map.Entry<String, Long> forget : forgets.entrySet()) {
+                delete.setString(1, forget.getKey());
+                delete.setLong(2, forget.getValue());
+                delete.addBatch();
+            }
+            delete.executeBatch();
+            if (last >= 0) {
+                // After a restart the hub numbers past every place it gave, even of events forgotten since.
+                next.setLong(1, last + 1);
+                next.executeUpdate();
+            }
+            db.commit();
+        } catch (SQLException e) {
+            rollBack();
+            HistoryUnavailableException failure = new HistoryUnavailableException(
+                    "the history could not be written to " + file + ": " + reason(e), e);
+            for (Change change : batch) {
+                switch (change) {
+                    case Append append -> append.done().completeExceptionally(failure);
+                    // Still to be done: tried again with the next commit.
+                    case Forget forget -> waiting.add(forget);
+                }
+            }
+            return;
+        }
+        for (Change change : batch) {
+            if (change instanceof Append append) {
+                append.done().complete(null);
+            }
+        }
+    }
+
+    private void rollBack() {
+        try {
+            insert.clearBatch();
+            delete.clearBatch();
+            db.rollback();
+        } catch (SQLException ignored) {
+            // The next commit fails too, and says why.
+        }
+    }
+
+    /** Writes what waits, then closes the database and lets go of the directory. */
+    @Override
+    public void close() {
+        closing = true;
+        try {
+            writer.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        try {
+            db.close();
+        } catch (SQLException ignored) {
+            // Every commit is in: nothing is lost by a close that fails.
+        }
+        closeQuietly(lockFile);
+    }
+
+    private static void closeQuietly(FileChannel channel) {
+        try {
+            channel.close();
+        } catch (IOException ignored) {
+            // Its lock goes with the process anyway.
+        }
+    }
+
+    /** A failure's own words, without the driver's prefixes. */
+    private static String reason(Exception e) {
+        if (e instanceof java.nio.file.FileSystemException files && files.getReason() != null) {
+            return files.getReason().toLowerCase(java.util.Locale.ROOT);
+        }
+        if (e instanceof java.nio.file.AccessDeniedException) {
+            return "permission denied";
+        }
+        String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        return message.replaceFirst("^\\[SQLITE_[A-Z_]+]\\s*", "").lines().findFirst().orElse(message);
+    }
+}
