@@ -117,7 +117,24 @@ class ClientCommandsTest {
         hub.server().close("drops");
         hub.server().publish("drops", Event.of("meanwhile"));
         hub.server().publish("drops", Event.of("after"));
-        assertEquals(new CliRun(0, "before\nmeanwhile\nafter\n", ""), follower.get(20, TimeUnit.SECONDS));
+        // The closed channel's history went with it, so the hub cannot tell that nothing was missed: it says so.
+        CliRun run = follower.get(20, TimeUnit.SECONDS);
+        assertEquals(0, run.exitCode());
+        assertEquals("before\nmeanwhile\nafter\n", run.out());
+        assertTrue(run.err().matches("es: drops: resumed after [0-9]+, which the hub does not hold: .*\n"), run.err());
+    }
+
+    @Test
+    void aResumeWithAGapIsSaidOnStderrAndNoGapsExitsSix() throws Exception {
+        for (String id : new String[] {"1", "2"}) {
+            hub.server().publish("gappy", new Event(id, null, "event " + id, null));
+        }
+        CliRun told = es("subscribe", "--url", url(), "gappy", "--last-event-id", "nope", "--timeout", "300ms", "--json");
+        assertEquals(new CliRun(124, "{\"channel\":\"gappy\",\"gap\":{\"lastEventId\":\"nope\",\"resumedAfter\":\"2\"}}\n",
+                "es: gappy: resumed after nope, but the hub no longer holds what came between it and 2\n"), told);
+        CliRun strict = es("subscribe", "--url", url(), "gappy", "--last-event-id", "0", "--no-gaps");
+        assertEquals(6, strict.exitCode(), strict.toString());
+        assertEquals("", strict.out(), "nothing printed past the gap");
     }
 
     @Test

@@ -4,8 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.es.cli.testing.EsScript;
 import dev.es.server.testing.SseRecorder;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -23,6 +27,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -168,6 +173,66 @@ class DurableHistoryIT {
         }
     }
 
+    /**
+     * A disk that fills: publishes are answered 503 with Retry-After and delivered to no one, the stream goes on,
+     * and once there is room again publishing works. The server runs in a mount namespace of its own (unshare)
+     * with its data directory on a 4 MiB tmpfs that a filler file nearly fills; a line on the shell's standard
+     * input removes the filler.
+     */
+    @Test
+    void aFullDiskRefusesPublishesUntilThereIsRoomAgain() throws Exception {
+        Path es = EsScript.writeTo(dir);
+        Path small = Files.createDirectories(dir.resolve("small"));
+        String script = "mount -t tmpfs -o size=4m tmpfs '" + small + "' && head -c 3500000 /dev/zero >'" + small
+                + "/filler' && { '" + es + "' serve --port 0 --data '" + small + "/data' & read -r _; rm '" + small
+                + "/filler'; read -r _; kill %1; wait; }";
+        Process shell = new ProcessBuilder("unshare", "-r", "-m", "bash", "-c", script)
+                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        try (HttpClient http = HttpClient.newHttpClient();
+                PrintStream stdin = new PrintStream(shell.getOutputStream(), true, StandardCharsets.UTF_8)) {
+            String first = new BufferedReader(new InputStreamReader(shell.getInputStream(),
+                    StandardCharsets.UTF_8)).readLine();
+            assertTrue(first != null && first.contains("listening on "), "es serve did not start: " + first);
+            URI hub = URI.create(first.replaceAll(".*listening on (\\S+),.*", "$1"));
+            String big = "x".repeat(100_000);
+            try (SseRecorder stream = SseRecorder.open(hub.resolve("/full"))) {
+                HttpResponse<String> answer = null;
+                int accepted = 0;
+                for (int i = 0; i < 100; i++) {
+                    answer = post(http, hub.resolve("/full"), big);
+                    if (answer.statusCode() != 201) {
+                        break;
+                    }
+                    accepted++;
+                }
+                assertEquals(503, answer.statusCode(), answer.body());
+                assertTrue(answer.headers().firstValue("Retry-After").isPresent());
+                assertTrue(answer.body().contains("could not be written"), answer.body());
+                for (int i = 0; i < accepted; i++) {
+                    assertEquals(big, stream.nextEvent().data());
+                }
+                stdin.println();
+                HttpResponse<String> again = null;
+                for (int i = 0; i < 50 && (again == null || again.statusCode() != 201); i++) {
+                    Thread.sleep(i == 0 ? 0 : 100);
+                    again = post(http, hub.resolve("/full"), "room again");
+                }
+                assertEquals(201, again.statusCode(), again.body());
+                assertEquals("room again", stream.nextEvent().data(), "the refused events were delivered to no one");
+            }
+            stdin.println();
+        } finally {
+            shell.destroyForcibly();
+            shell.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    private static HttpResponse<String> post(HttpClient http, URI channel, String data) throws Exception {
+        return http.send(HttpRequest.newBuilder(channel).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"data\":\"" + data + "\"}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
     /** What cannot be used is refused at start, in one line naming it, with exit 1; never a start with no history. */
     @Test
     void aDirectoryThatCannotBeUsedIsRefusedInOneLine() throws Exception {
@@ -198,10 +263,7 @@ class DurableHistoryIT {
     }
 
     private static String publish(HttpClient http, URI channel, String data) throws Exception {
-        HttpResponse<String> answer = http.send(HttpRequest.newBuilder(channel)
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"data\":\"" + data + "\"}")).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> answer = post(http, channel, data);
         assertEquals(201, answer.statusCode(), answer.body());
         return answer.body().replaceAll("[^0-9]", "");
     }

@@ -12,6 +12,8 @@ public class EsException extends RuntimeException {
     public static final int AUTH_REFUSED = 4;
     /** Exit code when the server could not be reached. */
     public static final int UNREACHABLE = 5;
+    /** {@code es subscribe --no-gaps}: a resume had a gap, events in between are gone (refetch what you need). */
+    public static final int GAP = 6;
     /** Exit code when a time limit passed with nothing done, as timeout(1) exits. */
     public static final int TIMEOUT = 124;
     /** Exit code after Ctrl-C, as a shell reports a process ended by SIGINT. */

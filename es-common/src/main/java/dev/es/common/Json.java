@@ -3,9 +3,12 @@ package dev.es.common;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /** The one configured Jackson mapper of the project. */
 public final class Json {
@@ -23,6 +26,19 @@ public final class Json {
             .build();
 
     private Json() {}
+
+    /**
+     * A JSON object's fields, in order.
+     *
+     * @throws IllegalArgumentException when the text is not one JSON object
+     */
+    public static Map<String, Object> read(String object) {
+        try {
+            return MAPPER.readValue(object, new TypeReference<LinkedHashMap<String, Object>>() {});
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("not a JSON object: " + e.getOriginalMessage(), e);
+        }
+    }
 
     /** The value as one line of JSON, for values made of strings, numbers and collections of them. */
     public static String write(Object value) {

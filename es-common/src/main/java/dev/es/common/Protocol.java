@@ -13,6 +13,13 @@ public final class Protocol {
 
     /** The header a reconnecting EventSource sends (WHATWG HTML §9.2.4). */
     public static final String LAST_EVENT_ID = "Last-Event-ID";
+    /**
+     * On a stream that resumed from a Last-Event-ID: {@code exact} when it replays exactly what was missed,
+     * {@code gap} when events in between are gone (an {@link #GAP_EVENT} then comes first).
+     */
+    public static final String REPLAY_HEADER = "Es-Replay";
+    /** The event that says a resume has a gap: {@code {"lastEventId", "resumedAfter"}} (and "channel" on a merged stream). */
+    public static final String GAP_EVENT = "es-gap";
     /** The same as a query parameter, for clients that cannot set headers. */
     public static final String LAST_EVENT_ID_PARAM = "lastEventId";
 

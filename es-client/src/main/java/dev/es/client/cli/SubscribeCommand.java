@@ -47,8 +47,11 @@ import picocli.CommandLine.Spec;
             "  es subscribe news weather --json         # two channels; each line names its channel",
             "  es subscribe 'news-*'                    # every channel that starts with news-",
             "",
+            "A resume the hub cannot make exact (it no longer holds what came after the id) is said in one line",
+            "on stderr (with --json, also a line {\"channel\",\"gap\":{\"lastEventId\",\"resumedAfter\"}}).",
+            "",
             "Exit status: 0 after -n events or when the stream ends with --no-reconnect; 124 when --timeout",
-            "passed with no event; 4 token refused; 5 hub unreachable."
+            "passed with no event; 4 token refused; 5 hub unreachable; 6 a resume had a gap, with --no-gaps."
         })
 public final class SubscribeCommand implements Callable<Integer> {
 
@@ -91,6 +94,9 @@ public final class SubscribeCommand implements Callable<Integer> {
     @Option(names = "--no-reconnect", description = "Exit when the hub ends the stream.")
     boolean noReconnect;
 
+    @Option(names = "--no-gaps", description = "Exit with status 6 when a resume has a gap, so a script can refetch.")
+    boolean noGaps;
+
     @Option(names = "--max-event-bytes", paramLabel = "BYTES", description = "Largest event accepted (default: ${DEFAULT-VALUE}).")
     long maxEventBytes = DEFAULT_MAX_EVENT_BYTES;
 
@@ -107,6 +113,7 @@ public final class SubscribeCommand implements Callable<Integer> {
         boolean showStatus = Terminals.stderrIsTerminal() || Verbosity.requested(spec.root().commandLine().getParseResult());
         AtomicLong received = new AtomicLong();
         AtomicBoolean timedOut = new AtomicBoolean();
+        AtomicBoolean gapped = new AtomicBoolean();
         EsClient client = new EsClient(endpoint.endpoint());
         EventStream stream = new EventStream(client, EsClient.streamPath(channels), !noReconnect, maxEventBytes);
         Thread timer = timeout == null ? null : Thread.ofVirtual().start(() -> {
@@ -122,6 +129,17 @@ public final class SubscribeCommand implements Callable<Integer> {
             stream.run(lastEventId, new EventStream.Listener() {
                 @Override
                 public void onEvent(String id, String type, String data) {
+                    if (gapped.get()) {
+                        return;
+                    }
+                    if (type.equals(Protocol.GAP_EVENT)) {
+                        reportGap(data, out, err);
+                        if (noGaps) {
+                            gapped.set(true);
+                            stream.stop();
+                        }
+                        return;
+                    }
                     out.print(render(id, type, data));
                     out.print(nul ? '\0' : '\n');
                     out.flush();
@@ -145,7 +163,30 @@ public final class SubscribeCommand implements Callable<Integer> {
                 timer.interrupt();
             }
         }
+        if (gapped.get()) {
+            return EsException.GAP;
+        }
         return timedOut.get() && received.get() == 0 ? EsException.TIMEOUT : 0;
+    }
+
+    /** Says on stderr, and with --json in a line of its own, that a resume has a gap. */
+    private void reportGap(String data, PrintWriter out, PrintWriter err) {
+        Map<String, Object> gap = Json.read(data);
+        Object channel = gap.remove("channel");
+        String name = channel != null ? channel.toString() : String.join(", ", channels);
+        Object after = gap.get("resumedAfter");
+        err.println("es: " + name + ": resumed after " + gap.get("lastEventId") + (after == null
+                ? ", which the hub does not hold: what came between it and the oldest event it replays may be gone"
+                : ", but the hub no longer holds what came between it and " + after));
+        err.flush();
+        if (json.requested()) {
+            Map<String, Object> record = new LinkedHashMap<>();
+            record.put("channel", name);
+            record.put("gap", gap);
+            out.print(Json.write(record));
+            out.print(nul ? '\0' : '\n');
+            out.flush();
+        }
     }
 
     /** The event's channel: the one followed, or, on a merged stream, the one its id names (c=CHANNEL&…). */

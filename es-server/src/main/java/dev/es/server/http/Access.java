@@ -79,6 +79,23 @@ final class Access {
     }
 
     /**
+     * For reading a channel's history without following it: as channel information, or a channel token that lets
+     * its holder follow the channel.
+     *
+     * @throws ApiError 403 otherwise
+     */
+    void requireHistoryReader(String shown, String channel) {
+        if (hubToken == null || hubToken.accepts(shown)) {
+            return;
+        }
+        ChannelGrant grant = grant(shown);
+        if (grant == null || !grant.mayFollow(channel)) {
+            throw new ApiError(403, "reading the history of '" + channel + "' needs the hub's token or a channel token"
+                    + " granting it (" + Protocol.AUTH_TOKEN + " or Authorization: Bearer)");
+        }
+    }
+
+    /**
      * The channels the shown token lets its holder follow.
      *
      * @throws ApiError 403 when it shows no valid token and one is needed

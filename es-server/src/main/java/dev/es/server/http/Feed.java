@@ -26,6 +26,9 @@ interface Feed {
     /** The channels it follows. */
     int channels();
 
+    /** Its subscriptions, one per channel. */
+    List<Subscription> subscriptions();
+
     /** One channel: its subscription's frames as they are. */
     static Feed of(Subscription subscription) {
         return new Feed() {
@@ -57,6 +60,11 @@ interface Feed {
             @Override
             public int channels() {
                 return 1;
+            }
+
+            @Override
+            public List<Subscription> subscriptions() {
+                return List.of(subscription);
             }
         };
     }

@@ -117,6 +117,7 @@ public final class HttpApi {
             // Javalin's own answer to HEAD was 200 whatever the GET needs.
             Map<String, io.javalin.http.Handler> reads = new LinkedHashMap<>();
             reads.put(Protocol.CHANNELS_PATH, channels::listing);
+            reads.put(Protocol.CHANNELS_PATH + "/{channel}/events", channels::history);
             reads.put(Protocol.METRICS_PATH, channels::metrics);
             reads.put(ConsoleRoutes.PATH, ConsoleRoutes::page);
             reads.put(ConsoleRoutes.PATH + "/{file}", ConsoleRoutes::file);

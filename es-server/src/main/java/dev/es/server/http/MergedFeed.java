@@ -199,4 +199,9 @@ final class MergedFeed implements Feed {
     public int channels() {
         return subscriptions.size();
     }
+
+    @Override
+    public List<Subscription> subscriptions() {
+        return subscriptions;
+    }
 }

@@ -1,16 +1,21 @@
 package dev.es.server.http;
 
 import dev.es.common.ChannelName;
+import dev.es.common.Event;
+import dev.es.common.Json;
 import dev.es.common.MergedStreamId;
 import dev.es.common.Protocol;
 import dev.es.common.SseFrames;
 import dev.es.server.ServerMetrics;
 import dev.es.server.hub.CloseReason;
 import dev.es.server.hub.Hub;
+import dev.es.server.hub.Resume;
 import dev.es.server.hub.Subscription;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -107,6 +112,7 @@ final class StreamHandler extends Handler.Abstract.NonBlocking {
         StreamWriter writer = new StreamWriter(response, callback, turns, HELLO, this::ended);
         Feed feed;
         String client = null;
+        String lastEventId;
         try {
             // Parsed once, for the token, the resume id and the channels.
             Fields query = Request.extractQueryParameters(request);
@@ -117,7 +123,7 @@ final class StreamHandler extends Handler.Abstract.NonBlocking {
             if (!merged && !mayFollow.test(channel)) {
                 throw new ApiError(403, "this token does not let you follow '" + channel + "'");
             }
-            String lastEventId = request.getHeaders().get(Protocol.LAST_EVENT_ID);
+            lastEventId = request.getHeaders().get(Protocol.LAST_EVENT_ID);
             if (lastEventId == null || lastEventId.isBlank()) {
                 lastEventId = query.getValue(Protocol.LAST_EVENT_ID_PARAM);
             }
@@ -135,6 +141,13 @@ final class StreamHandler extends Handler.Abstract.NonBlocking {
         }
         try {
             writer.attach(feed);
+            if (lastEventId != null) {
+                byte[] gaps = gapEvents(lastEventId, feed.subscriptions(), merged);
+                response.getHeaders().put(Protocol.REPLAY_HEADER, gaps == null ? "exact" : "gap");
+                if (gaps != null) {
+                    writer.greet(gaps);
+                }
+            }
             response.setStatus(200);
             response.getHeaders().put(HttpHeader.CONTENT_TYPE, Protocol.EVENT_STREAM);
             response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-cache");
@@ -164,6 +177,30 @@ final class StreamHandler extends Handler.Abstract.NonBlocking {
             return;
         }
         writer.start();
+    }
+
+    /**
+     * One {@link Protocol#GAP_EVENT} per channel that resumed with a gap, or null when each resumed exactly. On
+     * one channel it carries the id replay starts after, so that a reconnect before any replayed event resumes
+     * from there, exactly, and is not told of the gap again (a merged stream's ids are its own: none there).
+     */
+    private static byte[] gapEvents(String lastEventId, List<Subscription> subscriptions, boolean merged) {
+        ByteArrayOutputStream events = new ByteArrayOutputStream();
+        for (Subscription subscription : subscriptions) {
+            Resume resume = subscription.resume();
+            if (resume == null || resume.exact()) {
+                continue;
+            }
+            Map<String, String> gap = new LinkedHashMap<>();
+            if (merged) {
+                gap.put("channel", subscription.channel());
+            }
+            gap.put("lastEventId", lastEventId);
+            gap.put("resumedAfter", resume.after());
+            events.writeBytes(SseFrames.encode(new Event(merged ? null : resume.after(), Protocol.GAP_EVENT,
+                    Json.write(gap), null)));
+        }
+        return events.size() == 0 ? null : events.toByteArray();
     }
 
     /**

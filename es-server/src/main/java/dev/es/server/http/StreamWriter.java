@@ -53,6 +53,14 @@ final class StreamWriter extends IteratingCallback {
         this.ended = ended;
     }
 
+    /** Writes these frames right after the hello, before anything the feed holds. Before {@link #start} only. */
+    void greet(byte[] frames) {
+        byte[] both = new byte[hello.length + frames.length];
+        System.arraycopy(hello, 0, both, 0, hello.length);
+        System.arraycopy(frames, 0, both, hello.length, frames.length);
+        hello = both;
+    }
+
     /** What to write: the hub's answer to a subscribe (or several) whose wake is this writer's. */
     void attach(Feed feed) {
         this.feed = feed;

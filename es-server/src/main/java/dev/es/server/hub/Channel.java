@@ -153,6 +153,16 @@ final class Channel {
         }
     }
 
+    /** What a subscriber resuming after this id would be replayed ({@link History#after}). */
+    History.Replay replay(String lastEventId) {
+        lock.lock();
+        try {
+            return history.after(lastEventId);
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Adds a subscriber, first queueing what it missed after {@code lastEventId} when that is given. */
     void join(Subscription subscriber, String lastEventId) {
         lock.lock();
@@ -163,7 +173,8 @@ final class Channel {
             }
             subscriber.joined(this, lastEventId != null ? lastEventId : history.newestId());
             if (lastEventId != null) {
-                subscriber.replay(history.after(lastEventId));
+                History.Replay replay = history.after(lastEventId);
+                subscriber.replay(replay.frames(), replay.resume());
             }
             subscribers.add(subscriber);
         } finally {

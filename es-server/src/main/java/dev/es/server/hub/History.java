@@ -62,9 +62,10 @@ final class History {
     private final HistoryStore store;
     private final ArrayDeque<Entry> entries = new ArrayDeque<>();
     private long bytes;
-    /** The newest event no longer retained, its id and digest: one that saw it missed exactly what is retained. */
+    /** The newest event no longer retained, its id, digest and place: one that saw it missed exactly what is retained. */
     private String evictedId;
     private String evictedDigest;
+    private long evictedPlace = -1;
 
     /**
      * @param capacity events kept at most
@@ -144,6 +145,7 @@ final class History {
         bytes -= oldest.frame.bytes().length;
         evictedId = oldest.id;
         evictedDigest = oldest.digest;
+        evictedPlace = oldest.frame.seq();
         budget.released(oldest);
     }
 
@@ -166,50 +168,60 @@ final class History {
         return evictedId != null ? evictedId : "";
     }
 
+    /** What a resume after an id replays, and how exactly ({@link #after}). */
+    record Replay(List<Frame> frames, Resume resume) {}
+
     /**
      * The frames of the events that came after the given id (or its digest, as a stream of several channels
-     * writes a long id: {@link MergedStreamId#digestOf}), oldest first: those after the newest retained event
-     * with this id; else, for the id evicted last, all of them; else, for a numeric id (the hub's ids
-     * are numbers that only grow and are never reused), those with a larger numeric id — which is how a
-     * client whose channel was closed and created again, or whose id is older than the history, gets what
-     * is retained. An empty id, from a subscriber that joined before the channel's first event, replays all
-     * that is retained. Any other id replays nothing rather than a guess.
+     * writes a long id: {@link MergedStreamId#digestOf}), oldest first, and whether they are exactly what its
+     * holder missed: those after the newest retained event with this id (exact); else, for the id evicted last,
+     * all of them (exact); else, for a numeric id (the hub's ids are numbers that only grow and are never
+     * reused), those with a larger numeric id — which is how a client whose channel was closed and created again,
+     * or whose id is older than the history, gets what is retained, with a gap. An empty id, from a subscriber
+     * that joined before the channel's first event, replays all that is retained (exact unless some was let go);
+     * a place (a stream of several channels) all after it. Any other id replays nothing rather than a guess.
      */
-    List<Frame> after(String id) {
+    Replay after(String id) {
         if (id.isEmpty()) {
-            return entries.stream().map(Entry::frame).toList();
+            return new Replay(entries.stream().map(Entry::frame).toList(), new Resume(evictedId == null, evictedId));
         }
         long place = MergedStreamId.place(id);
         if (place != MergedStreamId.NO_PLACE) {
-            return entries.stream().map(Entry::frame).filter(frame -> frame.seq() > place).toList();
+            return new Replay(entries.stream().map(Entry::frame).filter(frame -> frame.seq() > place).toList(),
+                    new Resume(evictedPlace <= place, evictedPlace <= place ? null : evictedId));
         }
         List<Frame> newerFirst = new ArrayList<>();
         for (Iterator<Entry> back = entries.descendingIterator(); back.hasNext(); ) {
             Entry entry = back.next();
             if (entry.isAt(id)) {
-                return newerFirst.reversed();
+                return new Replay(newerFirst.reversed(), new Resume(true, entry.id));
             }
             newerFirst.add(entry.frame());
         }
         if (id.equals(evictedId) || id.equals(evictedDigest)) {
-            return newerFirst.reversed();
+            return new Replay(newerFirst.reversed(), new Resume(true, evictedId));
         }
         return numericallyAfter(id);
     }
 
-    private List<Frame> numericallyAfter(String id) {
+    /** The events with a larger numeric id than the given one, which this history does not hold: a gap. */
+    private Replay numericallyAfter(String id) {
         Long after = asLong(id);
-        if (after == null) {
-            return List.of();
-        }
         List<Frame> later = new ArrayList<>();
+        // Replay starts after the event before the first it takes; with none taken, after the newest.
+        String before = evictedId;
+        String startsAfter = null;
         for (Entry entry : entries) {
             Long entryId = asLong(entry.id);
-            if (entryId != null && entryId > after) {
+            if (after != null && entryId != null && entryId > after) {
+                if (later.isEmpty()) {
+                    startsAfter = before;
+                }
                 later.add(entry.frame());
             }
+            before = entry.id;
         }
-        return later;
+        return new Replay(later, new Resume(false, later.isEmpty() ? before : startsAfter));
     }
 
     private static Long asLong(String id) {

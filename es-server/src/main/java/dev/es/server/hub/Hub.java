@@ -248,6 +248,21 @@ public final class Hub implements Broker.Sink {
         ids.accumulateAndGet(next, Math::max);
     }
 
+    /**
+     * A channel's retained events after an id (all of them for null), oldest first, at most {@code limit}, without
+     * subscribing: those this server holds.
+     */
+    public HistoryPage history(String channel, String afterId, int limit) {
+        requireValid(channel);
+        Channel found = channels.get(channel);
+        if (found == null) {
+            return new HistoryPage(List.of(), afterId == null ? null : new Resume(false, null));
+        }
+        History.Replay replay = found.replay(afterId == null ? "" : afterId);
+        return new HistoryPage(replay.frames().stream().limit(limit).map(Frame::bytes).toList(),
+                afterId == null ? null : replay.resume());
+    }
+
     /** Removes a subscription whose subscriber went away; forgets its channel when nothing is left in it. */
     public void unsubscribe(Subscription subscription) {
         channels.computeIfPresent(subscription.channel(), (name, channel) -> {

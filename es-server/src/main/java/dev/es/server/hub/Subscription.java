@@ -26,6 +26,8 @@ public final class Subscription {
     /** Set once as it joins, under its channel's lock: see {@link #joinedAfter()}. */
     private volatile String joinedAfter;
     private volatile Channel joinedChannel;
+    /** How it resumed from a Last-Event-ID; null when it did not resume. */
+    private volatile Resume resume;
     private final long capacityBytes;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition ready = lock.newCondition();
@@ -59,6 +61,11 @@ public final class Subscription {
     void joined(Channel channel, String after) {
         this.joinedChannel = channel;
         this.joinedAfter = after;
+    }
+
+    /** How it resumed from the Last-Event-ID it joined with, exactly or with a gap; null when it joined with none. */
+    public Resume resume() {
+        return resume;
     }
 
     /** As {@link Channel#placing()} of the channel it joined. */
@@ -99,7 +106,8 @@ public final class Subscription {
      * Queues the replayed history ahead of live frames; it does not count against the capacity, which bounds
      * what a slow reader lets pile up, not what it asked to catch up on.
      */
-    void replay(List<Frame> frames) {
+    void replay(List<Frame> frames, Resume resume) {
+        this.resume = resume;
         boolean wakeConsumer = false;
         lock.lock();
         try {

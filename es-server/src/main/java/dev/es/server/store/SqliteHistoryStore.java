@@ -278,12 +278,26 @@ public final class SqliteHistoryStore implements HistoryStore, AutoCloseable {
         }
     }
 
+    /**
+     * Undoes a failed commit and starts the next transaction afresh: SQLite may have rolled back by itself (a full
+     * disk does), which the driver does not see, so a plain rollback is not enough to write again.
+     */
     private void rollBack() {
         try {
             insert.clearBatch();
             delete.clearBatch();
             db.rollback();
-        } catch (SQLException ignored) {
+        } catch (SQLException alreadyRolledBack) {
+            // Ended below all the same.
+        }
+        try {
+            db.setAutoCommit(true);
+        } catch (SQLException noTransaction) {
+            // The driver leaves its transaction here whether or not SQLite still had one.
+        }
+        try {
+            db.setAutoCommit(false);
+        } catch (SQLException e) {
             // The next commit fails too, and says why.
         }
     }

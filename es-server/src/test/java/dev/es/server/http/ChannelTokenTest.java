@@ -46,6 +46,21 @@ class ChannelTokenTest {
     final RunningHub hub = RunningHub.with(s -> s.token(HUB_TOKEN).jwtKey(JwtKey.secret(SECRET)));
 
     @Test
+    void aChannelTokenReadsTheHistoryOfTheChannelsItMayFollowOnly() throws Exception {
+        String token = signed(new MACSigner(SECRET), JWSAlgorithm.HS256, claims(NEWS_READER_CHAT_WRITER));
+        try (ApiClient asTheHub = new ApiClient(hub.url(), HUB_TOKEN);
+                ApiClient holder = new ApiClient(hub.url(), token);
+                ApiClient anonymous = new ApiClient(hub.url(), null)) {
+            asTheHub.publish("news-1", "{\"data\":\"kept\"}");
+            asTheHub.publish("chat", "{\"data\":\"kept\"}");
+            assertEquals(200, holder.send(holder.request("/_es/v1/channels/news-1/events")).statusCode());
+            assertEquals(403, holder.send(holder.request("/_es/v1/channels/chat/events")).statusCode(), "write only");
+            assertEquals(403, anonymous.send(anonymous.request("/_es/v1/channels/news-1/events")).statusCode());
+            assertEquals(200, asTheHub.send(asTheHub.request("/_es/v1/channels/chat/events")).statusCode());
+        }
+    }
+
+    @Test
     void aChannelTokenLetsItsHolderFollowAndPublishWhatItNamesAndNothingElse() throws Exception {
         String token = signed(new MACSigner(SECRET), JWSAlgorithm.HS256, claims(NEWS_READER_CHAT_WRITER));
         try (ApiClient holder = new ApiClient(hub.url(), token);

@@ -29,6 +29,7 @@ class HistoryExpiryTest {
             try (SseRecorder fromTheStart = SseRecorder.open(hub.api().url("/kept"), "Last-Event-ID", "0")) {
                 hub.api().awaitConsumers("kept", 2);
                 hub.server().publish("kept", Event.of("new"));
+                assertEquals("es-gap", fromTheStart.nextEvent().type(), "the hub does not hold the id 0");
                 fromTheStart.assertData("new");
             }
             assertEquals(true, hub.server().channelExists("kept"), "a channel with a subscriber stays");

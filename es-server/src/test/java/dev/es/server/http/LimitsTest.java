@@ -77,11 +77,13 @@ class LimitsTest {
             hub.server().publish("kept", new Event(Integer.toString(i), null, "x".repeat(100) + i, null));
         }
         try (SseRecorder replay = SseRecorder.open(hub.api().url("/kept"), "Last-Event-ID", "0")) {
-            // Frames of ~115 bytes, 300 kept: the last two; the id 0 is older than what is kept.
+            // Frames of ~115 bytes, 300 kept: the last two; the id 0 is older than what is kept, a gap.
+            assertEquals("es-gap", replay.nextEvent().type());
             replay.assertData("x".repeat(100) + "3", "x".repeat(100) + "4");
         }
         hub.server().publish("big", Event.of("y".repeat(1000)));
         try (SseRecorder replay = SseRecorder.open(hub.api().url("/big"), "Last-Event-ID", "0")) {
+            assertEquals("es-gap", replay.nextEvent().type(), "the hub never gave the id 0");
             replay.assertData("y".repeat(1000));
         }
     }

@@ -76,6 +76,7 @@ class ReplayTest {
         try (SseRecorder again = SseRecorder.open(hub.api().url("/feed"), "Last-Event-ID", "no-such-id")) {
             hub.api().awaitConsumers("feed", 1);
             hub.api().publish("feed", "{\"data\":\"new\"}");
+            assertEquals("es-gap", again.nextEvent().type());
             again.assertData("new");
         }
     }
