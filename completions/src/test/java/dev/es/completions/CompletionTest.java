@@ -76,7 +76,7 @@ class CompletionTest {
         try (TerminalSession session = shell(shell)) {
             session.send("es ", "Tab", "Tab");
             String screen = session.awaitScreen("subscribe");
-            for (String command : new String[] {"serve", "publish", "channels", "close", "completion", "config"}) {
+            for (String command : new String[] {"serve", "publish", "history", "channels", "close", "completion", "config"}) {
                 assertTrue(screen.contains(command), command + " missing:\n" + screen);
             }
         }

@@ -4,6 +4,7 @@ import dev.es.client.cli.BenchCommand;
 import dev.es.client.cli.ChannelsCommand;
 import dev.es.client.cli.CloseCommand;
 import dev.es.client.cli.ConfigCommand;
+import dev.es.client.cli.HistoryCommand;
 import dev.es.client.cli.PublishCommand;
 import dev.es.client.cli.SubscribeCommand;
 import dev.es.common.Durations;
@@ -50,6 +51,7 @@ public final class Main implements Runnable, EnvironmentSource {
         commands.put("serve", ServeCommand::new);
         commands.put("publish", PublishCommand::new);
         commands.put("subscribe", SubscribeCommand::new);
+        commands.put("history", HistoryCommand::new);
         commands.put("channels", ChannelsCommand::new);
         commands.put("close", CloseCommand::new);
         commands.put("config", ConfigCommand::new);

@@ -125,6 +125,28 @@ class ClientCommandsTest {
     }
 
     @Test
+    void historyPrintsWhatTheChannelRetainsAndExits() throws Exception {
+        for (String id : new String[] {"1", "2", "3"}) {
+            hub.server().publish("told", new Event(id, null, "event " + id, null));
+        }
+        String[] told = {"history", "--url", url(), "--token", TOKEN, "told"};
+        assertEquals(new CliRun(0, "event 1\nevent 2\nevent 3\n", ""), es(told));
+        assertEquals(new CliRun(0, "event 3\n", ""), es(with(told, "--after", "2")));
+        assertEquals(new CliRun(0, "{\"channel\":\"told\",\"id\":\"1\",\"event\":null,\"data\":\"event 1\"}\n", ""),
+                es(with(told, "-n", "1", "--json")));
+        assertEquals(new CliRun(0, "", "es: told: the hub no longer holds all that came after nope\n"),
+                es(with(told, "--after", "nope")));
+        assertEquals(6, es(with(told, "--after", "nope", "--no-gaps")).exitCode());
+        assertEquals(4, es("history", "--url", url(), "told").exitCode(), "the hub's token is needed");
+    }
+
+    private static String[] with(String[] command, String... more) {
+        String[] all = java.util.Arrays.copyOf(command, command.length + more.length);
+        System.arraycopy(more, 0, all, command.length, more.length);
+        return all;
+    }
+
+    @Test
     void aResumeWithAGapIsSaidOnStderrAndNoGapsExitsSix() throws Exception {
         for (String id : new String[] {"1", "2"}) {
             hub.server().publish("gappy", new Event(id, null, "event " + id, null));

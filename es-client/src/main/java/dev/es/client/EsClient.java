@@ -155,6 +155,22 @@ public final class EsClient {
     }
 
     /**
+     * A channel's retained events after an id (all for null), oldest first, at most {@code limit} (1 to 1000).
+     */
+    public ChannelHistory history(String channel, String afterId, int limit) {
+        String query = "?limit=" + limit + (afterId == null ? ""
+                : "&after=" + URLEncoder.encode(afterId, StandardCharsets.UTF_8));
+        Answer answer = send("GET", Protocol.CHANNELS_PATH + channelPath(channel) + "/events" + query, null, null).ok();
+        try {
+            return new ChannelHistory(Arrays.asList(Json.MAPPER.readValue(answer.body(), Event[].class)),
+                    !"gap".equals(answer.header(Protocol.REPLAY_HEADER)));
+        } catch (IOException e) {
+            throw new EsException(EsException.FAILURE, "the hub's history of " + channel + " is not what es expects: "
+                    + e.getMessage());
+        }
+    }
+
+    /**
      * Every channel with its counts: from the hub's JSON listing, or, from a hub without one (the seed), from
      * HEAD requests with the event counts unknown.
      */

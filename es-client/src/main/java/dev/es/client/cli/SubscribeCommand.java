@@ -3,13 +3,10 @@ package dev.es.client.cli;
 import dev.es.client.EsClient;
 import dev.es.client.EventStream;
 import dev.es.common.EsException;
-import dev.es.common.Event;
 import dev.es.common.Json;
 import dev.es.common.MergedStreamId;
 import dev.es.common.Protocol;
-import dev.es.common.SseFrames;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -76,11 +73,8 @@ public final class SubscribeCommand implements Callable<Integer> {
     @Mixin
     JsonOutput json;
 
-    @Option(names = "--sse", description = "The events as event-stream frames.")
-    boolean sse;
-
-    @Option(names = "-0", description = "End each record with NUL instead of a newline (for xargs -0).")
-    boolean nul;
+    @Mixin
+    EventFormat format;
 
     @Option(names = {"-n", "--count"}, paramLabel = "N", description = "Exit after N events.")
     Long count;
@@ -102,9 +96,7 @@ public final class SubscribeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        if (json.requested() && sse) {
-            throw new EsException(EsException.USAGE, "--json and --sse both given: choose one");
-        }
+        format.check(json.requested());
         if (count != null && count < 1) {
             throw new EsException(EsException.USAGE, "--count must be at least 1");
         }
@@ -140,12 +132,10 @@ public final class SubscribeCommand implements Callable<Integer> {
                         }
                         return;
                     }
-                    out.print(render(id, type, data));
-                    out.print(nul ? '\0' : '\n');
-                    out.flush();
+                    boolean read = format.print(out, json.requested(), channelOf(id), id, type, data);
                     // A closed pipe (| head -1): nobody is reading any more, so stop quietly.
                     long seen = received.incrementAndGet();
-                    if (out.checkError() || (count != null && seen >= count)) {
+                    if (!read || (count != null && seen >= count)) {
                         stream.stop();
                     }
                 }
@@ -183,33 +173,12 @@ public final class SubscribeCommand implements Callable<Integer> {
             Map<String, Object> record = new LinkedHashMap<>();
             record.put("channel", name);
             record.put("gap", gap);
-            out.print(Json.write(record));
-            out.print(nul ? '\0' : '\n');
-            out.flush();
+            format.printRecord(out, Json.write(record));
         }
     }
 
     /** The event's channel: the one followed, or, on a merged stream, the one its id names (c=CHANNEL&…). */
     private String channelOf(String id) {
         return EsClient.followsOne(channels) ? channels.getFirst() : MergedStreamId.channel(id);
-    }
-
-    private String render(String id, String type, String data) {
-        String eventId = id.isEmpty() ? null : id;
-        if (json.requested()) {
-            Map<String, String> record = new LinkedHashMap<>();
-            record.put("channel", channelOf(eventId));
-            record.put("id", eventId);
-            record.put("event", type.equals("message") ? null : type);
-            record.put("data", data);
-            return Json.write(record);
-        }
-        if (sse) {
-            String frame = new String(SseFrames.encode(new Event(eventId, type.equals("message") ? null : type, data, null)),
-                    StandardCharsets.UTF_8);
-            // The frame's closing blank line is the record separator printed after it.
-            return frame.substring(0, frame.length() - 1);
-        }
-        return data;
     }
 }
