@@ -3,6 +3,7 @@ package dev.es.server.broker;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.es.common.Event;
 import dev.es.server.EsServer;
 import dev.es.server.ServerSettings;
 import dev.es.server.testing.ApiClient;
@@ -41,6 +42,27 @@ class SeveralServersTest {
     void stopServers() {
         apis.forEach(ApiClient::close);
         servers.forEach(EsServer::stop);
+    }
+
+    /** A resume from an event the shared stream no longer holds says so, on a server that did not see it. */
+    @Test
+    void aResumeFromAnEventTrimmedFromTheStreamIsAGap() throws Exception {
+        try (EsServer small = EsServer.start(ServerSettings.builder().port(0).redis(redis.uri()).history(2).build());
+                EsServer other = EsServer.start(ServerSettings.builder().port(0).redis(redis.uri()).history(2).build())) {
+            String first = small.publish("trimmed", Event.of("one")).id();
+            small.publish("trimmed", Event.of("two"));
+            String third = small.publish("trimmed", Event.of("three")).id();
+            small.publish("trimmed", Event.of("four"));
+            try (SseRecorder exact = SseRecorder.open(other.url().resolve("/trimmed"), "Last-Event-ID", third)) {
+                assertEquals("exact", exact.headers().firstValue("Es-Replay").orElseThrow());
+                exact.assertData("four");
+            }
+            try (SseRecorder gap = SseRecorder.open(other.url().resolve("/trimmed"), "Last-Event-ID", first)) {
+                assertEquals("gap", gap.headers().firstValue("Es-Replay").orElseThrow());
+                assertEquals("es-gap", gap.nextEvent().type());
+                gap.assertData("three", "four");
+            }
+        }
     }
 
     @Test
