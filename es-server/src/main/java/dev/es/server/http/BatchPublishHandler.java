@@ -9,10 +9,16 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpMethod;
@@ -32,6 +38,11 @@ import org.eclipse.jetty.util.Callback;
 final class BatchPublishHandler extends Handler.Abstract.NonBlocking {
 
     private static final HttpField NDJSON = new PreEncodedHttpField(HttpHeader.CONTENT_TYPE, Protocol.NDJSON);
+    /**
+     * Threads one batch publishes on at most, where publishes wait: enough for a commit to take many events at
+     * once, few enough that a batch of many channels does not hold a thread (and its stack) for each.
+     */
+    private static final int MAX_THREADS = 256;
 
     private final Hub hub;
     private final Access access;
@@ -40,9 +51,11 @@ final class BatchPublishHandler extends Handler.Abstract.NonBlocking {
     private final Duration bodyDeadline;
     private final WriterTurns turns;
     private final Executor publishing;
+    /** Whether a publish waits (for its commit, or Redis): then each channel's lines get a thread of their own. */
+    private final boolean publishesWait;
 
     BatchPublishHandler(Hub hub, Access access, Cors cors, long maxBatchBytes, Duration bodyDeadline, WriterTurns turns,
-            Executor publishing) {
+            Executor publishing, boolean publishesWait) {
         this.hub = hub;
         this.access = access;
         this.cors = cors;
@@ -50,6 +63,7 @@ final class BatchPublishHandler extends Handler.Abstract.NonBlocking {
         this.bodyDeadline = bodyDeadline;
         this.turns = turns;
         this.publishing = publishing;
+        this.publishesWait = publishesWait;
     }
 
     @Override
@@ -82,55 +96,141 @@ final class BatchPublishHandler extends Handler.Abstract.NonBlocking {
         return true;
     }
 
-    /** Publishes every line, in order; the answer's lines. */
+    /**
+     * Publishes every line, and answers each in order. Where a publish waits (for its commit with --data, for
+     * Redis), the lines of different channels are published each channel on a thread of its own, in order within
+     * the channel, so that they wait together (one commit for many) rather than one after another; a line to
+     * {@code all} is published alone, after the lines before it and before those after it.
+     */
     private StringBuilder publishAll(byte[] body, String shown, String maker) {
-        StringBuilder answer = new StringBuilder();
+        List<Line> lines = new ArrayList<>();
+        int start = 0;
+        while (start < body.length) {
+            int end = start;
+            while (end < body.length && body[end] != '\n') {
+                end++;
+            }
+            int length = end - start - (end > start && body[end - 1] == '\r' ? 1 : 0);
+            lines.add(readLine(body, start, length, shown));
+            start = end + 1;
+        }
         turns.publish(() -> {
-            int start = 0;
-            while (start < body.length) {
-                int end = start;
-                while (end < body.length && body[end] != '\n') {
-                    end++;
-                }
-                int length = end - start - (end > start && body[end - 1] == '\r' ? 1 : 0);
-                answer.append(publishLine(body, start, length, shown, maker)).append('\n');
-                start = end + 1;
+            if (publishesWait) {
+                publishByChannel(lines, maker);
+            } else {
+                lines.forEach(line -> line.publishTo(line.channels(), hub, maker));
             }
             return null;
         });
+        StringBuilder answer = new StringBuilder();
+        lines.forEach(line -> answer.append(line.answer()).append('\n'));
         return answer;
     }
 
-    /** One line's publish, and the answer's line for it. */
-    private String publishLine(byte[] body, int start, int length, String shown, String maker) {
+    /** Publishes each channel's lines on a virtual thread of their own, a line to {@code all} alone between them. */
+    private void publishByChannel(List<Line> lines, String maker) {
+        Map<String, List<Line>> byChannel = new LinkedHashMap<>();
+        for (Line line : lines) {
+            if (line.channels().contains(ChannelName.ALL)) {
+                publishTogether(byChannel, maker);
+                line.publishTo(line.channels(), hub, maker);
+            } else {
+                line.channels().forEach(channel -> byChannel.computeIfAbsent(channel, c -> new ArrayList<>()).add(line));
+            }
+        }
+        publishTogether(byChannel, maker);
+    }
+
+    /**
+     * Publishes the channels' lines on at most {@link #MAX_THREADS} virtual threads, each taking one channel's
+     * lines after another; returns when all are published.
+     */
+    private void publishTogether(Map<String, List<Line>> byChannel, String maker) {
+        Queue<Map.Entry<String, List<Line>>> channels = new ConcurrentLinkedQueue<>(byChannel.entrySet());
+        try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int i = 0; i < Math.min(MAX_THREADS, byChannel.size()); i++) {
+                threads.execute(() -> {
+                    for (var next = channels.poll(); next != null; next = channels.poll()) {
+                        String channel = next.getKey();
+                        next.getValue().forEach(line -> line.publishTo(List.of(channel), hub, maker));
+                    }
+                });
+            }
+        }
+        byChannel.clear();
+    }
+
+    /** A line read and checked: refused whole (the answer's line says why), or to publish to its channels. */
+    private Line readLine(byte[] body, int start, int length, String shown) {
         PublishBatch.Line line;
         try {
             String text = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(body, start, length)).toString();
             line = PublishBatch.readLine(text);
         } catch (CharacterCodingException notText) {
-            return failed(List.of(), Map.of(), new ApiError(400, "the line is not UTF-8 text"));
+            return Line.refused(new ApiError(400, "the line is not UTF-8 text"));
         } catch (IllegalArgumentException unreadable) {
-            return failed(List.of(), Map.of(), new ApiError(400, unreadable.getMessage()));
+            return Line.refused(new ApiError(400, unreadable.getMessage()));
         }
-        Map<String, String> ids = new LinkedHashMap<>();
         try {
             // Every channel is checked before any is published to: a line is refused whole.
             line.channels().forEach(channel -> access.requirePublish(shown, channel));
-            for (String channel : line.channels()) {
-                Event stored = hub.publish(channel, line.event(), maker);
-                if (stored.id() != null && !channel.equals(ChannelName.ALL)) {
-                    ids.put(channel, stored.id());
-                }
-            }
-        } catch (RuntimeException e) {
-            ApiError refusal = ApiError.of(e);
-            return failed(line.channels(), ids, refusal != null ? refusal : new ApiError(500, "the hub failed to publish: " + e));
+        } catch (ApiError refusal) {
+            return Line.refused(line.channels(), refusal);
         }
-        return PublishBatch.writeResult(new PublishBatch.Result(ids, 200, null), line.channels().size() > 1);
+        return new Line(line.channels(), line.event(), null);
     }
 
-    private static String failed(List<String> channels, Map<String, String> ids, ApiError refusal) {
-        return PublishBatch.writeResult(new PublishBatch.Result(ids, refusal.status(), refusal.getMessage()), channels.size() > 1);
+    /**
+     * One line of the batch: its channels and event, the ids its channels gave it, and the first refusal; each
+     * channel is published to whatever another refused.
+     */
+    private static final class Line {
+        private final List<String> channels;
+        private final Event event;
+        private final Map<String, String> ids = new ConcurrentHashMap<>();
+        private volatile ApiError refusal;
+
+        Line(List<String> channels, Event event, ApiError refusal) {
+            this.channels = channels;
+            this.event = event;
+            this.refusal = refusal;
+        }
+
+        static Line refused(ApiError refusal) {
+            return refused(List.of(), refusal);
+        }
+
+        static Line refused(List<String> channels, ApiError refusal) {
+            return new Line(channels, null, refusal);
+        }
+
+        List<String> channels() {
+            return event == null ? List.of() : channels;
+        }
+
+        void publishTo(List<String> targets, Hub hub, String maker) {
+            for (String channel : targets) {
+                try {
+                    Event stored = hub.publish(channel, event, maker);
+                    if (stored.id() != null && !channel.equals(ChannelName.ALL)) {
+                        ids.put(channel, stored.id());
+                    }
+                } catch (RuntimeException e) {
+                    ApiError failure = ApiError.of(e);
+                    if (refusal == null) {
+                        refusal = failure != null ? failure : new ApiError(500, "the hub failed to publish: " + e);
+                    }
+                }
+            }
+        }
+
+        /** The answer's line: the ids, in the line's order of channels, and the refusal if any. */
+        String answer() {
+            Map<String, String> ordered = new LinkedHashMap<>();
+            channels.stream().filter(ids::containsKey).forEach(channel -> ordered.put(channel, ids.get(channel)));
+            return PublishBatch.writeResult(new PublishBatch.Result(ordered, refusal == null ? 200 : refusal.status(),
+                    refusal == null ? null : refusal.getMessage()), channels.size() > 1);
+        }
     }
 
     private static void answer(StringBuilder lines, Response response, Callback callback) {

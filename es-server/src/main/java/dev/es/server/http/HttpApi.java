@@ -59,11 +59,12 @@ public final class HttpApi {
         Cors cors = new Cors(settings.corsOrigin(), settings.corsMethods());
         // With Redis a publish waits for Redis, with --data for its commit: on a thread of its own. Else nothing in
         // it blocks.
-        Executor mayBlock = settings.redis() == null && settings.data() == null ? Runnable::run : blocking;
+        boolean publishesWait = settings.redis() != null || settings.data() != null;
+        Executor mayBlock = publishesWait ? blocking : Runnable::run;
         PublishHandler publishes = new PublishHandler(hub, access, cors, settings.maxEventBytes(), settings.requestDeadline(),
                 metrics, turns, mayBlock);
         BatchPublishHandler batches = new BatchPublishHandler(hub, access, cors, settings.maxBatchBytes(),
-                settings.requestDeadline(), turns, mayBlock);
+                settings.requestDeadline(), turns, mayBlock, publishesWait);
         // A stream is opened on a virtual thread, even alone: opened where Jetty parsed its request, a merged
         // stream sometimes wrote its retry hint and then nothing (not understood yet; see DESIGN.md).
         streams = new StreamHandler(hub, cors, settings.keepalive(), metrics, access, turns,

@@ -8,6 +8,7 @@ import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.crypto.MACSigner;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
+import dev.es.server.ServerSettings;
 import dev.es.server.access.JwtKey;
 import dev.es.server.testing.ApiClient;
 import dev.es.server.testing.RawHttp;
@@ -30,7 +31,12 @@ class BatchPublishTest {
     private static final byte[] SECRET = "a secret of more than thirty-two bytes".getBytes(StandardCharsets.UTF_8);
 
     @RegisterExtension
-    final RunningHub hub = RunningHub.with(s -> s.token(TOKEN));
+    final RunningHub hub = RunningHub.with(this::settings);
+
+    /** The hub's settings; {@link BatchPublishOnDiskTest} keeps its history on disk. */
+    ServerSettings.Builder settings(ServerSettings.Builder settings) {
+        return settings.token(TOKEN);
+    }
 
     @Test
     void eachLineIsPublishedInOrderAndAnsweredOnItsOwnLine() throws Exception {
