@@ -41,7 +41,10 @@ final class Cors {
 
     /** Answers an OPTIONS preflight: which methods and request headers a page may use. */
     void preflight(Context ctx) {
-        ChannelRoutes.channel(ctx);
+        if (!ctx.pathParamMap().isEmpty()) {
+            // A channel's path (the batch publish's has none): 404 for what is not a channel's name.
+            ChannelRoutes.channel(ctx);
+        }
         if (origin != null) {
             ctx.header(
                     "Access-Control-Allow-Headers",

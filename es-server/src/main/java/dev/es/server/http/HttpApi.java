@@ -114,6 +114,7 @@ public final class HttpApi {
             cfg.routes.delete(CHANNEL_PATH, channels::close);
             cfg.routes.head(CHANNEL_PATH, channels::info);
             cfg.routes.options(CHANNEL_PATH, cors::preflight);
+            cfg.routes.options(Protocol.PUBLISH_PATH, cors::preflight);
             // HEAD runs the GET's handler, so it answers as GET would (its status, its headers, no body):
             // Javalin's own answer to HEAD was 200 whatever the GET needs.
             Map<String, io.javalin.http.Handler> reads = new LinkedHashMap<>();

@@ -119,6 +119,16 @@ class AuthAndInfoTest {
         HttpResponse<String> refused = withoutToken.publish("ch", "{\"data\":\"x\"}");
         assertEquals("https://app.example", refused.headers().firstValue("Access-Control-Allow-Origin").orElseThrow());
         assertEquals("GET, POST", refused.headers().firstValue("Access-Control-Allow-Methods").orElseThrow());
+        HttpResponse<String> batch = withoutToken.send(withoutToken.request("/_es/v1/publish")
+                .header("Content-Type", "application/x-ndjson")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"channel\":\"ch\",\"data\":\"x\"}\n")));
+        assertEquals("https://app.example", batch.headers().firstValue("Access-Control-Allow-Origin").orElseThrow());
+        HttpResponse<String> batchPreflight = withoutToken.send(withoutToken.request("/_es/v1/publish")
+                .header("Origin", "https://app.example")
+                .header("Access-Control-Request-Method", "POST")
+                .method("OPTIONS", HttpRequest.BodyPublishers.noBody()));
+        assertEquals(204, batchPreflight.statusCode(), "a page on another origin may batch too");
+        assertEquals("https://app.example", batchPreflight.headers().firstValue("Access-Control-Allow-Origin").orElseThrow());
 
         HttpResponse<String> preflight = withoutToken.send(withoutToken.request("/ch")
                 .header("Origin", "https://app.example")

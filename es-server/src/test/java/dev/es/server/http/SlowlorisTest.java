@@ -55,14 +55,23 @@ class SlowlorisTest {
 
     @Test
     void aBodyThatTricklesInOverHttp2IsRefusedAtTheDeadline() throws Exception {
+        assertTrickleRefusedOverHttp2("/feed", "application/json");
+    }
+
+    @Test
+    void aBatchThatTricklesInOverHttp2IsRefusedAtTheDeadline() throws Exception {
+        assertTrickleRefusedOverHttp2("/_es/v1/publish", "application/x-ndjson");
+    }
+
+    private void assertTrickleRefusedOverHttp2(String path, String contentType) throws Exception {
         try (HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_2).build()) {
             // The first request upgrades the connection to h2c; the POST then goes as an HTTP/2 stream, which
             // no connection deadline watches.
             client.send(HttpRequest.newBuilder(hub.url().resolve("/all")).method("HEAD", HttpRequest.BodyPublishers.noBody())
                     .build(), HttpResponse.BodyHandlers.discarding());
             long start = System.nanoTime();
-            HttpRequest trickle = HttpRequest.newBuilder(hub.url().resolve("/feed"))
-                    .header("Content-Type", "application/json")
+            HttpRequest trickle = HttpRequest.newBuilder(hub.url().resolve(path))
+                    .header("Content-Type", contentType)
                     .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new TricklingBody(300)))
                     .build();
             String outcome;
