@@ -52,6 +52,7 @@ final class HelpCommand implements IHelpCommandInitializable2, Runnable {
                 "  " + EsException.USAGE + "    bad usage: an unknown option, a missing or malformed argument",
                 "  " + EsException.AUTH_REFUSED + "    the hub refused the token (403); the message says where the token came from",
                 "  " + EsException.UNREACHABLE + "    the hub could not be reached",
+                "  " + EsException.GAP + "    es subscribe or es history --no-gaps: the hub no longer holds every event after the id resumed from",
                 "  " + EsException.TIMEOUT + "  es subscribe --timeout passed with no event",
                 "  " + EsException.INTERRUPTED + "  interrupted (Ctrl-C)",
                 "");

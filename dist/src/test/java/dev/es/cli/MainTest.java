@@ -37,6 +37,15 @@ class MainTest {
     }
 
     @Test
+    void exitCodesListsEveryCodeAScriptCanTellApart() {
+        assertEquals(0, run("help", "exit-codes"));
+        for (String code : new String[] {"0", "1", "2", "4", "5", "6", "124", "130"}) {
+            assertTrue(out.toString().lines().anyMatch(line -> line.strip().startsWith(code + " ")), code + ": " + out);
+        }
+        assertTrue(out.toString().contains("--no-gaps"), out.toString());
+    }
+
+    @Test
     void noCommandIsAUsageError() {
         assertEquals(2, run());
         assertEquals("es: a command is required", err.toString().lines().findFirst().orElseThrow());

@@ -250,10 +250,14 @@ public final class Hub implements Broker.Sink {
 
     /**
      * A channel's retained events after an id (all of them for null), oldest first, at most {@code limit}, without
-     * subscribing: those this server holds.
+     * subscribing. A channel another server holds (with {@code --redis}) is followed here first, as a subscriber's
+     * would be, so that its history is read from where every server keeps it.
      */
     public HistoryPage history(String channel, String afterId, int limit) {
         requireValid(channel);
+        if (channels.containsKey(channel) || broker.status(channel) != null) {
+            broker.follow(channel, afterId);
+        }
         Channel found = channels.get(channel);
         if (found == null) {
             return new HistoryPage(List.of(), afterId == null ? null : new Resume(false, null));

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.es.common.Event;
+import dev.es.common.Json;
 import dev.es.server.EsServer;
 import dev.es.server.ServerSettings;
 import dev.es.server.testing.ApiClient;
@@ -63,6 +64,25 @@ class SeveralServersTest {
                 gap.assertData("three", "four");
             }
         }
+    }
+
+    /** The events endpoint reads a channel's history on a server that never had it, as a subscriber there would. */
+    @Test
+    void historyPublishedOnOneServerIsReadOnAnother() throws Exception {
+        String first = servers.get(0).publish("kept", Event.of("one")).id();
+        servers.get(0).publish("kept", Event.of("two"));
+        HttpResponse<String> all = apis.get(2).send(apis.get(2).request("/_es/v1/channels/kept/events"));
+        assertEquals(200, all.statusCode());
+        assertEquals(List.of("one", "two"), dataOf(all.body()));
+        HttpResponse<String> after = apis.get(1).send(apis.get(1).request("/_es/v1/channels/kept/events?after=" + first));
+        assertEquals("exact", after.headers().firstValue("Es-Replay").orElseThrow());
+        assertEquals(List.of("two"), dataOf(after.body()));
+    }
+
+    private static List<String> dataOf(String json) throws Exception {
+        List<String> data = new ArrayList<>();
+        Json.MAPPER.readTree(json).forEach(event -> data.add(event.get("data").asText()));
+        return data;
     }
 
     @Test
