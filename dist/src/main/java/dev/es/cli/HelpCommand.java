@@ -50,9 +50,11 @@ final class HelpCommand implements IHelpCommandInitializable2, Runnable {
                 "  " + 0 + "    success",
                 "  " + EsException.FAILURE + "    failure: the hub refused the request (its message is shown) or a file could not be read",
                 "  " + EsException.USAGE + "    bad usage: an unknown option, a missing or malformed argument",
+                "  " + EsException.NOTHING_TO_PUBLISH + "    es publish: no data (empty, or only white space; --allow-empty publishes it)",
                 "  " + EsException.AUTH_REFUSED + "    the hub refused the token (403); the message says where the token came from",
                 "  " + EsException.UNREACHABLE + "    the hub could not be reached",
                 "  " + EsException.GAP + "    es subscribe or es history --no-gaps: the hub no longer holds every event after the id resumed from",
+                "  " + EsException.NO_SUCH_CHANNEL + "    es channels CHANNEL: the hub has no such channel",
                 "  " + EsException.TIMEOUT + "  es subscribe --timeout passed with no event",
                 "  " + EsException.INTERRUPTED + "  interrupted (Ctrl-C)",
                 "");

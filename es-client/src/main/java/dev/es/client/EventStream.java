@@ -5,8 +5,8 @@ import dev.es.common.SseParser;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.HttpURLConnection;
+import java.net.URI;
 import java.time.Duration;
-import java.util.Locale;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -21,8 +21,11 @@ public final class EventStream {
     public interface Listener {
         void onEvent(String id, String type, String data);
 
-        /** A line about the connection ("connected", "reconnecting in 2 s"), for people, not for pipes. */
-        void onStatus(String line);
+        /** The stream is open, at {@code url}: the first time, or again after {@link #onLost}. */
+        void onConnected(URI url);
+
+        /** The stream ended or could not be opened again; the next attempt comes after {@code wait}. */
+        void onLost(Duration wait);
     }
 
     /** The wait before reconnecting until the hub says otherwise; the WHATWG standard leaves it to clients. */
@@ -109,7 +112,7 @@ public final class EventStream {
                 connection = client.openStream(path, resumeFrom, IDLE_LIMIT);
                 connectedOnce = true;
                 failures = 0;
-                listener.onStatus("connected to " + client.endpoint().resolve(path));
+                listener.onConnected(client.endpoint().resolve(path));
                 // A stop() that came while the connection was opening had no read to interrupt: do not start one.
                 if (!stopped) {
                     pump(connection.getInputStream(), parser);
@@ -134,7 +137,7 @@ public final class EventStream {
                 return;
             }
             long wait = backoff(retryMillis, failures++);
-            listener.onStatus("reconnecting in " + formatSeconds(wait));
+            listener.onLost(Duration.ofMillis(wait));
             Thread.sleep(wait);
         }
     }
@@ -165,9 +168,5 @@ public final class EventStream {
         long cap = MAX_BACKOFF.toMillis();
         long base = Math.min(cap, Math.min(cap, retryMillis) << Math.min(failures, 5));
         return base + ThreadLocalRandom.current().nextLong(base / 5 + 1);
-    }
-
-    private static String formatSeconds(long millis) {
-        return millis >= 10_000 ? Math.round(millis / 1000.0) + " s" : String.format(Locale.ROOT, "%.1f s", millis / 1000.0);
     }
 }

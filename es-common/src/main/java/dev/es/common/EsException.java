@@ -8,12 +8,16 @@ public class EsException extends RuntimeException {
     public static final int FAILURE = 1;
     /** Exit code of bad usage: a wrong option or argument. */
     public static final int USAGE = 2;
+    /** {@code es publish}: the data was empty or only white space, and {@code --allow-empty} was not given. */
+    public static final int NOTHING_TO_PUBLISH = 3;
     /** Exit code when the server refused the token (403). */
     public static final int AUTH_REFUSED = 4;
     /** Exit code when the server could not be reached. */
     public static final int UNREACHABLE = 5;
     /** {@code es subscribe --no-gaps}: a resume had a gap, events in between are gone (refetch what you need). */
     public static final int GAP = 6;
+    /** {@code es channels CHANNEL}: the hub has no such channel, so a script can test for one. */
+    public static final int NO_SUCH_CHANNEL = 7;
     /** Exit code when a time limit passed with nothing done, as timeout(1) exits. */
     public static final int TIMEOUT = 124;
     /** Exit code after Ctrl-C, as a shell reports a process ended by SIGINT. */

@@ -88,7 +88,7 @@ public final class PemFiles {
             }
             return found;
         } catch (IOException e) {
-            throw new IllegalArgumentException("cannot read " + file + ": " + describe(e), e);
+            throw new IllegalArgumentException("cannot read " + file + ": " + UserFiles.why(e), e);
         } catch (GeneralSecurityException e) {
             throw new IllegalArgumentException("no PEM certificate in " + file + ": " + e.getMessage(), e);
         }
@@ -165,7 +165,7 @@ public final class PemFiles {
         try {
             return Files.readString(file, StandardCharsets.US_ASCII);
         } catch (IOException e) {
-            throw new IllegalArgumentException("cannot read " + file + ": " + describe(e), e);
+            throw new IllegalArgumentException("cannot read " + file + ": " + UserFiles.why(e), e);
         }
     }
 
@@ -181,9 +181,5 @@ public final class PemFiles {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("the " + begin + " block in " + file + " is not base64: " + e.getMessage(), e);
         }
-    }
-
-    private static String describe(IOException e) {
-        return e instanceof java.nio.file.NoSuchFileException ? "no such file" : String.valueOf(e.getMessage());
     }
 }

@@ -45,7 +45,7 @@ public record Token(String value, String source) {
             }
             return first;
         } catch (IOException e) {
-            throw new EsException(EsException.USAGE, "cannot read the token file " + name + ": " + e.getMessage());
+            throw new EsException(EsException.USAGE, "cannot read the token file " + name + ": " + UserFiles.why(e));
         }
     }
 }

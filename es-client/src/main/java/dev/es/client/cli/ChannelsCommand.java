@@ -3,6 +3,7 @@ package dev.es.client.cli;
 import dev.es.client.ChannelInfo;
 import dev.es.client.EsClient;
 import dev.es.common.ChannelStatus;
+import dev.es.common.EsException;
 import dev.es.common.Json;
 import java.io.PrintWriter;
 import java.time.Duration;
@@ -32,7 +33,8 @@ import picocli.CommandLine.Spec;
             "  es channels                  # a table on a terminal, one name per line in a pipe",
             "  es channels --json | jq '.[] | select(.consumers > 0) | .name'",
             "  es channels --watch          # live, with event rates",
-            "  es channels updates          # does it exist, how many subscribers"
+            "  es channels updates          # does it exist (exit 7 if not), how many subscribers",
+            "  es channels updates >/dev/null && echo there"
         })
 public final class ChannelsCommand implements Callable<Integer> {
 
@@ -48,7 +50,8 @@ public final class ChannelsCommand implements Callable<Integer> {
     @Mixin
     JsonOutput json;
 
-    @Option(names = "--watch", description = "Redraw the table every second with event rates, until q or Ctrl-C.")
+    @Option(names = "--watch", description = "Redraw the table every second with event rates, until q or Ctrl-C. "
+            + "Needs a terminal: refused (exit 2) when standard input or output is not one.")
     boolean watch;
 
     /** For shell completion: the names only, fast, and nothing at all when the hub is not there. */
@@ -66,14 +69,19 @@ public final class ChannelsCommand implements Callable<Integer> {
         }
         EsClient client = new EsClient(endpoint.endpoint());
         if (watch) {
+            if (!Terminals.stdinIsTerminal() || !Terminals.stdoutIsTerminal()) {
+                throw new EsException(EsException.USAGE, "--watch redraws a terminal, and standard input or output is "
+                        + "not one: in a script, run es channels each time (watch -n 1 es channels, or a loop)");
+            }
             return ChannelsWatch.run(client);
         }
         if (channel != null) {
             ChannelInfo info = client.channel(channel);
             out.println(json.requested() ? Json.write(info) : info.name() + "\texists=" + info.exists() + "\tconsumers=" + info.consumers());
-        } else {
-            list(client, out);
+            out.flush();
+            return info.exists() ? 0 : EsException.NO_SUCH_CHANNEL;
         }
+        list(client, out);
         out.flush();
         return 0;
     }

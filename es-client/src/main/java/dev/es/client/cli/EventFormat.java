@@ -19,7 +19,8 @@ public final class EventFormat {
     @Option(names = "--sse", description = "The events as event-stream frames.")
     boolean sse;
 
-    @Option(names = "-0", description = "End each record with NUL instead of a newline (for xargs -0).")
+    @Option(names = "-0", description = "End each record with NUL instead of a newline (for xargs -0). An event "
+            + "whose record would hold a NUL ends the command (exit 1) instead: --json escapes it.")
     boolean nul;
 
     /** @throws EsException (usage) when --json and --sse are both given */
@@ -32,35 +33,38 @@ public final class EventFormat {
     /**
      * Prints one event of a channel.
      *
+     * @param named whether plain output starts with {@code CHANNEL: }, as grep names the file when given several
      * @return false once nobody reads what is printed (a closed pipe: | head -1)
+     * @throws EsException with -0, for an event whose record would hold a NUL: it would read as two records
      */
-    boolean print(PrintWriter out, boolean json, String channel, String id, String type, String data) {
+    boolean print(PrintWriter out, boolean json, boolean named, String channel, String id, String type, String data) {
         String eventId = id == null || id.isEmpty() ? null : id;
         String eventType = type == null || type.equals("message") ? null : type;
+        String record;
         if (json) {
-            Map<String, String> record = new LinkedHashMap<>();
-            record.put("channel", channel);
-            record.put("id", eventId);
-            record.put("event", eventType);
-            record.put("data", data);
-            out.print(Json.write(record));
+            Map<String, String> fields = new LinkedHashMap<>();
+            fields.put("channel", channel);
+            fields.put("id", eventId);
+            fields.put("event", eventType);
+            fields.put("data", data);
+            record = Json.write(fields);
         } else if (sse) {
             String frame = new String(SseFrames.encode(new Event(eventId, eventType, data, null)), StandardCharsets.UTF_8);
             // The frame's closing blank line is the record separator printed after it.
-            out.print(frame.substring(0, frame.length() - 1));
+            record = frame.substring(0, frame.length() - 1);
         } else {
-            out.print(data);
+            record = named ? channel + ": " + data : data;
         }
-        return end(out);
+        if (nul && record.indexOf('\0') >= 0) {
+            throw new EsException(EsException.FAILURE, channel + ": event " + (eventId == null ? "without an id" : eventId)
+                    + " holds a NUL, which -0 cannot print as one record (--json prints it escaped)");
+        }
+        return printRecord(out, record);
     }
 
     /** Prints a record that is not an event (a JSON line of its own), ended as events are. */
     boolean printRecord(PrintWriter out, String record) {
         out.print(record);
-        return end(out);
-    }
-
-    private boolean end(PrintWriter out) {
         out.print(nul ? '\0' : '\n');
         out.flush();
         return !out.checkError();

@@ -85,7 +85,7 @@ public final class HistoryCommand implements Callable<Integer> {
             }
             first = false;
             for (Event event : page.events()) {
-                if (!format.print(out, json.requested(), channel, event.id(), event.event(), event.data())) {
+                if (!format.print(out, json.requested(), false, channel, event.id(), event.event(), event.data())) {
                     return 0;
                 }
             }

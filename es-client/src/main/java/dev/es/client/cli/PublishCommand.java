@@ -4,18 +4,19 @@ import dev.es.client.EsClient;
 import dev.es.common.EsException;
 import dev.es.common.Event;
 import dev.es.common.PublishBatch;
-import java.io.BufferedReader;
+import dev.es.common.UserFiles;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
+import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Callable;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.atomic.AtomicReference;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -32,13 +33,19 @@ import picocli.CommandLine.Spec;
             "",
             "'all' reaches every channel. The data comes from DATA, else -f FILE, else standard input; "
                     + "on a terminal with no data, a prompt publishes each line typed (history in "
-                    + "~/.config/es/history).",
+                    + "~/.config/es/history). Data is UTF-8 text: other bytes are refused, naming where they are. "
+                    + "Data that is empty or only white space is refused (exit 3) unless --allow-empty; with -l and "
+                    + "at the prompt such lines are skipped.",
+            "",
+            "Standard output: the id each event was stored with, one line per event (with several channels, "
+                    + "'CHANNEL ID' per channel), so id=$(es publish ch hi) works; nothing with -q.",
             ""
         },
         footer = {
             "",
             "Examples:",
             "  es publish updates 'Hello World!'",
+            "  id=$(es publish updates 'Hello World!')   # the id it was stored with",
             "  es publish updates --id 7 --event greeting hello",
             "  date | es publish updates                # the whole input is one event",
             "  tail -f app.log | es publish -l logs     # one event per line, as lines come, batched",
@@ -74,6 +81,13 @@ public final class PublishCommand implements Callable<Integer> {
             + "on stderr, and the exit code is the first refusal's.")
     boolean lines;
 
+    @Option(names = "--allow-empty", description = "Publish data that is empty or only white space (refused by default: "
+            + "grep ... | es publish alerts with no match publishes nothing and exits 3).")
+    boolean allowEmpty;
+
+    @Option(names = {"-q", "--quiet"}, description = "Print nothing on standard output (not the ids).")
+    boolean quiet;
+
     @Option(names = "--id", paramLabel = "ID", description = "The event id, at most 1024 characters (default: the hub numbers it).")
     String id;
 
@@ -93,8 +107,7 @@ public final class PublishCommand implements Callable<Integer> {
         // Before any input is read: with -l the first line may be a long time coming.
         event("");
         EsClient client = new EsClient(endpoint.endpoint());
-        // --verbose is the root's, inherited: it prints the id each event was stored with.
-        boolean printIds = Verbosity.requested(spec.root().commandLine().getParseResult());
+        boolean printIds = !quiet;
         if (lines) {
             publishLines(client, printIds);
         } else if (sources == 0 && Terminals.stdinIsTerminal()) {
@@ -102,9 +115,15 @@ public final class PublishCommand implements Callable<Integer> {
                 throw new EsException(EsException.USAGE, "several channels take their data as -- DATA, -f FILE, -l or "
                         + "standard input, not from a prompt");
             }
-            return PublishPrompt.run(client, channels.getFirst(), this::event, EndpointOptions.config(spec).historyFile());
+            return PublishPrompt.run(client, channels.getFirst(), this::event, this::worthPublishing,
+                    EndpointOptions.config(spec).historyFile());
         } else {
-            publish(client, singleData(), printIds);
+            String payload = singleData();
+            if (!worthPublishing(payload)) {
+                throw new EsException(EsException.NOTHING_TO_PUBLISH, "nothing to publish: the data is "
+                        + (payload.isEmpty() ? "empty" : "only white space") + " (--allow-empty publishes it)");
+            }
+            publish(client, payload, printIds);
         }
         return 0;
     }
@@ -114,11 +133,16 @@ public final class PublishCommand implements Callable<Integer> {
             return data;
         }
         if (file != null) {
-            return Files.readString(file, StandardCharsets.UTF_8);
+            return UserFiles.utf8(UserFiles.read(file), file.toString());
         }
-        String input = new String(System.in.readAllBytes(), StandardCharsets.UTF_8);
+        String input = UserFiles.utf8(System.in.readAllBytes(), "standard input");
         // Like $(…) in a shell: the newline that ends the input is not part of the data.
         return input.endsWith("\n") ? input.substring(0, input.length() - (input.endsWith("\r\n") ? 2 : 1)) : input;
+    }
+
+    /** Whether data is an event to publish: not empty nor only white space, unless --allow-empty. */
+    private boolean worthPublishing(String payload) {
+        return allowEmpty || !payload.isBlank();
     }
 
     /**
@@ -128,12 +152,12 @@ public final class PublishCommand implements Callable<Integer> {
      */
     private void publishLines(EsClient client, boolean printIds) throws IOException {
         BlockingQueue<Optional<String>> arrived = new LinkedBlockingQueue<>(MAX_BATCH_LINES * 4);
+        AtomicReference<EsException> unreadable = new AtomicReference<>();
         Thread.ofVirtual().start(() -> {
-            BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
             try {
-                for (String line = in.readLine(); line != null; line = in.readLine()) {
-                    arrived.put(Optional.of(line));
-                }
+                readLines(System.in, arrived);
+            } catch (EsException notText) {
+                unreadable.set(notText);
             } catch (IOException | InterruptedException ended) {
                 // Input gone: what came is published, as at its end.
             }
@@ -151,13 +175,54 @@ public final class PublishCommand implements Callable<Integer> {
                     ended = true;
                     break;
                 }
-                batch.add(new PublishBatch.Line(channels, event(line.get())));
+                if (worthPublishing(line.get())) {
+                    batch.add(new PublishBatch.Line(channels, event(line.get())));
+                }
             }
             if (!batch.isEmpty()) {
                 report(client, client.publish(batch), published, printIds);
                 published += batch.size();
             }
         }
+        if (unreadable.get() != null) {
+            throw unreadable.get();
+        }
+        if (published == 0) {
+            throw new EsException(EsException.NOTHING_TO_PUBLISH, "nothing to publish: no line of standard input "
+                    + "had data (--allow-empty publishes blank lines)");
+        }
+    }
+
+    /**
+     * Hands on each line of the input as it ends (a newline, a CR before it, dropped), decoded by the rule that
+     * -f and a whole standard input follow: a line that is not UTF-8 text ends the input, saying which.
+     */
+    private static void readLines(InputStream input, BlockingQueue<Optional<String>> arrived)
+            throws IOException, InterruptedException {
+        byte[] buffer = new byte[64 * 1024];
+        ByteArrayOutputStream line = new ByteArrayOutputStream();
+        long number = 0;
+        for (int n = input.read(buffer); n >= 0; n = input.read(buffer)) {
+            int start = 0;
+            for (int i = 0; i < n; i++) {
+                if (buffer[i] == '\n') {
+                    line.write(buffer, start, i - start);
+                    arrived.put(Optional.of(decodedLine(line, ++number)));
+                    start = i + 1;
+                }
+            }
+            line.write(buffer, start, n - start);
+        }
+        if (line.size() > 0) {
+            arrived.put(Optional.of(decodedLine(line, ++number)));
+        }
+    }
+
+    private static String decodedLine(ByteArrayOutputStream line, long number) {
+        byte[] bytes = line.toByteArray();
+        line.reset();
+        int length = bytes.length > 0 && bytes[bytes.length - 1] == '\r' ? bytes.length - 1 : bytes.length;
+        return UserFiles.utf8(Arrays.copyOf(bytes, length), "standard input: line " + number);
     }
 
     private static Optional<String> take(BlockingQueue<Optional<String>> arrived) {
@@ -169,7 +234,7 @@ public final class PublishCommand implements Callable<Integer> {
         }
     }
 
-    /** Prints the ids (with --verbose); names each refused line, then fails as the first refusal would alone. */
+    /** Prints the ids (unless -q); names each refused line, then fails as the first refusal would alone. */
     private void report(EsClient client, List<PublishBatch.Result> results, long before, boolean printIds) {
         EsException first = null;
         int refused = 0;
@@ -181,7 +246,8 @@ public final class PublishCommand implements Callable<Integer> {
                 first = first == null ? refusal : first;
                 refused++;
             } else if (printIds) {
-                result.ids().values().forEach(spec.commandLine().getOut()::println);
+                result.ids().forEach((channel, stored) ->
+                        spec.commandLine().getOut().println(channels.size() > 1 ? channel + " " + stored : stored));
             }
         }
         spec.commandLine().getOut().flush();

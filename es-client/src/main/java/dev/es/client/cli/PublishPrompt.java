@@ -8,6 +8,7 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import org.jline.reader.EndOfFileException;
 import org.jline.reader.LineReader;
 import org.jline.reader.LineReaderBuilder;
@@ -24,7 +25,8 @@ final class PublishPrompt {
     private PublishPrompt() {}
 
     /** Publishes each line typed; returns the exit code (0 after Ctrl-D, 130 after Ctrl-C). */
-    static int run(EsClient client, String channel, Function<String, Event> eventFor, Path history) {
+    static int run(EsClient client, String channel, Function<String, Event> eventFor, Predicate<String> worthPublishing,
+            Path history) {
         try (Terminal terminal = TerminalBuilder.builder().system(true).build()) {
             // Raw for the whole session, not only while a line is read: keys typed while an event is being
             // published then wait for the line editor instead of being taken by the terminal's line discipline.
@@ -47,7 +49,7 @@ final class PublishPrompt {
                 } catch (UserInterruptException ctrlC) {
                     return EsException.INTERRUPTED;
                 }
-                if (line.isBlank()) {
+                if (!worthPublishing.test(line)) {
                     continue;
                 }
                 try {

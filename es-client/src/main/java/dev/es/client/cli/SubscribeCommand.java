@@ -7,9 +7,11 @@ import dev.es.common.Json;
 import dev.es.common.MergedStreamId;
 import dev.es.common.Protocol;
 import java.io.PrintWriter;
+import java.net.URI;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -31,7 +33,9 @@ import picocli.CommandLine.Spec;
             "One flushed record per event. Reconnects like a browser's EventSource (honouring retry:, "
                     + "resuming with Last-Event-ID), so each event arrives once, in order. With --json, one object "
                     + "per line: {\"channel\",\"id\",\"event\",\"data\"}, every key present, null when absent. "
-                    + "Several channels, or a prefix ('news-*'), are followed on one stream.",
+                    + "Several channels, or a prefix ('news-*'), are followed on one stream, and each event's data "
+                    + "is printed after its channel's name and ': ' (as grep names the file), unless "
+                    + "--no-channel-prefix. To print what a channel holds and exit: es history CHANNEL.",
             ""
         },
         footer = {
@@ -44,7 +48,9 @@ import picocli.CommandLine.Spec;
             "  es subscribe news weather --json         # two channels; each line names its channel",
             "  es subscribe 'news-*'                    # every channel that starts with news-",
             "",
-            "A resume the hub cannot make exact (it no longer holds what came after the id) is said in one line",
+            "Losing the stream is said in one line on stderr, and being back in another (each attempt too, on a",
+            "terminal or with --verbose). A resume the hub cannot make exact (it no longer holds what came after",
+            "the id) is said in one line",
             "on stderr (with --json, also a line {\"channel\",\"gap\":{\"lastEventId\",\"resumedAfter\"}}).",
             "",
             "Exit status: 0 after -n events or when the stream ends with --no-reconnect; 124 when --timeout",
@@ -91,6 +97,10 @@ public final class SubscribeCommand implements Callable<Integer> {
     @Option(names = "--no-gaps", description = "Exit with status 6 when a resume has a gap, so a script can refetch.")
     boolean noGaps;
 
+    @Option(names = "--no-channel-prefix", description = "With several channels, print each event's data alone, "
+            + "without the 'CHANNEL: ' before it (as grep -h).")
+    boolean noChannelPrefix;
+
     @Option(names = "--max-event-bytes", paramLabel = "BYTES", description = "Largest event accepted (default: ${DEFAULT-VALUE}).")
     long maxEventBytes = DEFAULT_MAX_EVENT_BYTES;
 
@@ -102,7 +112,9 @@ public final class SubscribeCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        boolean showStatus = Terminals.stderrIsTerminal() || Verbosity.requested(spec.root().commandLine().getParseResult());
+        boolean showEveryAttempt = Terminals.stderrIsTerminal() || Verbosity.requested(spec.root().commandLine().getParseResult());
+        AtomicBoolean lost = new AtomicBoolean();
+        boolean named = !EsClient.followsOne(channels) && !noChannelPrefix;
         AtomicLong received = new AtomicLong();
         AtomicBoolean timedOut = new AtomicBoolean();
         AtomicBoolean gapped = new AtomicBoolean();
@@ -132,7 +144,7 @@ public final class SubscribeCommand implements Callable<Integer> {
                         }
                         return;
                     }
-                    boolean read = format.print(out, json.requested(), channelOf(id), id, type, data);
+                    boolean read = format.print(out, json.requested(), named, channelOf(id), id, type, data);
                     // A closed pipe (| head -1): nobody is reading any more, so stop quietly.
                     long seen = received.incrementAndGet();
                     if (!read || (count != null && seen >= count)) {
@@ -141,10 +153,21 @@ public final class SubscribeCommand implements Callable<Integer> {
                 }
 
                 @Override
-                public void onStatus(String line) {
-                    if (showStatus) {
-                        err.println("es: " + line);
-                        err.flush();
+                public void onConnected(URI url) {
+                    if (lost.getAndSet(false)) {
+                        status(err, "back: connected to " + url);
+                    } else if (showEveryAttempt) {
+                        status(err, "connected to " + url);
+                    }
+                }
+
+                @Override
+                public void onLost(Duration wait) {
+                    // Once per loss, whoever reads stderr; each attempt only for a person or with --verbose.
+                    if (!lost.getAndSet(true)) {
+                        status(err, "lost the stream; reconnecting (first attempt in " + seconds(wait) + ")");
+                    } else if (showEveryAttempt) {
+                        status(err, "reconnecting in " + seconds(wait));
                     }
                 }
             });
@@ -157,6 +180,15 @@ public final class SubscribeCommand implements Callable<Integer> {
             return EsException.GAP;
         }
         return timedOut.get() && received.get() == 0 ? EsException.TIMEOUT : 0;
+    }
+
+    private static void status(PrintWriter err, String line) {
+        err.println("es: " + line);
+        err.flush();
+    }
+
+    private static String seconds(Duration wait) {
+        return String.format(Locale.ROOT, "%.1f s", wait.toMillis() / 1000.0);
     }
 
     /** Says on stderr, and with --json in a line of its own, that a resume has a gap. */
