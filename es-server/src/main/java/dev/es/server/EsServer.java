@@ -10,8 +10,6 @@ import dev.es.server.store.SqliteHistoryStore;
 import java.net.URI;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -81,46 +79,28 @@ public final class EsServer implements AutoCloseable {
             throw e;
         }
         ServerMetrics metrics = null;
-        CompletableFuture<String> historyRead = CompletableFuture.completedFuture(null);
         try {
             Hub hub = new Hub(broker, settings.limits(), warning -> log.warn("history", warning),
                     store == null ? HistoryStore.NONE : store);
+            String historyRead = null;
             if (store != null) {
-                // Read while the HTTP server is set up (class loading, mostly); joined before it takes a request.
-                historyRead = CompletableFuture.supplyAsync(() -> readHistory(store, hub),
-                        Thread.ofPlatform().name("es-history-read")::start);
+                long started = System.nanoTime();
+                long events = store.readInto(hub);
+                historyRead = String.format(Locale.ROOT, "%d events of %d channels read in %d ms", events,
+                        hub.localChannels(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
             }
             metrics = new ServerMetrics(hub);
             HttpApi http = new HttpApi(hub, settings, metrics, log);
-            String read = joined(historyRead);
             http.start();
-            return new EsServer(settings, broker, store, hub, http, metrics, read);
+            return new EsServer(settings, broker, store, hub, http, metrics, historyRead);
         } catch (RuntimeException e) {
-            // Whatever was made before the failure, undone in one place; the store once nothing reads it.
-            historyRead.exceptionally(failed -> null).join();
+            // Whatever was made before the failure, undone in one place.
             if (metrics != null) {
                 metrics.close();
             }
             broker.close();
             closeIfOpen(store);
             throw e;
-        }
-    }
-
-    /** Gives the hub what the store kept; says what was read, and how long it took, for the start line. */
-    private static String readHistory(SqliteHistoryStore store, Hub hub) {
-        long started = System.nanoTime();
-        long events = store.readInto(hub);
-        return String.format(Locale.ROOT, "%d events of %d channels read in %d ms", events, hub.localChannels(),
-                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
-    }
-
-    /** What the reading came to, or the failure it threw (a damaged file: one line, exit 1). */
-    private static String joined(CompletableFuture<String> read) {
-        try {
-            return read.join();
-        } catch (CompletionException e) {
-            throw e.getCause() instanceof RuntimeException failure ? failure : e;
         }
     }
 
