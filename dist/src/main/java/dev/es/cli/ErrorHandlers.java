@@ -11,7 +11,7 @@ import picocli.CommandLine.ParseResult;
 
 /**
  * How failures reach the user: one line {@code es: <message>} on stderr, the stack trace only with
- * {@code --verbose}; bad usage adds the synopsis and where to read more.
+ * {@code --verbose}; bad usage adds where to read more (and the synopsis, when something is missing).
  */
 final class ErrorHandlers implements IExecutionExceptionHandler, IParameterExceptionHandler {
 
@@ -38,7 +38,10 @@ final class ErrorHandlers implements IExecutionExceptionHandler, IParameterExcep
         CommandLine cmd = e.getCommandLine();
         PrintWriter err = cmd.getErr();
         err.println("es: " + e.getMessage());
-        err.print(cmd.getHelp().synopsis(0));
+        // What is missing reads best beside the synopsis; a wrong value or word is said in its one line.
+        if (e instanceof CommandLine.MissingParameterException) {
+            err.print(cmd.getHelp().synopsis(0));
+        }
         err.println(tryHelp(cmd));
         err.flush();
         return EsException.USAGE;

@@ -57,6 +57,7 @@ public final class Main implements Runnable, EnvironmentSource {
         commands.put("config", ConfigCommand::new);
         commands.put("bench", BenchCommand::new);
         commands.put("completion", CompletionCommand::new);
+        commands.put("version", VersionCommand::new);
         commands.put("help", HelpCommand::new);
         return commands;
     }

@@ -301,6 +301,24 @@ class ClientCommandsTest {
     }
 
     @Test
+    void urlsAndDurationsAsPeopleTypeThem() throws Exception {
+        String hostAndPort = hub.url().getHost() + ":" + hub.url().getPort();
+        assertEquals(0, es("channels", "--url", hostAndPort, "--token", TOKEN).exitCode(), "http is the default");
+        assertEquals(new CliRun(5, "", "es: unknown host 'nosuchhost.invalid'\n"),
+                es("publish", "--url", "http://nosuchhost.invalid:8080", "ch", "x"));
+
+        CompletableFuture<CliRun> noLimit = subscribe("zero", "-n", "1", "--timeout", "0");
+        hub.server().publish("zero", Event.of("came"));
+        assertEquals(new CliRun(0, "came\n", ""), noLimit.get(10, TimeUnit.SECONDS), "--timeout 0 is no limit");
+        assertEquals(124, es("subscribe", "--url", url(), "quiet", "--timeout", "0.2s").exitCode());
+
+        // A wrong value is its one line and where to read more, without the synopsis.
+        assertEquals(new CliRun(2, "", "es: Invalid value for option '--timeout': '1x' is not a duration: use e.g. 250ms, "
+                        + "1.5s, 1m30s or 2h (a bare number is seconds)\nTry 'es subscribe --help' for more information.\n"),
+                es("subscribe", "--url", url(), "quiet", "--timeout", "1x"));
+    }
+
+    @Test
     void aUsageErrorShowsTheSynopsisAndWhereToReadMore() {
         CliRun missing = es("publish", "--url", url());
         assertEquals(2, missing.exitCode());

@@ -24,6 +24,9 @@ class MainTest {
         assertEquals(0, run("--version"));
         assertTrue(out.toString().startsWith("es "), out.toString());
         assertTrue(out.toString().contains("Java " + Runtime.version().feature()), out.toString());
+        String flag = out.toString();
+        assertEquals(0, run("version"));
+        assertEquals(flag + flag, out.toString(), "es version says what es --version says");
     }
 
     @Test

@@ -20,6 +20,9 @@ public record Endpoint(URI url, String token, String tokenSource, Path caCert) {
         if (!"http".equals(scheme) && !"https".equals(scheme)) {
             throw new IllegalArgumentException("the URL must start with http:// or https://: " + url);
         }
+        if (url.getHost() == null) {
+            throw new IllegalArgumentException("no host in it: use e.g. http://127.0.0.1:8080");
+        }
     }
 
     /** The URL of a path on the hub. */

@@ -42,13 +42,15 @@ public final class EndpointResolver {
         if (token == null && isSet(file.get("token"))) {
             token = new Token(file.get("token"), config.file().toString());
         }
-        String url = firstSet(urlFlag, env.get("ES_URL"), file.get("url"), DEFAULT_URL);
+        String given = firstSet(urlFlag, env.get("ES_URL"), file.get("url"), DEFAULT_URL).strip();
+        // HOST:PORT alone, as people type it, is http.
+        String url = given.contains("://") ? given : "http://" + given;
         Path caCert = caCertFlag != null ? caCertFlag : isSet(env.get("ES_CACERT")) ? Path.of(env.get("ES_CACERT")) : null;
         try {
             return new Endpoint(URI.create(url), token == null ? null : token.value(), token == null ? null : token.source(),
                     caCert);
         } catch (IllegalArgumentException e) {
-            throw new EsException(EsException.USAGE, "bad URL '" + url + "': " + e.getMessage());
+            throw new EsException(EsException.USAGE, "bad URL '" + given + "': " + e.getMessage());
         }
     }
 

@@ -15,8 +15,9 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.ConnectException;
 import java.net.HttpURLConnection;
-import java.net.URLEncoder;
 import java.net.SocketTimeoutException;
+import java.net.URLEncoder;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -323,6 +324,8 @@ public final class EsClient {
         } catch (ConnectException e) {
             throw new EsException(EsException.UNREACHABLE,
                     "cannot reach " + endpoint.url() + " (connection refused); is 'es serve' running there?", e);
+        } catch (UnknownHostException e) {
+            throw new EsException(EsException.UNREACHABLE, "unknown host '" + endpoint.url().getHost() + "'", e);
         } catch (SocketTimeoutException e) {
             throw new EsException(EsException.UNREACHABLE,
                     "cannot reach " + endpoint.url() + " (no answer within " + connectTimeoutMillis + " ms)", e);

@@ -15,12 +15,19 @@ class DurationsTest {
         assertEquals(Duration.ofSeconds(10), Durations.parse("10"));
         assertEquals(Duration.ofMinutes(2), Durations.parse("2m"));
         assertEquals(Duration.ofHours(1), Durations.parse("1h"));
+        assertEquals(Duration.ofMillis(1500), Durations.parse("1.5s"));
+        assertEquals(Duration.ofSeconds(90), Durations.parse("1m30s"));
+        assertEquals(Duration.ofMillis(3_600_250), Durations.parse("1h250ms"));
+        assertEquals(Duration.ofMillis(500), Durations.parse("0.5"));
+        assertEquals(Duration.ZERO, Durations.parse("0"));
     }
 
     @Test
     void anythingElseSaysWhatIsExpected() {
-        assertEquals("'ten' is not a duration: use e.g. 500ms, 10s, 2m or 1h",
-                assertThrows(IllegalArgumentException.class, () -> Durations.parse("ten")).getMessage());
+        for (String text : new String[] {"ten", "s", "10 s", "1m30", "-1s", "1.s"}) {
+            assertEquals("'" + text + "' is not a duration: use e.g. 250ms, 1.5s, 1m30s or 2h (a bare number is seconds)",
+                    assertThrows(IllegalArgumentException.class, () -> Durations.parse(text)).getMessage());
+        }
     }
 
     @Test

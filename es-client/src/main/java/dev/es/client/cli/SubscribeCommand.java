@@ -85,7 +85,8 @@ public final class SubscribeCommand implements Callable<Integer> {
     @Option(names = {"-n", "--count"}, paramLabel = "N", description = "Exit after N events.")
     Long count;
 
-    @Option(names = "--timeout", paramLabel = "DURATION", description = "Exit after this long (status 124 if no event came).")
+    @Option(names = "--timeout", paramLabel = "DURATION", description = "Exit after this long (status 124 if no event "
+            + "came): 30s, 1m30s, 1.5s, 250ms; a bare number is seconds; 0 means no limit, as without it.")
     Duration timeout;
 
     @Option(names = "--last-event-id", paramLabel = "ID", description = "Resume after this event id.")
@@ -120,7 +121,7 @@ public final class SubscribeCommand implements Callable<Integer> {
         AtomicBoolean gapped = new AtomicBoolean();
         EsClient client = new EsClient(endpoint.endpoint());
         EventStream stream = new EventStream(client, EsClient.streamPath(channels), !noReconnect, maxEventBytes);
-        Thread timer = timeout == null ? null : Thread.ofVirtual().start(() -> {
+        Thread timer = timeout == null || timeout.isZero() ? null : Thread.ofVirtual().start(() -> {
             try {
                 Thread.sleep(timeout);
                 timedOut.set(true);
