@@ -182,6 +182,27 @@ class ClientProcessIT {
     }
 
     @Test
+    void theConfigFileIsSetReadShownAndUnsetWithTheTokenNeverOnTheCommandLine() throws Exception {
+        Map<String, String> user = env();
+        user.remove("ES_URL");
+        byte[] none = new byte[0];
+        assertEquals(new CliRun(0, "", ""), run(user, "a-token-of-some-length\n".getBytes(StandardCharsets.UTF_8),
+                "config", "set", "token", "-"));
+        assertEquals(new CliRun(0, "a-token-of-some-length\n", ""), run(user, none, "config", "get", "token"));
+        Path file = home.resolve(".config/es/config");
+        assertEquals(new CliRun(0, "url    http://127.0.0.1:8080  (from the default)\n"
+                + "token  a-…th (22 characters)  (from " + file + ")\nfile   " + file + "\n", ""),
+                run(user, none, "config", "show"));
+        assertEquals(new CliRun(0, "url    http://h:1  (from --url)\ntoken  a-…th (22 characters)  (from " + file
+                + ")\nfile   " + file + "\n", ""), run(user, none, "config", "show", "--url", "h:1"));
+
+        assertEquals(2, run(user, none, "config", "set", "url", "http://").exitCode(), "the URL is checked");
+        assertEquals(new CliRun(0, "", ""), run(user, none, "config", "unset", "token"));
+        assertEquals(new CliRun(1, "", ""), run(user, none, "config", "get", "token"));
+        assertEquals(2, run(user, none, "config", "get", "colour").exitCode());
+    }
+
+    @Test
     void statusLinesGoToStderrOnlyWithVerbose() throws Exception {
         Process quiet = EsScript.process(env(), "subscribe", "news", "-n", "1").start();
         Process verbose = EsScript.process(env(), "subscribe", "--verbose", "news", "-n", "1").start();

@@ -1,5 +1,6 @@
 package dev.es.cli;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.es.cli.testing.EsScript;
@@ -10,6 +11,7 @@ import dev.es.server.testing.ApiClient;
 import dev.es.server.testing.SseRecorder;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Map;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -48,7 +50,10 @@ class PublishPromptIT {
                 terminal.awaitScreen("exited 0");
             }
         }
-        String history = Files.readString(home.resolve(".config/es/history"));
+        Path historyFile = home.resolve(".config/es/history");
+        String history = Files.readString(historyFile);
         assertTrue(history.contains("hello there") && history.contains("hello again"), history);
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(historyFile)),
+                "what was typed is the user's alone, as the config file is");
     }
 }

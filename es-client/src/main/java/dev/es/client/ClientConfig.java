@@ -5,6 +5,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -18,6 +20,9 @@ public final class ClientConfig {
 
     /** The keys the file may hold. */
     private static final Set<String> KEYS = Set.of("url", "token");
+
+    private static final FileAttribute<Set<PosixFilePermission>> OWNER_ONLY =
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"));
 
     private final Path file;
 
@@ -62,21 +67,45 @@ public final class ClientConfig {
 
     /** Sets one key, keeping the others; the file is replaced whole, never left half-written. */
     public void set(String key, String value) throws IOException {
+        requireKnown(key);
+        Map<String, String> values = read();
+        values.put(key, value);
+        write(values);
+    }
+
+    /** Removes one key, keeping the others. */
+    public void unset(String key) throws IOException {
+        requireKnown(key);
+        Map<String, String> values = read();
+        if (values.remove(key) != null) {
+            write(values);
+        }
+    }
+
+    private static void requireKnown(String key) {
         if (!KEYS.contains(key)) {
             throw new IllegalArgumentException("unknown setting '" + key + "': use url or token");
         }
-        Map<String, String> values = read();
-        values.put(key, value);
+    }
+
+    private void write(Map<String, String> values) throws IOException {
         StringBuilder text = new StringBuilder("# es client settings (es config set url|token VALUE)\n");
         values.forEach((k, v) -> text.append(k).append(" = ").append(v).append('\n'));
         Files.createDirectories(file.getParent());
-        Path temp = Files.createTempFile(file.getParent(), "config", ".tmp",
-                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        Path temp = Files.createTempFile(file.getParent(), "config", ".tmp", OWNER_ONLY);
         try {
             Files.writeString(temp, text, StandardCharsets.UTF_8);
             Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } finally {
             Files.deleteIfExists(temp);
+        }
+    }
+
+    /** Makes the file (mode 600) when missing: the prompt's history, typed events among it, is no one else's. */
+    public static void createPrivate(Path file) throws IOException {
+        Files.createDirectories(file.getParent());
+        if (!Files.exists(file)) {
+            Files.createFile(file, OWNER_ONLY);
         }
     }
 }

@@ -25,6 +25,16 @@ public record Endpoint(URI url, String token, String tokenSource, Path caCert) {
         }
     }
 
+    /**
+     * A hub's URL as a user gives it: {@code http://HOST:PORT}, {@code https://…}, or {@code HOST:PORT}, which is http.
+     *
+     * @throws IllegalArgumentException saying what is wrong with it
+     */
+    public static URI url(String given) {
+        String typed = given.strip();
+        return URI.create(typed.contains("://") ? typed : "http://" + typed);
+    }
+
     /** The URL of a path on the hub. */
     public URI resolve(String path) {
         String base = url.toString();

@@ -4,7 +4,6 @@ import dev.es.common.EsException;
 import dev.es.common.Token;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.URI;
 import java.nio.file.Path;
 import java.util.Map;
 
@@ -42,16 +41,35 @@ public final class EndpointResolver {
         if (token == null && isSet(file.get("token"))) {
             token = new Token(file.get("token"), config.file().toString());
         }
-        String given = firstSet(urlFlag, env.get("ES_URL"), file.get("url"), DEFAULT_URL).strip();
-        // HOST:PORT alone, as people type it, is http.
-        String url = given.contains("://") ? given : "http://" + given;
+        String given = url(urlFlag, file).value();
         Path caCert = caCertFlag != null ? caCertFlag : isSet(env.get("ES_CACERT")) ? Path.of(env.get("ES_CACERT")) : null;
         try {
-            return new Endpoint(URI.create(url), token == null ? null : token.value(), token == null ? null : token.source(),
+            return new Endpoint(Endpoint.url(given), token == null ? null : token.value(), token == null ? null : token.source(),
                     caCert);
         } catch (IllegalArgumentException e) {
             throw new EsException(EsException.USAGE, "bad URL '" + given + "': " + e.getMessage());
         }
+    }
+
+    /** Where the URL comes from ({@code --url}, {@code ES_URL}, the config file or the default), for es config show. */
+    public String urlSource(String urlFlag) {
+        return url(urlFlag, readConfig()).source();
+    }
+
+    private record Chosen(String value, String source) {}
+
+    /** The URL and where it came from: the first of the flag, the environment, the file and the default that is set. */
+    private Chosen url(String urlFlag, Map<String, String> file) {
+        if (isSet(urlFlag)) {
+            return new Chosen(urlFlag, "--url");
+        }
+        if (isSet(env.get("ES_URL"))) {
+            return new Chosen(env.get("ES_URL"), "ES_URL");
+        }
+        if (isSet(file.get("url"))) {
+            return new Chosen(file.get("url"), config.file().toString());
+        }
+        return new Chosen(DEFAULT_URL, "the default");
     }
 
     private Map<String, String> readConfig() {
@@ -60,15 +78,6 @@ public final class EndpointResolver {
         } catch (IOException e) {
             throw new EsException(EsException.FAILURE, "cannot read " + config.file() + ": " + e.getMessage());
         }
-    }
-
-    private static String firstSet(String... values) {
-        for (String value : values) {
-            if (isSet(value)) {
-                return value;
-            }
-        }
-        throw new IllegalStateException("the last value is a default");
     }
 
     private static boolean isSet(String value) {

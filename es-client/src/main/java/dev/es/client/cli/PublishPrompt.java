@@ -1,11 +1,11 @@
 package dev.es.client.cli;
 
+import dev.es.client.ClientConfig;
 import dev.es.client.EsClient;
 import dev.es.common.EsException;
 import dev.es.common.Event;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.function.Function;
 import java.util.function.Predicate;
@@ -31,7 +31,7 @@ final class PublishPrompt {
             // Raw for the whole session, not only while a line is read: keys typed while an event is being
             // published then wait for the line editor instead of being taken by the terminal's line discipline.
             terminal.enterRawMode();
-            Files.createDirectories(history.getParent());
+            ClientConfig.createPrivate(history);
             LineReader reader = LineReaderBuilder.builder()
                     .terminal(terminal)
                     .variable(LineReader.HISTORY_FILE, history)
