@@ -102,4 +102,35 @@ class CompletionTest {
             session.awaitScreen("es subscribe alpha");
         }
     }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"bash", "zsh"})
+    void channelNamesComeFromTheEsBeingCompletedAndTheHubTypedOnTheLine(String shell) throws Exception {
+        Path clone = Files.createDirectories(home.resolve("clone-" + shell));
+        EsScript.writeTo(clone);
+        try (EsServer other = EsServer.start(ServerSettings.builder().port(0).build());
+                TerminalSession session = shell(shell)) {
+            other.publish("gamma-elsewhere", Event.of("only on the other hub"));
+            // No es on the PATH: only ./es, as from a clone.
+            session.send("cd " + clone + " && PATH=/usr/bin:/bin && echo moved", "Enter");
+            session.awaitScreen("\nmoved");
+            session.send("./es subscribe al", "Tab");
+            session.awaitScreen("./es subscribe alpha");
+            session.send("C-u");
+            session.send("./es subscribe --url " + other.url() + " gam", "Tab");
+            session.awaitScreen("gamma-elsewhere");
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"bash", "zsh"})
+    void configKeysAndHelpTopicsComplete(String shell) throws Exception {
+        try (TerminalSession session = shell(shell)) {
+            session.send("es config set to", "Tab");
+            session.awaitScreen("es config set token");
+            session.send("C-u");
+            session.send("es help exit", "Tab");
+            session.awaitScreen("es help exit-codes");
+        }
+    }
 }

@@ -30,8 +30,13 @@ final class CompletionCommand implements Callable<Integer> {
     /** The shells whose script this prints; zsh runs the bash one through bashcompinit. */
     enum Shell { bash, zsh }
 
-    /** Asks the hub (bounded, silent on failure) for channel names; newline-separated, as picocli's script splits. */
-    private static final String CHANNEL_LOOKUP = "local positionals=$(es channels --names 2>/dev/null)";
+    /**
+     * Asks the hub (bounded, silent on failure) for channel names, newline-separated as picocli's script splits,
+     * through the same es the user is completing (the line's first word: ./es from a clone), handing it the line so
+     * that a --url or --token typed there is the hub asked.
+     */
+    private static final String CHANNEL_LOOKUP = "local es=${COMP_LINE#\"${COMP_LINE%%[![:space:]]*}\"}; "
+            + "local positionals=$(\"${es%% *}\" channels --names --completing \"$COMP_LINE\" 2>/dev/null)";
 
     @Spec
     CommandSpec spec;

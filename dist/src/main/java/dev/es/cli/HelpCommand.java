@@ -2,6 +2,7 @@ package dev.es.cli;
 
 import dev.es.common.EsException;
 import java.io.PrintWriter;
+import java.util.ArrayList;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Help;
@@ -17,7 +18,17 @@ final class HelpCommand implements IHelpCommandInitializable2, Runnable {
 
     static final String EXIT_CODES_TOPIC = "exit-codes";
 
-    @Parameters(arity = "0..1", paramLabel = "COMMAND", description = "A command, or 'exit-codes'.")
+    /** What completion offers after es help: every command, and the topic. */
+    static final class Topics extends ArrayList<String> {
+        private static final long serialVersionUID = 1L;
+
+        Topics() {
+            super(Main.commandNames());
+            add(EXIT_CODES_TOPIC);
+        }
+    }
+
+    @Parameters(arity = "0..1", paramLabel = "COMMAND", completionCandidates = Topics.class, description = "A command, or 'exit-codes'.")
     String topic;
 
     private CommandLine self;

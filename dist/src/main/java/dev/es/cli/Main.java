@@ -14,6 +14,7 @@ import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Supplier;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -60,6 +61,11 @@ public final class Main implements Runnable, EnvironmentSource {
         commands.put("version", VersionCommand::new);
         commands.put("help", HelpCommand::new);
         return commands;
+    }
+
+    /** The subcommands' names, in the order help lists them. */
+    static Set<String> commandNames() {
+        return COMMANDS.keySet();
     }
 
     @Option(names = "--verbose", scope = ScopeType.INHERIT, description = "Show details: stack traces on errors.")

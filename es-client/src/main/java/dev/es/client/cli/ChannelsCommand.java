@@ -58,6 +58,10 @@ public final class ChannelsCommand implements Callable<Integer> {
     @Option(names = "--names", hidden = true)
     boolean names;
 
+    /** For shell completion: the line being completed, whose --url, --token and the like say which hub to ask. */
+    @Option(names = "--completing", hidden = true)
+    String completing;
+
     /** What completion may wait for the hub: a pause at TAB is tolerable, a hang is not. */
     static final Duration COMPLETION_WAIT = Duration.ofMillis(300);
 
@@ -88,6 +92,9 @@ public final class ChannelsCommand implements Callable<Integer> {
 
     private int printNamesQuietly(PrintWriter out) {
         try {
+            if (completing != null) {
+                endpoint.takeWhatIsTyped(completing);
+            }
             new EsClient(endpoint.endpoint(), COMPLETION_WAIT, COMPLETION_WAIT).channelNames().forEach(out::println);
             out.flush();
             return 0;

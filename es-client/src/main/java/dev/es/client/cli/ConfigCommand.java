@@ -9,6 +9,8 @@ import dev.es.common.UserFiles;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -38,8 +40,17 @@ import picocli.CommandLine.Spec;
         subcommands = {ConfigCommand.Set.class, ConfigCommand.Get.class, ConfigCommand.Unset.class, ConfigCommand.Show.class})
 public final class ConfigCommand {
 
-    /** The keys a user may set, for help and completion. */
+    /** The keys a user may set, for help. */
     static final String KEYS = "url or token";
+
+    /** The keys, for completion. */
+    static final class Keys extends ArrayList<String> {
+        private static final long serialVersionUID = 1L;
+
+        Keys() {
+            super(List.of("url", "token"));
+        }
+    }
 
     @Command(
             name = "set",
@@ -50,7 +61,7 @@ public final class ConfigCommand {
         @Spec
         CommandSpec spec;
 
-        @Parameters(index = "0", paramLabel = "KEY", description = KEYS + ".")
+        @Parameters(index = "0", paramLabel = "KEY", completionCandidates = Keys.class, description = KEYS + ".")
         String key;
 
         @Parameters(index = "1", paramLabel = "VALUE", description = "The value ('-': the first line of standard input).")
@@ -84,7 +95,7 @@ public final class ConfigCommand {
         @Spec
         CommandSpec spec;
 
-        @Parameters(index = "0", paramLabel = "KEY", description = KEYS + ".")
+        @Parameters(index = "0", paramLabel = "KEY", completionCandidates = Keys.class, description = KEYS + ".")
         String key;
 
         @Override
@@ -99,7 +110,7 @@ public final class ConfigCommand {
         @Spec
         CommandSpec spec;
 
-        @Parameters(index = "0", paramLabel = "KEY", description = KEYS + ".")
+        @Parameters(index = "0", paramLabel = "KEY", completionCandidates = Keys.class, description = KEYS + ".")
         String key;
 
         @Override

@@ -1,10 +1,11 @@
 package dev.es.client.cli;
 
-import dev.es.client.Endpoint;
 import dev.es.client.ClientConfig;
+import dev.es.client.Endpoint;
 import dev.es.client.EndpointResolver;
 import dev.es.common.EnvironmentSource;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -30,6 +31,31 @@ public final class EndpointOptions {
 
     @Spec(Spec.Target.MIXEE)
     CommandSpec command;
+
+    /**
+     * Takes the endpoint options from a command line as typed (split at white space, as a shell would split it
+     * without quotes), for those not given here: shell completion asks the hub the line being completed names.
+     */
+    void takeWhatIsTyped(String line) {
+        List<String> words = List.of(line.strip().split("\\s+"));
+        for (int i = 1; i < words.size(); i++) {
+            String word = words.get(i);
+            int equals = word.indexOf('=');
+            String name = equals > 0 ? word.substring(0, equals) : word;
+            String value = equals > 0 ? word.substring(equals + 1) : i + 1 < words.size() ? words.get(i + 1) : null;
+            if (value == null) {
+                continue;
+            }
+            switch (name) {
+                case "--url" -> url = url != null ? url : value;
+                case "--token" -> token = token != null ? token : value;
+                // Not standard input: completion must never wait for it.
+                case "--token-file" -> tokenFile = tokenFile != null || value.equals("-") ? tokenFile : value;
+                case "--cacert" -> caCert = caCert != null ? caCert : Path.of(value);
+                default -> { }
+            }
+        }
+    }
 
     /** Where to go, resolved in {@link EndpointResolver}'s order. */
     public Endpoint endpoint() {
