@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -170,11 +171,38 @@ class ServeCommandIT {
         ServeProcess.Finished unknown = ServeProcess.run("--config", config.toString());
         assertTrue(unknown.stderr().startsWith("es: " + config + ":2: setting 'colour' is not one of es serve's"),
                 unknown.stderr());
+        Files.writeString(config, "port: 0\nhistory: 5\nhistory: 50\n");
+        ServeProcess.Finished twice = ServeProcess.run("--config", config.toString());
+        assertEquals(2, twice.exitCode());
+        assertTrue(twice.stderr().startsWith("es: " + config + ":3: setting 'history' is given twice: keep one\n"),
+                twice.stderr());
         ServeProcess.Finished variable = ServeProcess.run(Map.of("ES_KEEPALIVE", "often"), "--port", "0");
         assertEquals(2, variable.exitCode());
         assertTrue(variable.stderr().startsWith("es: ES_KEEPALIVE: Invalid value for option '--keepalive'"),
                 variable.stderr());
         Files.delete(config);
+    }
+
+    @Test
+    void theLinesSayWhereToGoWhenAndForHowLong() throws Exception {
+        try (ServeProcess serve = ServeProcess.start(Map.of(), "--host", "0.0.0.0", "--no-auth", "--port", "0", "--access-log");
+                ApiClient api = new ApiClient(serve.url(), null)) {
+            assertEquals("http://127.0.0.1:" + serve.port(), serve.url().toString(), "a URL that can be opened");
+            HttpResponse<String> root = api.send(api.request("/").GET());
+            assertEquals(200, root.statusCode());
+            assertTrue(root.body().contains("\"console\":\"/_es/v1/console\""), root.body());
+            HttpResponse<String> browser = api.send(api.request("/").header("Accept", "text/html").GET());
+            assertEquals(302, browser.statusCode());
+            assertEquals("/_es/v1/console", browser.headers().firstValue("Location").orElseThrow());
+            new ProcessBuilder("kill", "-TERM", Long.toString(serve.pid())).start().waitFor();
+            serve.awaitExit(5_000);
+            List<String> lines = serve.stdout();
+            assertEquals("es serve: listening on " + serve.url() + ", and every other interface (--host 0.0.0.0), console "
+                    + serve.url() + "/_es/v1/console, auth off, history 1000 events per channel", lines.getFirst());
+            assertTrue(lines.get(1).matches("es serve: 20[0-9-]+T[0-9:.]+Z 127\\.0\\.0\\.1 GET / 200 [0-9]+ B [0-9]+ ms"),
+                    lines.get(1));
+            assertTrue(lines.getLast().matches("es serve: stopped \\(it had been up [0-9]+ s\\)"), lines.getLast());
+        }
     }
 
     @Test

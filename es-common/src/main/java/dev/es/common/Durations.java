@@ -48,4 +48,19 @@ public final class Durations {
         }
         return Duration.ofNanos(nanos.longValue());
     }
+
+    /** A duration in words a person reads at a glance, to its two largest units: 42 s, 3 min 5 s, 2 h 10 min, 3 d 4 h. */
+    public static String words(Duration duration) {
+        long seconds = duration.toSeconds();
+        if (seconds < 60) {
+            return seconds + " s";
+        }
+        if (seconds < 3600) {
+            return seconds / 60 + " min " + seconds % 60 + " s";
+        }
+        if (seconds < 86_400) {
+            return seconds / 3600 + " h " + seconds % 3600 / 60 + " min";
+        }
+        return seconds / 86_400 + " d " + seconds % 86_400 / 3600 + " h";
+    }
 }

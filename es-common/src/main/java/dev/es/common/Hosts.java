@@ -8,6 +8,11 @@ public final class Hosts {
 
     private Hosts() {}
 
+    /** Whether the host stands for every interface (0.0.0.0, ::): no client can connect to it as it is. */
+    public static boolean isEveryInterface(String host) {
+        return host.equals("0.0.0.0") || host.equals("::") || host.equals("[::]") || host.equals("0:0:0:0:0:0:0:0");
+    }
+
     /**
      * Whether the host is this machine's loopback.
      *

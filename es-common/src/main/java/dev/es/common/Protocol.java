@@ -40,6 +40,8 @@ public final class Protocol {
     public static final String PUBLISH_PATH = RESERVED_PREFIX + "/publish";
     /** Newline-delimited JSON: a batch publish's body and its answer. */
     public static final String NDJSON = "application/x-ndjson";
+    /** The web console: a page a person opens. */
+    public static final String CONSOLE_PATH = RESERVED_PREFIX + "/console";
     /** Prometheus metrics, in its text format. */
     public static final String METRICS_PATH = RESERVED_PREFIX + "/metrics";
     /** 200 while the process serves at all. */

@@ -23,6 +23,14 @@ class DurationsTest {
     }
 
     @Test
+    void wordsTakeTheTwoLargestUnits() {
+        assertEquals("42 s", Durations.words(Duration.ofSeconds(42)));
+        assertEquals("3 min 5 s", Durations.words(Duration.ofSeconds(185)));
+        assertEquals("2 h 10 min", Durations.words(Duration.ofMinutes(130).plusSeconds(59)));
+        assertEquals("3 d 4 h", Durations.words(Duration.ofHours(76)));
+    }
+
+    @Test
     void anythingElseSaysWhatIsExpected() {
         for (String text : new String[] {"ten", "s", "10 s", "1m30", "-1s", "1.s"}) {
             assertEquals("'" + text + "' is not a duration: use e.g. 250ms, 1.5s, 1m30s or 2h (a bare number is seconds)",

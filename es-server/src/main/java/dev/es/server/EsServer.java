@@ -2,6 +2,7 @@ package dev.es.server;
 
 import dev.es.common.ChannelName;
 import dev.es.common.Event;
+import dev.es.common.Hosts;
 import dev.es.server.broker.Broker;
 import dev.es.server.http.HttpApi;
 import dev.es.server.hub.HistoryStore;
@@ -122,7 +123,10 @@ public final class EsServer implements AutoCloseable {
 
     /** The base URL clients use. */
     public URI url() {
-        String host = settings.host().contains(":") ? "[" + settings.host() + "]" : settings.host();
+        // Every interface is no address to connect to: this machine's loopback is one of them.
+        String bound = Hosts.isEveryInterface(settings.host()) ? (settings.host().contains(":") ? "::1" : "127.0.0.1")
+                : settings.host();
+        String host = bound.contains(":") ? "[" + bound + "]" : bound;
         return URI.create((settings.tls() ? "https://" : "http://") + host + ":" + port());
     }
 

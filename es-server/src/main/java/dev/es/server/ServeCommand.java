@@ -2,7 +2,9 @@ package dev.es.server;
 
 import dev.es.common.EnvironmentSource;
 import dev.es.common.EsException;
+import dev.es.common.Durations;
 import dev.es.common.Hosts;
+import dev.es.common.Protocol;
 import dev.es.common.Token;
 import dev.es.server.access.JwtKey;
 import dev.es.server.broker.BrokerUnavailableException;
@@ -17,7 +19,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -277,12 +278,14 @@ public final class ServeCommand implements Callable<Integer> {
                 }
             });
             server.stop();
-            long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - startedAt);
-            log.info("stop", "stopped after " + seconds + " s", Map.of("uptimeSeconds", seconds));
+            Duration up = Duration.ofNanos(System.nanoTime() - startedAt);
+            log.info("stop", "stopped (it had been up " + Durations.words(up) + ")", Map.of("uptimeSeconds", up.toSeconds()));
             stopped.countDown();
         }, "es-serve-shutdown"));
-        log.info("start", String.format(Locale.ROOT, "listening on %s, auth %s, history %d events per channel%s",
+        log.info("start", String.format(Locale.ROOT, "listening on %s,%s console %s%s, auth %s, history %d events per channel%s",
                         server.url(),
+                        Hosts.isEveryInterface(host) ? " and every other interface (--host " + host + ")," : "",
+                        server.url(), Protocol.CONSOLE_PATH,
                         !settings.authRequired() ? "off"
                                 : settings.jwtKey() == null ? "on (Auth-Token)" : "on (Auth-Token, channel tokens)",
                         settings.limits().historyEvents(),

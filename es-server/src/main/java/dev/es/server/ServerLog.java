@@ -71,7 +71,9 @@ public final class ServerLog {
             object.putAll(fields);
             line = Json.write(object);
         } else {
-            line = "es serve: " + (level.equals("warn") ? "warning: " : "") + message;
+            // A request's line says when, as an access log's does; the others are read as they come.
+            line = "es serve: " + (level.equals("warn") ? "warning: " : "") + (event.equals("access") ? Instant.now() + " " : "")
+                    + message;
         }
         synchronized (out) {
             out.println(line);

@@ -5,8 +5,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.es.common.EsException;
+import dev.es.common.UserFiles;
 import java.io.IOException;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -142,16 +142,18 @@ final class SettingSources {
                 if (option == null || !settable(spec).contains(option)) {
                     throw new EsException(EsException.USAGE, where + " is not one of es serve's (see es serve --help)");
                 }
-                settings.put(option.longestName(), new Setting(value(yaml, where), where));
+                Setting earlier = settings.put(option.longestName(), new Setting(value(yaml, where), where));
+                if (earlier != null) {
+                    // As a typo is: which of the two was meant is the user's to say.
+                    throw new EsException(EsException.USAGE, where + " is given twice: keep one");
+                }
             }
             return settings;
-        } catch (NoSuchFileException e) {
-            throw new EsException(EsException.USAGE, "cannot read " + file + ": no such file");
         } catch (JsonProcessingException e) {
             String message = e.getOriginalMessage().lines().findFirst().orElse("not YAML");
             throw new EsException(EsException.USAGE, file + ":" + e.getLocation().getLineNr() + ": " + message);
         } catch (IOException e) {
-            throw new EsException(EsException.USAGE, "cannot read " + file + ": " + e.getMessage());
+            throw new EsException(EsException.USAGE, "cannot read " + file + ": " + UserFiles.why(e));
         }
     }
 

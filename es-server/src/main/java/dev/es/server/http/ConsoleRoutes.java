@@ -13,7 +13,7 @@ import java.util.Map;
  */
 final class ConsoleRoutes {
 
-    static final String PATH = Protocol.RESERVED_PREFIX + "/console";
+    static final String PATH = Protocol.CONSOLE_PATH;
 
     private record File(String contentType, byte[] bytes) {}
 

@@ -118,6 +118,7 @@ public final class HttpApi {
             // HEAD runs the GET's handler, so it answers as GET would (its status, its headers, no body):
             // Javalin's own answer to HEAD was 200 whatever the GET needs.
             Map<String, io.javalin.http.Handler> reads = new LinkedHashMap<>();
+            reads.put("/", ApiIndex::answer);
             reads.put(Protocol.CHANNELS_PATH, channels::listing);
             reads.put(Protocol.CHANNELS_PATH + "/{channel}/events", channels::history);
             reads.put(Protocol.METRICS_PATH, channels::metrics);
