@@ -7,6 +7,7 @@ import dev.es.client.cli.ConfigCommand;
 import dev.es.client.cli.HistoryCommand;
 import dev.es.client.cli.PublishCommand;
 import dev.es.client.cli.SubscribeCommand;
+import dev.es.client.cli.Terminals;
 import dev.es.common.Durations;
 import dev.es.common.EnvironmentSource;
 import dev.es.server.ServeCommand;
@@ -67,6 +68,9 @@ public final class Main implements Runnable, EnvironmentSource {
     static Set<String> commandNames() {
         return COMMANDS.keySet();
     }
+
+    /** Help's width when not on a terminal: wider than any line of ours, so none is wrapped. */
+    private static final int PIPED_HELP_WIDTH = 200;
 
     @Option(names = "--verbose", scope = ScopeType.INHERIT, description = "Show details: stack traces on errors.")
     boolean verbose;
@@ -129,6 +133,10 @@ public final class Main implements Runnable, EnvironmentSource {
                 cmd.addSubcommand(name, command.get());
             }
         });
+        if (!Terminals.stdoutIsTerminal()) {
+            // Piped or saved help has no width to fit: lines (examples with their comments) stay whole.
+            cmd.setUsageHelpAutoWidth(false).setUsageHelpWidth(PIPED_HELP_WIDTH);
+        }
         return cmd.registerConverter(Duration.class, Main::duration);
     }
 

@@ -49,6 +49,14 @@ class MainTest {
     }
 
     @Test
+    void helpThatIsNotOnATerminalKeepsEachExampleOnItsLine() {
+        // Tests' standard output is not a terminal, as a pipe's or a file's is not.
+        assertEquals(0, run("publish", "--help"));
+        assertTrue(out.toString().lines().anyMatch(
+                "  es publish u1 u2 u3 -- 'Your export is ready'   # several channels, one request"::equals), out.toString());
+    }
+
+    @Test
     void noCommandIsAUsageError() {
         assertEquals(2, run());
         assertEquals("es: a command is required", err.toString().lines().findFirst().orElseThrow());

@@ -5,7 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** Whether a standard stream is a terminal, which decides between output for people and output for pipes. */
-final class Terminals {
+public final class Terminals {
 
     private Terminals() {}
 
@@ -13,7 +13,7 @@ final class Terminals {
         return isTerminal(0);
     }
 
-    static boolean stdoutIsTerminal() {
+    public static boolean stdoutIsTerminal() {
         return isTerminal(1);
     }
 
