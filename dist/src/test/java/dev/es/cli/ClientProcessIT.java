@@ -77,6 +77,22 @@ class ClientProcessIT {
     }
 
     @Test
+    void subscribeEndsWhenItsReaderGoesEvenOnAQuietChannel() throws Exception {
+        Path bin = Files.createDirectories(home.resolve("bin"));
+        EsScript.writeTo(bin);
+        ProcessBuilder shell = new ProcessBuilder("bash", "-c",
+                "PATH=" + bin + ":$PATH; x=$(es subscribe quiet | head -n 1); echo \"got $x\"");
+        shell.environment().putAll(env());
+        Process p = shell.start();
+        api.awaitConsumers("quiet", 1);
+        server.publish("quiet", Event.of("the only event"));
+        // Nothing more is published, and the hub's keepalive (15 s) is beyond this wait: only noticing that
+        // head has gone ends es subscribe, and with it the substitution.
+        assertTrue(p.waitFor(10, TimeUnit.SECONDS), "es subscribe outlived its reader");
+        assertEquals("got the only event\n", read(p, false));
+    }
+
+    @Test
     void ctrlCExits130WithNoStackTrace() throws Exception {
         Process p = EsScript.process(env(), "subscribe", "updates").start();
         api.awaitConsumers("updates", 1);

@@ -121,6 +121,8 @@ public final class SubscribeCommand implements Callable<Integer> {
         AtomicBoolean gapped = new AtomicBoolean();
         EsClient client = new EsClient(endpoint.endpoint());
         EventStream stream = new EventStream(client, EsClient.streamPath(channels), !noReconnect, maxEventBytes);
+        // | head -n 1 on a quiet channel: end when the reader goes, not at the next event.
+        ReaderWatch.whenGone(stream::stop);
         Thread timer = timeout == null || timeout.isZero() ? null : Thread.ofVirtual().start(() -> {
             try {
                 Thread.sleep(timeout);
