@@ -93,9 +93,9 @@ class ClientCommandsTest {
         assertEquals(0, run.exitCode(), run.err());
         List<String> lines = run.out().lines().toList();
         assertEquals(2, lines.size(), run.out());
-        assertTrue(lines.stream().anyMatch(line -> line.startsWith("{\"channel\":\"left\",") && line.endsWith("\"data\":\"to the left\"}")),
+        assertTrue(lines.stream().anyMatch(line -> line.startsWith("{\"channel\":\"left\",") && line.contains("\"data\":\"to the left\",\"streamId\":\"c=left&")),
                 run.out());
-        assertTrue(lines.stream().anyMatch(line -> line.startsWith("{\"channel\":\"right\",") && line.endsWith("\"data\":\"to the right\"}")),
+        assertTrue(lines.stream().anyMatch(line -> line.startsWith("{\"channel\":\"right\",") && line.contains("\"data\":\"to the right\",\"streamId\":\"c=right&")),
                 run.out());
     }
 
@@ -287,11 +287,16 @@ class ClientCommandsTest {
     void severalChannelsNameEachEventsChannelAndNulNeverSplitsARecord() throws Exception {
         CompletableFuture<CliRun> named = subscribe("left", "right", "-n", "2");
         CompletableFuture<CliRun> bare = subscribe("left", "right", "-n", "2", "--no-channel-prefix");
-        hub.api().awaitConsumers("right", 2);
-        hub.server().publish("left", Event.of("one"));
+        CompletableFuture<CliRun> json = subscribe("left", "right", "-n", "1", "--json");
+        hub.api().awaitConsumers("right", 3);
+        hub.server().publish("left", new Event("l1", null, "one", null));
         hub.server().publish("right", Event.of("two"));
         assertEquals(new CliRun(0, "left: one\nright: two\n", ""), named.get(10, TimeUnit.SECONDS));
         assertEquals(new CliRun(0, "one\ntwo\n", ""), bare.get(10, TimeUnit.SECONDS));
+        // The event's own id, and the stream's, to resume from, under a name of its own.
+        String line = json.get(10, TimeUnit.SECONDS).out();
+        assertTrue(line.startsWith("{\"channel\":\"left\",\"id\":\"l1\",\"event\":null,\"data\":\"one\",\"streamId\":\"c=left&"),
+                line);
 
         hub.server().publish("nul", new Event("n1", null, "a\0b", null));
         CliRun nul = es("history", "--url", url(), "--token", TOKEN, "nul", "-0");

@@ -1,6 +1,7 @@
 package dev.es.client;
 
 import dev.es.common.EsException;
+import dev.es.common.Protocol;
 import dev.es.common.SseParser;
 import java.io.IOException;
 import java.io.InputStream;
@@ -19,7 +20,13 @@ public final class EventStream {
 
     /** What a follower hears. */
     public interface Listener {
-        void onEvent(String id, String type, String data);
+        /**
+         * An event.
+         *
+         * @param streamId the stream's id after it, to resume from (on a stream of several channels, not the event's)
+         * @param eventId the event's own id: the stream's on one channel, its {@link Protocol#EVENT_ID_FIELD} on several
+         */
+        void onEvent(String streamId, String eventId, String type, String data);
 
         /** The stream is open, at {@code url}: the first time, or again after {@link #onLost}. */
         void onConnected(URI url);
@@ -97,9 +104,19 @@ public final class EventStream {
         while (!stopped) {
             long[] retry = {retryMillis};
             SseParser parser = new SseParser(new SseParser.Listener() {
+                private String ownId;
+
+                @Override
+                public void onOtherField(String name, String value) {
+                    if (name.equals(Protocol.EVENT_ID_FIELD)) {
+                        ownId = value;
+                    }
+                }
+
                 @Override
                 public void onEvent(String id, String type, String data) {
-                    listener.onEvent(id, type, data);
+                    listener.onEvent(id, ownId != null ? ownId : id, type, data);
+                    ownId = null;
                 }
 
                 @Override

@@ -38,6 +38,11 @@ public final class Protocol {
     public static final String STREAM_PATH = RESERVED_PREFIX + "/stream";
     /** Many events in one request: one JSON object a line, {@link PublishBatch}. */
     public static final String PUBLISH_PATH = RESERVED_PREFIX + "/publish";
+    /**
+     * The field that carries an event's own id on a stream of several channels, whose {@code id:} is the stream's
+     * resume point: a field EventSource ignores, as the standard says of any it does not know.
+     */
+    public static final String EVENT_ID_FIELD = "es-id";
     /** Newline-delimited JSON: a batch publish's body and its answer. */
     public static final String NDJSON = "application/x-ndjson";
     /** The web console: a page a person opens. */

@@ -9,6 +9,7 @@ import java.util.function.UnaryOperator;
 public final class SseFrames {
 
     private static final byte[] ID = "id: ".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] OWN_ID = ("\n" + Protocol.EVENT_ID_FIELD + ": ").getBytes(StandardCharsets.US_ASCII);
 
     private SseFrames() {}
 
@@ -45,7 +46,8 @@ public final class SseFrames {
 
     /**
      * Copies frames as {@link #encode}, {@link #comment} and {@link #retry} write them, one after another, to
-     * {@code out}, each event's id replaced by what {@code newId} makes of it (called once per id, in order).
+     * {@code out}, each event's id replaced by what {@code newId} makes of it (called once per id, in order) and
+     * kept, as it was, in a {@link Protocol#EVENT_ID_FIELD} field after it.
      */
     public static void replaceIds(byte[] frames, UnaryOperator<String> newId, ByteArrayOutputStream out) {
         int start = 0;
@@ -60,7 +62,8 @@ public final class SseFrames {
                 String id = new String(frames, start + ID.length, lineEnd - start - ID.length, StandardCharsets.UTF_8);
                 out.writeBytes(ID);
                 out.writeBytes(newId.apply(id).getBytes(StandardCharsets.UTF_8));
-                out.write(frames, lineEnd, end - lineEnd);
+                out.writeBytes(OWN_ID);
+                out.write(frames, start + ID.length, end - start - ID.length);
             } else {
                 out.write(frames, start, end - start);
             }

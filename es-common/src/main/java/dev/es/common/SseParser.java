@@ -29,6 +29,9 @@ public final class SseParser {
 
         /** A comment line, without its leading colon. */
         default void onComment(String text) {}
+
+        /** A field the standard does not know, which EventSource ignores ({@link Protocol#EVENT_ID_FIELD}). */
+        default void onOtherField(String name, String value) {}
     }
 
     /** Thrown when one event grows past the parser's limit before it is dispatched. */
@@ -157,9 +160,8 @@ public final class SseParser {
                     }
                 }
             }
-            default -> {
-                // Unknown fields are ignored, as the standard says.
-            }
+            // Unknown fields are ignored, as the standard says; a listener may read them.
+            default -> listener.onOtherField(field, value);
         }
     }
 

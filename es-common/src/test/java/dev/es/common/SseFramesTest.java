@@ -52,7 +52,7 @@ class SseFramesTest {
     }
 
     @Test
-    void idsAreReplacedInPlaceAndEverythingElseIsCopied() {
+    void idsAreReplacedInPlaceKeptInTheirOwnFieldAndEverythingElseIsCopied() {
         ByteArrayOutputStream frames = new ByteArrayOutputStream();
         frames.writeBytes(SseFrames.encode(new Event("7", "t", "a\nb", null)));
         frames.writeBytes(SseFrames.comment("keepalive"));
@@ -65,7 +65,7 @@ class SseFramesTest {
             return "new-" + id;
         }, out);
         assertEquals(List.of("7", "id: 8"), seen);
-        assertEquals("id: new-7\nevent: t\ndata: a\ndata: b\n\n: keepalive\n\ndata: no id\n\n"
-                + "id: new-id: 8\ndata: id: in data\n\n", out.toString(StandardCharsets.UTF_8));
+        assertEquals("id: new-7\nes-id: 7\nevent: t\ndata: a\ndata: b\n\n: keepalive\n\ndata: no id\n\n"
+                + "id: new-id: 8\nes-id: id: 8\ndata: id: in data\n\n", out.toString(StandardCharsets.UTF_8));
     }
 }

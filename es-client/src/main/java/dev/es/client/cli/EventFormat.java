@@ -31,15 +31,25 @@ public final class EventFormat {
     }
 
     /**
+     * An event as printed.
+     *
+     * @param id the event's own id, or null
+     * @param streamId on a stream of several channels, the stream's id after it (to resume from), else null
+     */
+    record Printed(String channel, String id, String type, String data, String streamId) {}
+
+    /**
      * Prints one event of a channel.
      *
      * @param named whether plain output starts with {@code CHANNEL: }, as grep names the file when given several
      * @return false once nobody reads what is printed (a closed pipe: | head -1)
      * @throws EsException with -0, for an event whose record would hold a NUL: it would read as two records
      */
-    boolean print(PrintWriter out, boolean json, boolean named, String channel, String id, String type, String data) {
-        String eventId = id == null || id.isEmpty() ? null : id;
-        String eventType = type == null || type.equals("message") ? null : type;
+    boolean print(PrintWriter out, boolean json, boolean named, Printed event) {
+        String channel = event.channel();
+        String data = event.data();
+        String eventId = event.id() == null || event.id().isEmpty() ? null : event.id();
+        String eventType = event.type() == null || event.type().equals("message") ? null : event.type();
         String record;
         if (json) {
             Map<String, String> fields = new LinkedHashMap<>();
@@ -47,6 +57,9 @@ public final class EventFormat {
             fields.put("id", eventId);
             fields.put("event", eventType);
             fields.put("data", data);
+            if (event.streamId() != null) {
+                fields.put("streamId", event.streamId());
+            }
             record = Json.write(fields);
         } else if (sse) {
             String frame = new String(SseFrames.encode(new Event(eventId, eventType, data, null)), StandardCharsets.UTF_8);

@@ -85,7 +85,8 @@ public final class HistoryCommand implements Callable<Integer> {
             }
             first = false;
             for (Event event : page.events()) {
-                if (!format.print(out, json.requested(), false, channel, event.id(), event.event(), event.data())) {
+                if (!format.print(out, json.requested(), false,
+                        new EventFormat.Printed(channel, event.id(), event.event(), event.data(), null))) {
                     return 0;
                 }
             }

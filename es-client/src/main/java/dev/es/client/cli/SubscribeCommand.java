@@ -32,7 +32,9 @@ import picocli.CommandLine.Spec;
             "",
             "One flushed record per event. Reconnects like a browser's EventSource (honouring retry:, "
                     + "resuming with Last-Event-ID), so each event arrives once, in order. With --json, one object "
-                    + "per line: {\"channel\",\"id\",\"event\",\"data\"}, every key present, null when absent. "
+                    + "per line: {\"channel\",\"id\",\"event\",\"data\"}, every key present, null when absent; on a "
+                    + "stream of several channels \"id\" is the event's own and \"streamId\" the stream's, to resume "
+                    + "with --last-event-id. "
                     + "Several channels, or a prefix ('news-*'), are followed on one stream, and each event's data "
                     + "is printed after its channel's name and ': ' (as grep names the file), unless "
                     + "--no-channel-prefix. To print what a channel holds and exit: es history CHANNEL.",
@@ -135,7 +137,7 @@ public final class SubscribeCommand implements Callable<Integer> {
         try {
             stream.run(lastEventId, new EventStream.Listener() {
                 @Override
-                public void onEvent(String id, String type, String data) {
+                public void onEvent(String id, String eventId, String type, String data) {
                     if (gapped.get()) {
                         return;
                     }
@@ -147,7 +149,9 @@ public final class SubscribeCommand implements Callable<Integer> {
                         }
                         return;
                     }
-                    boolean read = format.print(out, json.requested(), named, channelOf(id), id, type, data);
+                    boolean merged = !EsClient.followsOne(channels);
+                    boolean read = format.print(out, json.requested(), named,
+                            new EventFormat.Printed(channelOf(id), eventId, type, data, merged ? id : null));
                     // A closed pipe (| head -1): nobody is reading any more, so stop quietly.
                     long seen = received.incrementAndGet();
                     if (!read || (count != null && seen >= count)) {
