@@ -212,8 +212,11 @@ class ClientCommandsTest {
 
     @Test
     void theHubsRefusalIsShownAsItsMessage() {
-        assertEquals(new CliRun(1, "", "es: the hub answered 404: no channel matches nomatch-*\n"),
-                es("subscribe", "--url", url(), "--token", TOKEN, "nomatch-*"));
+        for (int i = 0; i <= 100; i++) {
+            hub.server().publish("wide-" + i, Event.of("one of many"));
+        }
+        assertEquals(new CliRun(1, "", "es: the hub answered 400: 101 channels: one stream follows at most 100\n"),
+                es("subscribe", "--url", url(), "--token", TOKEN, "wide-*"));
         CliRun injected = es("publish", "--url", url(), "--token", TOKEN, "--event", "a\nb", "ch", "x");
         assertEquals(2, injected.exitCode());
         assertTrue(injected.err().startsWith("es: event must not contain CR, LF or NUL\n"), injected.err());

@@ -39,6 +39,12 @@ public interface Broker extends AutoCloseable {
          */
         List<String> localChannelsStartingWith(String prefix, Predicate<String> wanted, int limit);
 
+        /**
+         * An event of a channel this server does not follow was announced by another: a stream here following a
+         * prefix may want the channel.
+         */
+        void announced(String channel);
+
         /** This server's subscribers per channel, for the channels that have any: cheap enough to ask often. */
         Map<String, Integer> localSubscriberCounts();
     }

@@ -141,6 +141,7 @@ final class RedisFeed extends RedisPubSubAdapter<String, String> {
         }
         Place known = places.get(channel);
         if (known == null) {
+            sink.announced(channel);
             return;
         }
         String life = announcement.get("l");

@@ -68,9 +68,4 @@ interface Feed {
             }
         };
     }
-
-    /** Several channels on one stream; {@code pollSoon} asks for another poll shortly ({@link MergedFeed}). */
-    static Feed merged(Hub hub, List<Subscription> subscriptions, Runnable pollSoon) {
-        return new MergedFeed(hub, subscriptions, pollSoon);
-    }
 }

@@ -7,9 +7,18 @@ import dev.es.server.hub.Frame;
 import dev.es.server.hub.Hub;
 import dev.es.server.hub.Subscription;
 import java.io.ByteArrayOutputStream;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Queue;
+import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 
 /**
  * Several channels on one stream. Every event's id is rewritten to a {@link MergedStreamId}, which a plain
@@ -25,16 +34,22 @@ import java.util.Map;
  * <p>Frames are taken one at a time, until a write's worth ({@link Subscription#MAX_BATCH_BYTES}) is rewritten:
  * taking a channel's whole batch at once (a replay of a thousand events) would multiply what one stream makes
  * the server hold.
+ *
+ * <p>A stream that follows a prefix also follows the matching channels made after it opened ({@link Hub#watchPrefix}
+ * names them), each from its first event. In the hub's order that must happen before any later event is written:
+ * each round reads the bound, then joins the channels made so far, and reads the bound again if it joined any; a
+ * channel whose making was not yet seen then takes its places after that bound, so nothing written precedes it.
  */
 final class MergedFeed implements Feed {
 
     private static final byte[] NOTHING = {};
 
     private final Hub hub;
-    private final List<Subscription> subscriptions;
+    /** Written by the writer as channels are joined; read by whoever cuts or ends the stream. */
+    private final CopyOnWriteArrayList<Subscription> subscriptions;
     private final boolean ordered;
     /** Ordered: each channel's next frame, taken from its subscription and not yet written. */
-    private final Frame[] next;
+    private final List<Frame> next;
     /**
      * Not ordered: where the stream is in each channel, as {@link MergedStreamId#position} encodes it (each
      * encoded once, as it changes; empty for a channel that had no event when the stream joined it, so that a
@@ -43,18 +58,104 @@ final class MergedFeed implements Feed {
     private final Map<String, String> positions = new LinkedHashMap<>();
     /** Asks for another poll shortly: a publish to one of the channels was under way, its event not yet queued. */
     private final Runnable pollSoon;
+    /** Channels made since the stream opened that a prefix of it matches, told under the hub's locks. */
+    private final Queue<String> made;
+    /** Subscribes the stream to such a channel. */
+    private final Follower follower;
+    /** Subscriptions to those channels, once made (empty: one could not be made, and the stream ends). */
+    private final Queue<Optional<Subscription>> joined = new ConcurrentLinkedQueue<>();
+    /** The channels followed or being joined: the writer's alone. */
+    private final Set<String> following = new HashSet<>();
+    /** What a cut-off runs, for subscriptions joined later too. */
+    private final List<Runnable> onAbort = new CopyOnWriteArrayList<>();
+    private final Runnable unwatch;
     private boolean ended;
+    /** Whether the stream left the hub: what is joined after is abandoned. Guarded by this feed. */
+    private boolean left;
 
-    MergedFeed(Hub hub, List<Subscription> subscriptions, Runnable pollSoon) {
+    /** Subscribes a stream to a channel made after it opened, handing the subscription on once made. */
+    interface Follower {
+        /** Hands {@code joined} the subscription, or nothing when the channel cannot be followed (a limit). */
+        void follow(String channel, Consumer<Optional<Subscription>> joined);
+
+        /** Undoes a follow whose subscription came once the stream had left the hub. */
+        void abandon(Subscription subscription);
+    }
+
+    /**
+     * @param made where the stream's prefix watches put the channels made since it opened
+     * @param unwatch ends those watches
+     */
+    MergedFeed(Hub hub, List<Subscription> subscriptions, Runnable pollSoon, Queue<String> made, Follower follower,
+            Runnable unwatch) {
         this.hub = hub;
-        this.subscriptions = subscriptions;
+        this.subscriptions = new CopyOnWriteArrayList<>(subscriptions);
         this.pollSoon = pollSoon;
+        this.made = made;
+        this.follower = follower;
+        this.unwatch = unwatch;
         this.ordered = hub.ordersAcrossChannels();
-        this.next = new Frame[subscriptions.size()];
+        this.next = new ArrayList<>();
+        for (Subscription subscription : subscriptions) {
+            add(subscription);
+        }
+    }
+
+    private void add(Subscription subscription) {
+        subscriptions.addIfAbsent(subscription);
+        following.add(subscription.channel());
+        next.add(null);
+        onAbort.forEach(subscription::onAbort);
         if (!ordered) {
-            for (Subscription subscription : subscriptions) {
-                positions.put(subscription.channel(), MergedStreamId.position(subscription.channel(), subscription.joinedAfter()));
+            positions.put(subscription.channel(), MergedStreamId.position(subscription.channel(), subscription.joinedAfter()));
+        }
+    }
+
+    /**
+     * Joins the channels made since that a prefix matches, past which the stream may not grow: it ends then, and
+     * its reconnect is refused in words.
+     *
+     * @return whether a channel was joined
+     */
+    private boolean joinMade() {
+        for (String channel = made.poll(); channel != null; channel = made.poll()) {
+            if (following.size() >= StreamHandler.MAX_MERGED) {
+                ended = true;
+            } else if (following.add(channel)) {
+                follower.follow(channel, this::joinedLater);
             }
+        }
+        boolean any = false;
+        for (Optional<Subscription> subscription = joined.poll(); subscription != null; subscription = joined.poll()) {
+            if (subscription.isEmpty()) {
+                ended = true;
+            } else {
+                synchronized (this) {
+                    if (left) {
+                        follower.abandon(subscription.get());
+                    } else {
+                        add(subscription.get());
+                        any = true;
+                    }
+                }
+            }
+        }
+        return any;
+    }
+
+    /** A channel's subscription made for the stream, perhaps on another thread (with Redis it reads a stream). */
+    private void joinedLater(Optional<Subscription> subscription) {
+        joined.add(subscription);
+        synchronized (this) {
+            if (left) {
+                abandonJoined();
+            }
+        }
+    }
+
+    private void abandonJoined() {
+        for (Optional<Subscription> late = joined.poll(); late != null; late = joined.poll()) {
+            late.ifPresent(follower::abandon);
         }
     }
 
@@ -64,6 +165,7 @@ final class MergedFeed implements Feed {
             return null;
         }
         ByteArrayOutputStream out = new ByteArrayOutputStream(0);
+        joinMade();
         if (ordered) {
             writeInOrder(out);
         } else {
@@ -90,19 +192,23 @@ final class MergedFeed implements Feed {
      */
     private void writeInOrder(ByteArrayOutputStream out) {
         long bound = Long.MIN_VALUE;
-        while (out.size() < Subscription.MAX_BATCH_BYTES) {
+        while (out.size() < Subscription.MAX_BATCH_BYTES && !ended) {
             long known = hub.orderedBelow(subscriptions);
+            if (joinMade()) {
+                // Joined after the bound was read: read it again with the channel in it.
+                continue;
+            }
             if (known == bound) {
                 return;
             }
             bound = known;
             take();
             int least;
-            while ((least = least()) >= 0 && next[least].seq() < bound && out.size() < Subscription.MAX_BATCH_BYTES) {
-                Frame frame = next[least];
+            while ((least = least()) >= 0 && next.get(least).seq() < bound && out.size() < Subscription.MAX_BATCH_BYTES) {
+                Frame frame = next.get(least);
                 String channel = subscriptions.get(least).channel();
                 SseFrames.replaceIds(frame.bytes(), id -> MergedStreamId.ofPlace(channel, frame.seq()), out);
-                next[least] = subscriptions.get(least).pollFrame();
+                next.set(least, subscriptions.get(least).pollFrame());
                 endIfClosed(least);
             }
             if (least < 0) {
@@ -112,19 +218,14 @@ final class MergedFeed implements Feed {
     }
 
     private boolean holdsFrames() {
-        for (Frame frame : next) {
-            if (frame != null) {
-                return true;
-            }
-        }
-        return false;
+        return next.stream().anyMatch(Objects::nonNull);
     }
 
     /** Takes the next frame of each channel that has none waiting. */
     private void take() {
-        for (int i = 0; i < next.length; i++) {
-            if (next[i] == null) {
-                next[i] = subscriptions.get(i).pollFrame();
+        for (int i = 0; i < next.size(); i++) {
+            if (next.get(i) == null) {
+                next.set(i, subscriptions.get(i).pollFrame());
                 endIfClosed(i);
             }
         }
@@ -133,8 +234,8 @@ final class MergedFeed implements Feed {
     /** The channel whose waiting frame comes first (a control frame, which has no place, at once), or -1. */
     private int least() {
         int least = -1;
-        for (int i = 0; i < next.length; i++) {
-            if (next[i] != null && (least < 0 || next[i].seq() < next[least].seq())) {
+        for (int i = 0; i < next.size(); i++) {
+            if (next.get(i) != null && (least < 0 || next.get(i).seq() < next.get(least).seq())) {
                 least = i;
             }
         }
@@ -143,7 +244,7 @@ final class MergedFeed implements Feed {
 
     /** One channel ended (closed, or the server stops): the stream ends after what the others had. */
     private void endIfClosed(int channel) {
-        if (next[channel] == null && subscriptions.get(channel).closeReason() != null) {
+        if (next.get(channel) == null && subscriptions.get(channel).closeReason() != null) {
             ended = true;
         }
     }
@@ -181,18 +282,26 @@ final class MergedFeed implements Feed {
 
     @Override
     public void onAbort(Runnable action) {
+        onAbort.add(action);
         subscriptions.forEach(subscription -> subscription.onAbort(action));
     }
 
     @Override
     public void abort() {
-        // Every subscription was given the same action: cutting the one connection.
-        subscriptions.getFirst().abort();
+        // Every subscription was given the same actions: cutting the one connection.
+        if (subscriptions.isEmpty()) {
+            onAbort.forEach(Runnable::run);
+        } else {
+            subscriptions.getFirst().abort();
+        }
     }
 
     @Override
-    public void leave(Hub hub) {
+    public synchronized void leave(Hub hub) {
+        left = true;
+        unwatch.run();
         subscriptions.forEach(hub::unsubscribe);
+        abandonJoined();
     }
 
     @Override

@@ -21,12 +21,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 import org.eclipse.jetty.http.HttpCookie;
 import org.eclipse.jetty.http.HttpField;
@@ -223,18 +226,32 @@ final class StreamHandler extends Handler.Abstract.NonBlocking {
 
     /**
      * Subscribes to every channel asked for on one stream: names, and prefixes ({@code news-*}: the channels
-     * that exist now, start so and the token lets one follow), each resumed from its position in a merged
-     * stream's Last-Event-ID.
+     * that start so and the token lets one follow, those that exist now and, watched, those made later), each
+     * resumed from its position in a merged stream's Last-Event-ID.
      *
      * @param resent what a reconnect sends again beside the stream's id ({@link #resentLength})
      * @param byPrefix whether the token may follow channels by prefix ({@link Access#mayFollowByPrefix})
      * @throws ApiError 403 for a channel named that the token does not let one follow, or a prefix it may not use
      * @throws ApiError 400 for a name that is not a channel's, more than {@link #MAX_MERGED}, or names too long
      *     together for a reconnect to carry its URL and id ({@link MergedStreamId#longest})
-     * @throws ApiError 404 when no channel is asked for or none matches
+     * @throws ApiError 404 when no channel is asked for
      */
     private Feed subscribeAll(int resent, List<String> asked, Predicate<String> mayFollow, boolean byPrefix,
             String lastEventId, String client, StreamWriter writer) {
+        Queue<String> made = new ConcurrentLinkedQueue<>();
+        List<Runnable> watches = new ArrayList<>();
+        Runnable unwatch = () -> watches.forEach(Runnable::run);
+        try {
+            return subscribeAll(resent, asked, mayFollow, byPrefix, lastEventId, client, writer, made, watches, unwatch);
+        } catch (RuntimeException e) {
+            unwatch.run();
+            throw e;
+        }
+    }
+
+    private Feed subscribeAll(int resent, List<String> asked, Predicate<String> mayFollow, boolean byPrefix,
+            String lastEventId, String client, StreamWriter writer, Queue<String> made, List<Runnable> watches,
+            Runnable unwatch) {
         Set<String> channels = new LinkedHashSet<>();
         for (String name : asked) {
             if (ChannelName.isPattern(name)) {
@@ -245,8 +262,16 @@ final class StreamHandler extends Handler.Abstract.NonBlocking {
                     throw new ApiError(403, "following channels by prefix tells which exist, so on this hub it needs its"
                             + " token or a channel token; name the channels instead");
                 }
+                String prefix = ChannelName.prefixOf(name);
+                // Watched before listed: a channel made in between is in both, and followed once.
+                watches.add(hub.watchPrefix(prefix, channel -> {
+                    if (mayFollow.test(channel)) {
+                        made.add(channel);
+                        writer.wake();
+                    }
+                }));
                 // One more than a stream may follow is enough to refuse it.
-                channels.addAll(hub.channelsStartingWith(ChannelName.prefixOf(name), mayFollow, MAX_MERGED + 1));
+                channels.addAll(hub.channelsStartingWith(prefix, mayFollow, MAX_MERGED + 1));
             } else if (!ChannelName.isValid(name) || name.equals(ChannelName.ALL)) {
                 throw new ApiError(400, "'" + name + "' is not a channel one can follow: " + ChannelName.RULE);
             } else if (!mayFollow.test(name)) {
@@ -255,7 +280,7 @@ final class StreamHandler extends Handler.Abstract.NonBlocking {
                 channels.add(name);
             }
         }
-        if (channels.isEmpty()) {
+        if (channels.isEmpty() && watches.isEmpty()) {
             throw new ApiError(404, asked.isEmpty()
                     ? "name the channels to follow: ?channel=a&channel=b, or a prefix: ?channel=news-*"
                     : "no channel matches " + String.join(", ", asked));
@@ -287,7 +312,48 @@ final class StreamHandler extends Handler.Abstract.NonBlocking {
             release(client, channels.size());
             throw e;
         }
-        return Feed.merged(hub, subscriptions, () -> pollSoon(writer));
+        return new MergedFeed(hub, subscriptions, () -> pollSoon(writer), made, follower(client, writer), unwatch);
+    }
+
+    /**
+     * How a stream follows a channel made after it opened, within its client's quota, from the channel's first
+     * event: in place where the hub orders every channel (the stream must join it before writing on; nothing
+     * blocks there), else (Redis: the channel's stream is read) on a thread that may wait, waking the writer after.
+     */
+    private MergedFeed.Follower follower(String client, StreamWriter writer) {
+        return new MergedFeed.Follower() {
+            @Override
+            public void follow(String channel, Consumer<Optional<Subscription>> joined) {
+                Runnable join = () -> {
+                    Optional<Subscription> subscription;
+                    try {
+                        take(client, 1);
+                        try {
+                            subscription = Optional.of(hub.subscribe(channel, "", writer::wake, client));
+                        } catch (RuntimeException e) {
+                            release(client, 1);
+                            throw e;
+                        }
+                    } catch (RuntimeException refused) {
+                        // A limit, or the channel closed as it was made: the stream ends, its reconnect says why.
+                        subscription = Optional.empty();
+                    }
+                    joined.accept(subscription);
+                    writer.wake();
+                };
+                if (hub.ordersAcrossChannels()) {
+                    join.run();
+                } else {
+                    joining.execute(join);
+                }
+            }
+
+            @Override
+            public void abandon(Subscription subscription) {
+                hub.unsubscribe(subscription);
+                release(client, 1);
+            }
+        };
     }
 
     /**

@@ -14,6 +14,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.ConcurrentSkipListSet;
@@ -46,6 +47,8 @@ public final class Hub implements Broker.Sink {
     private final ConcurrentSkipListSet<String> names = new ConcurrentSkipListSet<>();
     /** How many of the channels now held each client made (by address), for {@link HubLimits#channelsPerClient}. */
     private final ConcurrentMap<String, Integer> made = new ConcurrentHashMap<>();
+    /** Streams following channels by prefix, each told of the channels made since it opened. */
+    private final Set<PrefixWatch> prefixWatches = ConcurrentHashMap.newKeySet();
     /**
      * The hub's order: every event stored takes its next number as its place ({@link Frame#seq}), which is also
      * the id of an event published without one. Microseconds since the epoch when the hub started, then counting
@@ -309,6 +312,43 @@ public final class Hub implements Broker.Sink {
         return broker.channelsStartingWith(prefix, wanted, limit);
     }
 
+    /** Who is told of the channels made from now on whose names start with a prefix. Identity matters: a class. */
+    private static final class PrefixWatch {
+        final String prefix;
+        final Consumer<String> made;
+
+        PrefixWatch(String prefix, Consumer<String> made) {
+            this.prefix = prefix;
+            this.made = made;
+        }
+    }
+
+    /**
+     * Tells {@code made} the name of each channel made from now on whose name starts with the prefix: here, or
+     * (with {@code --redis}) on another server, when its first event is announced here. It runs under the hub's
+     * locks, so it must only hand the name on. The returned action ends the watch.
+     */
+    public Runnable watchPrefix(String prefix, Consumer<String> made) {
+        PrefixWatch watch = new PrefixWatch(prefix, made);
+        prefixWatches.add(watch);
+        return () -> prefixWatches.remove(watch);
+    }
+
+    @Override
+    public void announced(String channel) {
+        if (!prefixWatches.isEmpty() && !channels.containsKey(channel)) {
+            tellWatches(channel);
+        }
+    }
+
+    private void tellWatches(String channel) {
+        for (PrefixWatch watch : prefixWatches) {
+            if (channel.startsWith(watch.prefix)) {
+                watch.made.accept(channel);
+            }
+        }
+    }
+
     /** Every channel of every server with its counts, sorted by name, as the JSON listing shows them. */
     public List<ChannelStatus> statuses() {
         return broker.statuses();
@@ -528,6 +568,9 @@ public final class Hub implements Broker.Sink {
     /** A channel made inside the map's compute for its name, and indexed there. */
     private Channel newChannel(String name) {
         names.add(name);
+        if (!prefixWatches.isEmpty()) {
+            tellWatches(name);
+        }
         return new Channel(name, limits, budget, store, ids, delivered);
     }
 

@@ -7,6 +7,7 @@ import dev.es.common.Event;
 import dev.es.common.MergedStreamId;
 import dev.es.server.testing.RunningHub;
 import dev.es.server.testing.SseRecorder;
+import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -200,9 +201,43 @@ class MultiChannelStreamTest {
     }
 
     @Test
+    void aPrefixFollowsChannelsMadeAfterItOpenedEachFromItsFirstEventAndResumesExactly() throws Exception {
+        String afterOne;
+        try (SseRecorder later = SseRecorder.open(hub.api().url("/_es/v1/stream?channel=later-*"))) {
+            assertEquals(200, later.status(), "nothing matches yet, and that is no error");
+            hub.server().publish("later-1", Event.of("one"));
+            hub.server().publish("elsewhere", Event.of("not followed"));
+            hub.server().publish("later-2", Event.of("two"));
+            hub.server().publish("later-1", Event.of("three"));
+            SseRecorder.Item one = later.nextEvent();
+            assertEquals("one", one.data());
+            assertEquals("later-1", MergedStreamId.channel(one.id()));
+            afterOne = one.id();
+            // In the hub's order, across the channels made later too.
+            later.assertData("two", "three");
+        }
+        try (SseRecorder resumed = SseRecorder.open(hub.api().url("/_es/v1/stream?channel=later-*"), "Last-Event-ID", afterOne)) {
+            assertEquals("exact", resumed.headers().firstValue("Es-Replay").orElseThrow());
+            resumed.assertData("two", "three");
+        }
+    }
+
+    @Test
+    void aPrefixStreamThatWouldFollowMoreThanItMayEndsAndItsReconnectSaysWhy() throws Exception {
+        try (SseRecorder many = SseRecorder.open(hub.api().url("/_es/v1/stream?channel=many-*"))) {
+            for (int i = 0; i <= StreamHandler.MAX_MERGED; i++) {
+                hub.server().publish("many-" + i, Event.of("event " + i));
+            }
+            many.awaitEnd();
+        }
+        HttpResponse<String> again = hub.api().send(hub.api().request("/_es/v1/stream?channel=many-*").GET());
+        assertEquals(400, again.statusCode());
+        assertTrue(again.body().contains("one stream follows at most " + StreamHandler.MAX_MERGED), again.body());
+    }
+
+    @Test
     void badOrMissingChannelsAreClearRefusals() throws Exception {
         assertEquals(404, SseRecorder.open(hub.api().url("/_es/v1/stream")).status());
-        assertEquals(404, SseRecorder.open(hub.api().url("/_es/v1/stream?channel=nothing-*")).status());
         assertEquals(400, SseRecorder.open(hub.api().url("/_es/v1/stream?channel=Bad%20Name")).status());
         assertEquals(400, SseRecorder.open(hub.api().url("/_es/v1/stream?channel=all")).status());
     }
