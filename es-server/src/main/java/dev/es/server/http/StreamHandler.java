@@ -253,6 +253,9 @@ final class StreamHandler extends Handler.Abstract.NonBlocking {
             String lastEventId, String client, StreamWriter writer, Queue<String> made, List<Runnable> watches,
             Runnable unwatch) {
         Set<String> channels = new LinkedHashSet<>();
+        // Each name told once, and no more than the stream could follow: a stalled stream's queue stays small
+        // however many channels are made (and closed) meanwhile, or announced again and again by other servers.
+        Set<String> told = ConcurrentHashMap.newKeySet();
         for (String name : asked) {
             if (ChannelName.isPattern(name)) {
                 if (!ChannelName.isValidPattern(name)) {
@@ -265,7 +268,7 @@ final class StreamHandler extends Handler.Abstract.NonBlocking {
                 String prefix = ChannelName.prefixOf(name);
                 // Watched before listed: a channel made in between is in both, and followed once.
                 watches.add(hub.watchPrefix(prefix, channel -> {
-                    if (mayFollow.test(channel)) {
+                    if (told.size() <= MAX_MERGED && mayFollow.test(channel) && told.add(channel)) {
                         made.add(channel);
                         writer.wake();
                     }
