@@ -20,7 +20,8 @@ class ChannelsWatchIT {
         Path es = EsScript.writeTo(Files.createDirectories(home.resolve("bin")));
         try (EsServer server = EsServer.start(ServerSettings.builder().port(0).build());
                 TerminalSession terminal = TerminalSession.start(
-                        "sh -c '" + es + " channels --watch; echo exited $?; sleep 60'",
+                        // Its stderr kept aside and shown after: no JVM or JLine warning may be in it.
+                        "sh -c '" + es + " channels --watch 2>err; echo exited $?; echo \"stderr:$(cat err).\"; sleep 60'",
                         Map.of("HOME", home.toString(), "ES_URL", server.url().toString(), "TERM", "xterm",
                                 "PATH", "/usr/bin:/bin"),
                         home)) {
@@ -42,6 +43,7 @@ class ChannelsWatchIT {
             publisher.interrupt();
             terminal.send("q");
             terminal.awaitScreen("exited 0");
+            terminal.awaitScreen("stderr:.");
         }
     }
 }
