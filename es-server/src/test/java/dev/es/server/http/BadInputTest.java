@@ -200,7 +200,7 @@ class BadInputTest {
             POST    | /a/b               | 404
             POST    | /Updates           | 404
             DELETE  | /Updates           | 404
-            GET     | /                  | 404
+            GET     | /                  | 200
             POST    | /                  | 404
             POST    | //                 | 404
             GET     | /LONG              | 404
