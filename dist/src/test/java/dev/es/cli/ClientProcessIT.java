@@ -57,14 +57,18 @@ class ClientProcessIT {
         return new String((stderr ? p.getErrorStream() : p.getInputStream()).readAllBytes(), StandardCharsets.UTF_8);
     }
 
-    @Test
-    void aClosedPipeEndsSubscribeQuietly() throws Exception {
+    /** A bash running the script, with the launcher as es on its PATH and this user's environment. */
+    private Process bashWithEs(String script) throws Exception {
         Path bin = Files.createDirectories(home.resolve("bin"));
         EsScript.writeTo(bin);
-        ProcessBuilder shell = new ProcessBuilder("bash", "-c",
-                "PATH=" + bin + ":$PATH; es subscribe updates | head -1; echo \"es exited ${PIPESTATUS[0]}\"");
+        ProcessBuilder shell = new ProcessBuilder("bash", "-c", "PATH=" + bin + ":$PATH; " + script);
         shell.environment().putAll(env());
-        Process p = shell.start();
+        return shell.start();
+    }
+
+    @Test
+    void aClosedPipeEndsSubscribeQuietly() throws Exception {
+        Process p = bashWithEs("es subscribe updates | head -1; echo \"es exited ${PIPESTATUS[0]}\"");
         api.awaitConsumers("updates", 1);
         // head exits after the first line; the second event meets the closed pipe and ends es quietly.
         for (int i = 1; i <= 50 && p.isAlive(); i++) {
@@ -78,12 +82,7 @@ class ClientProcessIT {
 
     @Test
     void subscribeEndsWhenItsReaderGoesEvenOnAQuietChannel() throws Exception {
-        Path bin = Files.createDirectories(home.resolve("bin"));
-        EsScript.writeTo(bin);
-        ProcessBuilder shell = new ProcessBuilder("bash", "-c",
-                "PATH=" + bin + ":$PATH; x=$(es subscribe quiet | head -n 1); echo \"got $x\"");
-        shell.environment().putAll(env());
-        Process p = shell.start();
+        Process p = bashWithEs("x=$(es subscribe quiet | head -n 1); echo \"got $x\"");
         api.awaitConsumers("quiet", 1);
         server.publish("quiet", Event.of("the only event"));
         // Nothing more is published, and the hub's keepalive (15 s) is beyond this wait: only noticing that

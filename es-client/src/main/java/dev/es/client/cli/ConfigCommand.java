@@ -52,17 +52,21 @@ public final class ConfigCommand {
         }
     }
 
-    @Command(
-            name = "set",
-            description = "Set url or token; '-' as the value reads it from standard input's first line.",
-            footer = {"", "Examples:", "  es config set url http://hub.internal:8080", "  es config set token -"})
-    static final class Set implements Callable<Integer> {
+    /** A subcommand that takes one of the keys. */
+    abstract static class OnAKey {
 
         @Spec
         CommandSpec spec;
 
         @Parameters(index = "0", paramLabel = "KEY", completionCandidates = Keys.class, description = KEYS + ".")
         String key;
+    }
+
+    @Command(
+            name = "set",
+            description = "Set url or token; '-' as the value reads it from standard input's first line.",
+            footer = {"", "Examples:", "  es config set url http://hub.internal:8080", "  es config set token -"})
+    static final class Set extends OnAKey implements Callable<Integer> {
 
         @Parameters(index = "1", paramLabel = "VALUE", description = "The value ('-': the first line of standard input).")
         String value;
@@ -90,13 +94,7 @@ public final class ConfigCommand {
     }
 
     @Command(name = "unset", description = "Remove url or token from the file.")
-    static final class Unset implements Callable<Integer> {
-
-        @Spec
-        CommandSpec spec;
-
-        @Parameters(index = "0", paramLabel = "KEY", completionCandidates = Keys.class, description = KEYS + ".")
-        String key;
+    static final class Unset extends OnAKey implements Callable<Integer> {
 
         @Override
         public Integer call() {
@@ -105,13 +103,7 @@ public final class ConfigCommand {
     }
 
     @Command(name = "get", description = "Print the value the file holds for url or token; exit 1, printing nothing, when it holds none.")
-    static final class Get implements Callable<Integer> {
-
-        @Spec
-        CommandSpec spec;
-
-        @Parameters(index = "0", paramLabel = "KEY", completionCandidates = Keys.class, description = KEYS + ".")
-        String key;
+    static final class Get extends OnAKey implements Callable<Integer> {
 
         @Override
         public Integer call() {
