@@ -222,6 +222,10 @@ class DurableHistoryIT {
             }
             stdin.println();
         } finally {
+            // The script stops es serve itself once told; killed first, it would leave es serve running, holding
+            // the build's output open. Whatever is still there after the wait goes, children first.
+            shell.waitFor(10, TimeUnit.SECONDS);
+            shell.descendants().forEach(ProcessHandle::destroyForcibly);
             shell.destroyForcibly();
             shell.waitFor(10, TimeUnit.SECONDS);
         }
