@@ -12,7 +12,6 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.Queue;
 import java.util.Set;
@@ -89,7 +88,7 @@ final class MergedFeed implements Feed {
     MergedFeed(Hub hub, List<Subscription> subscriptions, Runnable pollSoon, Queue<String> made, Follower follower,
             Runnable unwatch) {
         this.hub = hub;
-        this.subscriptions = new CopyOnWriteArrayList<>(subscriptions);
+        this.subscriptions = new CopyOnWriteArrayList<>();
         this.pollSoon = pollSoon;
         this.made = made;
         this.follower = follower;
@@ -102,7 +101,7 @@ final class MergedFeed implements Feed {
     }
 
     private void add(Subscription subscription) {
-        subscriptions.addIfAbsent(subscription);
+        subscriptions.add(subscription);
         following.add(subscription.channel());
         next.add(null);
         onAbort.forEach(subscription::onAbort);
@@ -218,7 +217,13 @@ final class MergedFeed implements Feed {
     }
 
     private boolean holdsFrames() {
-        return next.stream().anyMatch(Objects::nonNull);
+        // A loop, not a stream: this runs on every poll that found nothing to write.
+        for (Frame frame : next) {
+            if (frame != null) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Takes the next frame of each channel that has none waiting. */

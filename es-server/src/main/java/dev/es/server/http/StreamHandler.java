@@ -330,13 +330,7 @@ final class StreamHandler extends Handler.Abstract.NonBlocking {
                 Runnable join = () -> {
                     Optional<Subscription> subscription;
                     try {
-                        take(client, 1);
-                        try {
-                            subscription = Optional.of(hub.subscribe(channel, "", writer::wake, client));
-                        } catch (RuntimeException e) {
-                            release(client, 1);
-                            throw e;
-                        }
+                        subscription = Optional.of(subscribeCounted(channel, "", client, writer));
                     } catch (RuntimeException refused) {
                         // A limit, or the channel closed as it was made: the stream ends, its reconnect says why.
                         subscription = Optional.empty();
@@ -373,9 +367,14 @@ final class StreamHandler extends Handler.Abstract.NonBlocking {
 
     /** Subscribes to one channel, within the client's quota. */
     private Feed subscribeOne(String channel, String lastEventId, String client, StreamWriter writer) {
+        return Feed.of(subscribeCounted(channel, lastEventId, client, writer));
+    }
+
+    /** Subscribes to one channel within the client's quota, given back if the hub refuses. */
+    private Subscription subscribeCounted(String channel, String lastEventId, String client, StreamWriter writer) {
         take(client, 1);
         try {
-            return Feed.of(hub.subscribe(channel, lastEventId, writer::wake, client));
+            return hub.subscribe(channel, lastEventId, writer::wake, client);
         } catch (RuntimeException e) {
             release(client, 1);
             throw e;
