@@ -20,7 +20,6 @@ import java.util.Map;
 import java.util.concurrent.Executor;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
-import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.NanoTime;
 import org.eclipse.jetty.util.VirtualThreads;
@@ -92,7 +91,7 @@ public final class HttpApi {
                         streams, publishes, batches));
                 if (settings.accessLog()) {
                     server.setRequestLog((request, response) -> log.access(request.getMethod(),
-                            request.getHttpURI().getPath(), response.getStatus(), Response.getContentBytesWritten(response),
+                            request.getHttpURI().getPath(), response.getStatus(), StreamWriter.bytesWritten(request, response),
                             NanoTime.millisSince(request.getBeginNanoTime()), Request.getRemoteAddr(request)));
                 }
             });

@@ -156,13 +156,21 @@ final class StreamHandler extends Handler.Abstract.NonBlocking {
             response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-cache");
             // Tells nginx (and proxies that copy it) not to buffer the stream.
             response.getHeaders().put("X-Accel-Buffering", "no");
-            // Only a pending write may time out: without this Jetty would also end a stream idle for the timeout.
-            request.addIdleTimeoutListener(idle -> false);
             EndPoint endPoint = request.getConnectionMetaData().getConnection().getEndPoint();
             boolean ownConnection = request.getConnectionMetaData().getHttpVersion().getVersion() < 20;
+            // Only a pending write may time out: without this Jetty would also end a stream idle for the timeout.
+            // Jetty does not see a write made straight to the endpoint, so one pending is timed out here.
+            request.addIdleTimeoutListener(idle -> {
+                if (writer.directWritePending()) {
+                    endPoint.close(idle);
+                }
+                return false;
+            });
             if (ownConnection) {
                 // It ends with the stream: it is watched for reads, so cannot serve another request.
                 response.getHeaders().put(HttpHeader.CONNECTION, "close");
+                writer.writeDirectlyTo(endPoint);
+                writer.registerWith(request);
                 // Closing it is what fails a write pending on a client that stopped reading.
                 feed.onAbort(endPoint::close);
                 endOnRead(endPoint, writer);

@@ -6,7 +6,9 @@ import java.nio.ByteBuffer;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BiConsumer;
+import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.io.EofException;
+import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.IteratingCallback;
@@ -15,7 +17,9 @@ import org.eclipse.jetty.util.IteratingCallback;
  * One subscriber's writer, holding no thread: each turn takes everything queued and hands it to Jetty as one
  * non-blocking write; the write's completion starts the next turn, and a subscription that finds its queue
  * empty wakes the writer when frames arrive, which gives its turn to the executor ({@link WriterTurns}: the
- * publisher's thread once the publish has let go of the hub's locks, or a pool).
+ * publisher's thread once the publish has let go of the hub's locks, or a pool). On a connection of its own the
+ * stream's body ends with the connection, so after the headers its frames go straight to the connection's endpoint,
+ * past the response's write path.
  */
 final class StreamWriter extends IteratingCallback {
 
@@ -40,6 +44,31 @@ final class StreamWriter extends IteratingCallback {
     private final AtomicBoolean finished = new AtomicBoolean();
     private volatile boolean keepaliveDue;
     private volatile boolean wroteSinceTick;
+    /** Set by {@link #writeDirectlyTo}; the frames after the first write go to it. */
+    private EndPoint endPoint;
+    private boolean headersSent;
+    private volatile boolean directWritePending;
+    /** Bytes written to the endpoint directly, which the response does not count. */
+    private volatile long directBytes;
+    /** Non-blocking, so the selector completes it itself; a turn only polls and starts a write. */
+    private final Callback directWritten = new Callback() {
+        @Override
+        public void succeeded() {
+            directWritePending = false;
+            StreamWriter.this.succeeded();
+        }
+
+        @Override
+        public void failed(Throwable failure) {
+            directWritePending = false;
+            StreamWriter.this.failed(failure);
+        }
+
+        @Override
+        public InvocationType getInvocationType() {
+            return InvocationType.NON_BLOCKING;
+        }
+    };
 
     /**
      * @param done the request's callback, completed when the stream ends
@@ -64,6 +93,35 @@ final class StreamWriter extends IteratingCallback {
     /** What to write: the hub's answer to a subscribe (or several) whose wake is this writer's. */
     void attach(Feed feed) {
         this.feed = feed;
+    }
+
+    /**
+     * Writes the frames after the headers straight to this endpoint: the stream has the connection to itself and
+     * ends with it (HTTP/1.1, {@code Connection: close}), so there is nothing to frame. Before {@link #start} only.
+     */
+    void writeDirectlyTo(EndPoint endPoint) {
+        this.endPoint = endPoint;
+    }
+
+    /** Whether a write straight to the endpoint waits on the client: only the connection's close ends it. */
+    boolean directWritePending() {
+        return directWritePending;
+    }
+
+    /**
+     * The body's bytes a request's answer wrote, for the access log: a stream's include those written straight to
+     * the endpoint, which the response does not count.
+     */
+    static long bytesWritten(Request request, Response response) {
+        long bytes = Response.getContentBytesWritten(response);
+        return request.getAttribute(StreamWriter.class.getName()) instanceof StreamWriter writer
+                ? bytes + writer.directBytes
+                : bytes;
+    }
+
+    /** Lets {@link #bytesWritten} find this writer from its request. */
+    void registerWith(Request request) {
+        request.setAttribute(StreamWriter.class.getName(), this);
     }
 
     /** Starts writing: the headers and the hello go out now, on the caller's thread. */
@@ -124,7 +182,14 @@ final class StreamWriter extends IteratingCallback {
         keepaliveDue = false;
         // A keepalive is not news: counting it would skip the next tick, a comment every other interval.
         wroteSinceTick = batch != KEEPALIVE;
-        response.write(false, ByteBuffer.wrap(batch), this);
+        if (endPoint != null && headersSent) {
+            directBytes += batch.length;
+            directWritePending = true;
+            endPoint.write(directWritten, ByteBuffer.wrap(batch));
+        } else {
+            headersSent = true;
+            response.write(false, ByteBuffer.wrap(batch), this);
+        }
         return Action.SCHEDULED;
     }
 

@@ -3,10 +3,18 @@ package dev.es.server.http;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.es.server.EsServer;
+import dev.es.server.ServerLog;
+import dev.es.server.ServerSettings;
+import dev.es.server.testing.ApiClient;
+import dev.es.server.testing.Eventually;
 import dev.es.server.testing.RunningHub;
 import dev.es.server.testing.SseRecorder;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,6 +35,26 @@ class PublishAndSubscribeTest {
             assertEquals("no", sub.headers().firstValue("X-Accel-Buffering").orElseThrow());
             assertEquals("*", sub.headers().firstValue("Access-Control-Allow-Origin").orElseThrow());
             assertEquals(new SseRecorder.Item("retry", null, null, "2000"), sub.next());
+        }
+    }
+
+    @Test
+    void theAccessLogCountsEveryByteAStreamWrote() throws Exception {
+        StringWriter log = new StringWriter();
+        ServerSettings settings = ServerSettings.builder().port(0).accessLog(true).build();
+        try (EsServer server = EsServer.start(settings, new ServerLog(new PrintWriter(log, true), ServerLog.Format.TEXT));
+                ApiClient api = new ApiClient(server.url(), null);
+                HttpClient http1 = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+                // HTTP/1.1: such a stream's frames go straight to the connection, past the response's count.
+                SseRecorder sub = SseRecorder.open(http1, server.url().resolve("/logged"))) {
+            api.awaitConsumers("logged", 1);
+            api.publish("logged", "{\"data\":\"" + "x".repeat(1000) + "\"}");
+            sub.nextEvent();
+            api.delete("logged");
+            sub.awaitEnd();
+            int bytes = sub.raw().getBytes(StandardCharsets.UTF_8).length;
+            String logged = Eventually.poll(log::toString, text -> text.contains("GET /logged"), Duration.ofSeconds(5));
+            assertTrue(logged.contains("GET /logged 200 " + bytes + " B"), bytes + " bytes read; the log:\n" + logged);
         }
     }
 
