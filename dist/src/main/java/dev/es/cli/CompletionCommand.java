@@ -60,6 +60,17 @@ final class CompletionCommand implements Callable<Integer> {
         return withLiveChannels(script, root);
     }
 
+    /**
+     * The zsh completion as a function zsh loads by itself from its completion directories (the .deb's
+     * {@code vendor-completions/_es}): on the first Tab it defines the bash completion through bashcompinit, which
+     * takes over from then on, and completes that Tab with it.
+     */
+    static String zshFunction(CommandLine root) {
+        return "#compdef es\nautoload -U +X bashcompinit && bashcompinit\n"
+                + withLiveChannels(AutoComplete.bash(root.getCommandName(), root), root)
+                + "\n_bash_complete -F _complete_es -o default\n";
+    }
+
     /** In each command whose positional parameters are channels, completes them from the hub. */
     static String withLiveChannels(String script, CommandLine root) {
         String result = script;

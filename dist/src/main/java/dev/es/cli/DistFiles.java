@@ -9,7 +9,8 @@ import picocli.CommandLine;
 
 /**
  * Writes the files the distribution ships besides the jars, generated from the command model at build time:
- * {@code completions/es.bash}, {@code completions/es.zsh} and {@code man/man1/*.1}.
+ * {@code completions/es.bash}, {@code completions/es.zsh}, {@code completions/_es} (zsh's autoloaded function,
+ * for the .deb) and {@code man/man1/*.1}.
  */
 final class DistFiles {
 
@@ -26,6 +27,7 @@ final class DistFiles {
         for (CompletionCommand.Shell shell : CompletionCommand.Shell.values()) {
             Files.writeString(completions.resolve("es." + shell), CompletionCommand.script(shell, root), StandardCharsets.UTF_8);
         }
+        Files.writeString(completions.resolve("_es"), CompletionCommand.zshFunction(root), StandardCharsets.UTF_8);
         Path man = Files.createDirectories(out.resolve("man").resolve("man1"));
         for (Map.Entry<String, String> page : ManPages.render(root, args[1]).entrySet()) {
             Files.writeString(man.resolve(page.getKey()), page.getValue(), StandardCharsets.UTF_8);
