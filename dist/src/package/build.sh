@@ -33,7 +33,8 @@ cp "$target"/lib/*.jar "$tree/lib/"
 
 # Training: es publish against an es serve, both on the bundled runtime. The launcher records what the client
 # loads on its first run and makes lib/es-client.aot from that on the next, so the first run after install is
-# already fast.
+# already fast. Publish alone: the cache's classes are all loaded at start, so training more commands slows
+# every command's start (BENCHMARKS.md: es without a JDK).
 log=$(mktemp)
 "$tree/bin/es" serve --port 0 --token training >"$log" 2>&1 &
 serve=$!

@@ -6,7 +6,13 @@ es_java_major() { # a Java home [--compiler] -> its major version, empty when it
   # Read from its release file: starting a JVM to ask would cost every es command ~50 ms.
   [[ -x "$1/bin/java" && -f "$1/release" ]] || return 0
   [[ "${2:-}" != --compiler || -x "$1/bin/javac" ]] || return 0
-  sed -n 's/^JAVA_VERSION="\(1\.\)\{0,1\}\([0-9]*\).*/\2/p' "$1/release"
+  local line
+  while IFS= read -r line; do
+    if [[ $line =~ ^JAVA_VERSION=\"(1\.)?([0-9]+) ]]; then
+      echo "${BASH_REMATCH[2]}"
+      return 0
+    fi
+  done <"$1/release"
 }
 
 es_find_jdk() { # [--compiler]

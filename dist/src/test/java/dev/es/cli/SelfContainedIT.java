@@ -32,7 +32,7 @@ class SelfContainedIT {
 
     private static final Pattern LISTENING = Pattern.compile("listening on (http://\\S+),");
     /** What bin/es and libexec/jdk.sh run besides java. */
-    private static final List<String> SHELL_TOOLS = List.of("bash", "dirname", "readlink", "sed", "find", "mv", "rm");
+    private static final List<String> SHELL_TOOLS = List.of("bash", "readlink", "mv", "rm");
 
     @TempDir
     static Path into;
