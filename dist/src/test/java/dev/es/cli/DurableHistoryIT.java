@@ -239,6 +239,22 @@ class DurableHistoryIT {
 
     /** What cannot be used is refused at start, in one line naming it, with exit 1; never a start with no history. */
     @Test
+    void aKilledServerLeavesNoCopyOfSqlitesLibraryBehind() throws Exception {
+        // sqlite-jdbc copies its native library into /tmp at each start and deletes it only at a clean exit.
+        try (ServeProcess serve = ServeProcess.start(Map.of(), "--port", "0", "--data", dir.resolve("data").toString())) {
+            List<String> mapped = Files.readAllLines(Path.of("/proc", Long.toString(serve.pid()), "maps")).stream()
+                    .filter(line -> line.contains("libsqlitejdbc"))
+                    .map(line -> line.substring(line.indexOf('/')).replace(" (deleted)", ""))
+                    .distinct()
+                    .toList();
+            assertFalse(mapped.isEmpty(), "es serve --data has SQLite's library loaded");
+            for (String copy : mapped) {
+                assertFalse(Files.exists(Path.of(copy)), copy + " is still there, for a kill -9 to leave behind");
+            }
+        }
+    }
+
+    @Test
     void aDirectoryThatCannotBeUsedIsRefusedInOneLine() throws Exception {
         Path data = dir.resolve("data");
         try (ServeProcess first = ServeProcess.start(Map.of(), "--port", "0", "--data", data.toString())) {
