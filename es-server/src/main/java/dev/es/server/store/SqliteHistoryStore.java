@@ -40,8 +40,6 @@ public final class SqliteHistoryStore implements HistoryStore, AutoCloseable {
     private static final int APPLICATION_ID = 0x65734844;
     /** The layout this code reads and writes; a file of another is refused rather than guessed at. */
     private static final int FORMAT = 1;
-    /** SQLite's page, in a file made new: a quarter of its default, as events are ~200 bytes. */
-    private static final int PAGE_BYTES = 1024;
     /** At most this many changes in one commit, so that one transaction stays small however many wait. */
     private static final int MAX_BATCH = 4096;
 
@@ -135,11 +133,6 @@ public final class SqliteHistoryStore implements HistoryStore, AutoCloseable {
             if (!empty && format != FORMAT) {
                 throw new DataDirectoryException(file + " is history of format " + format + ", which this es does not"
                         + " know (it knows " + FORMAT + "): a newer es wrote it", null);
-            }
-            if (empty) {
-                // Before WAL mode, which fixes it: each event of a scattered channel dirties a page of its own, and
-                // a commit writes every dirty page to the log whole.
-                sql.execute("PRAGMA page_size = " + PAGE_BYTES);
             }
             sql.execute("PRAGMA journal_mode = WAL");
             // In WAL mode NORMAL syncs at checkpoints only: a commit survives the process, not the machine.
