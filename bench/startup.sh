@@ -13,17 +13,11 @@ shift || true
 for tool in hyperfine curl; do
   command -v $tool >/dev/null || { echo "startup: needs $tool (apt-get install $tool)" >&2; exit 1; }
 done
+source "$(dirname "${BASH_SOURCE[0]}")/../tools/serve.sh"
 scratch=$(mktemp -d)
-"$1" serve --port 0 --token bench >"$scratch/serve.log" 2>&1 &
-serve=$!
-trap 'kill $serve 2>/dev/null || true; rm -rf "$scratch"' EXIT
-url=""
-for _ in $(seq 300); do
-  url=$(sed -n 's/^es serve: listening on \(http:[^,]*\),.*/\1/p' "$scratch/serve.log")
-  [[ -n $url ]] && break
-  sleep 0.1
-done
-[[ -n $url ]] || { cat "$scratch/serve.log" >&2; exit 1; }
+trap 'kill ${serve_pid:-} 2>/dev/null || true; rm -rf "$scratch"' EXIT
+es_serve_start "$1" "$scratch/serve.log" --token bench
+url=$serve_url
 "$1" publish --url "$url" --token bench -q bench 'the first event' >/dev/null
 
 commands=()

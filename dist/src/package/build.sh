@@ -35,21 +35,14 @@ cp "$target"/lib/*.jar "$tree/lib/"
 # loads on its first run and makes lib/es-client.aot from that on the next, so the first run after install is
 # already fast. Publish alone: the cache's classes are all loaded at start, so training more commands slows
 # every command's start (BENCHMARKS.md: es without a JDK).
+source "$here/../../../tools/serve.sh"
 log=$(mktemp)
-"$tree/bin/es" serve --port 0 --token training >"$log" 2>&1 &
-serve=$!
-trap 'kill $serve 2>/dev/null; rm -f "$log"' EXIT
-url=""
-for _ in $(seq 100); do
-  url=$(sed -n 's/^es serve: listening on \(http:[^,]*\),.*/\1/p' "$log")
-  [[ -n $url ]] && break
-  sleep 0.1
-done
-[[ -n $url ]] || { cat "$log" >&2; echo "es: the training server did not start" >&2; exit 1; }
-"$tree/bin/es" publish --url "$url" --token training -q training 'a training event'
-"$tree/bin/es" publish --url "$url" --token training -q training 'another'
-kill $serve
-wait $serve || true
+trap 'kill ${serve_pid:-} 2>/dev/null || true; rm -f "$log"' EXIT
+es_serve_start "$tree/bin/es" "$log" --token training
+"$tree/bin/es" publish --url "$serve_url" --token training -q training 'a training event'
+"$tree/bin/es" publish --url "$serve_url" --token training -q training 'another'
+kill $serve_pid
+wait $serve_pid || true
 trap - EXIT
 rm -f "$log"
 for _ in $(seq 300); do
