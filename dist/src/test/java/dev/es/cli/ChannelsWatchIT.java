@@ -38,7 +38,7 @@ class ChannelsWatchIT {
                     }
                 }
             });
-            terminal.awaitScreen("1 channels, 0 consumers");
+            terminal.awaitScreen("1 channel, 0 consumers");
             terminal.awaitScreen(Pattern.compile("alpha\\s+0\\s+\\d+\\s+[1-9][0-9]*\\.\\d"));
             publisher.interrupt();
             terminal.send("q");

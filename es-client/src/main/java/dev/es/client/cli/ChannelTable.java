@@ -24,7 +24,13 @@ final class ChannelTable {
             String events = c.events() < 0 ? "-" : Long.toString(c.events());
             lines.add(String.format(Locale.ROOT, row, c.name(), c.consumers(), events, rate == null ? "" : rate.apply(c)));
         }
-        lines.add(channels.size() + " channels, " + channels.stream().mapToInt(ChannelStatus::consumers).sum() + " consumers");
+        lines.add(count(channels.size(), "channel") + ", "
+                + count(channels.stream().mapToInt(ChannelStatus::consumers).sum(), "consumer"));
         return lines;
+    }
+
+    /** "1 channel", "2 channels", "0 channels". */
+    private static String count(int n, String noun) {
+        return n + " " + noun + (n == 1 ? "" : "s");
     }
 }
