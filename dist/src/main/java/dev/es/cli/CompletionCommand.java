@@ -66,7 +66,9 @@ final class CompletionCommand implements Callable<Integer> {
      * takes over from then on, and completes that Tab with it.
      */
     static String zshFunction(CommandLine root) {
-        return "#compdef es\nautoload -U +X bashcompinit && bashcompinit\n"
+        // picocli's script makes compopt an alias of complete, which a function's body, parsed whole before it
+        // runs, never sees; what bash's compopt sets, zsh does not need.
+        return "#compdef es\nautoload -U +X bashcompinit && bashcompinit\n(( $+functions[compopt] )) || compopt() { :; }\n"
                 + withLiveChannels(AutoComplete.bash(root.getCommandName(), root), root)
                 + "\n_bash_complete -F _complete_es -o default\n";
     }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.es.cli.testing.TerminalSession;
 import dev.es.server.testing.Programs;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -15,6 +16,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -63,7 +65,7 @@ class DebPackageIT {
                     + "! complete -p es 2>/dev/null && __load_completion es && COMP_WORDS=(es sub) COMP_CWORD=1 "
                     + "COMP_LINE='es sub' COMP_POINT=6 && _complete_es es sub es && printf '%s\\n' \"${COMPREPLY[@]}\"");
             assertEquals("subscribe", completion.output().strip(), completion.output());
-            assertTrue(Files.readString(Path.of("/usr/share/zsh/vendor-completions/_es")).startsWith("#compdef es\n"));
+            zshCompletesFromTheInstalledFunction();
 
             Programs.Finished verify = run("bash", "-c", "! command -v systemd-analyze >/dev/null"
                     + " || systemd-analyze verify /usr/lib/systemd/system/es.service");
@@ -87,6 +89,20 @@ class DebPackageIT {
             assertEquals(2, run("getent", "passwd", "es").exitCode(), "purged: the service's user");
         } finally {
             run("dpkg", "-P", "es");
+        }
+    }
+
+    /** zsh finds _es in its vendor directory by itself (Debian's fpath) and completes with it, from the first Tab. */
+    private void zshCompletesFromTheInstalledFunction() throws Exception {
+        try (TerminalSession zsh = TerminalSession.start("zsh -f", Map.of("PATH", "/usr/bin:/bin", "HOME",
+                scratch.toString(), "TERM", "xterm"), scratch)) {
+            zsh.send("autoload -U compinit && compinit -u && echo ready", "Enter");
+            zsh.awaitScreen("ready");
+            zsh.send("es subscribe --last", "Tab");
+            String screen = zsh.awaitScreen("es subscribe --last-event-id");
+            assertFalse(screen.contains("not found"), screen);
+            zsh.send("C-u", "es sub", "Tab");
+            assertTrue(zsh.awaitScreen(Pattern.compile("es subscribe\\s*$", Pattern.MULTILINE)).contains("es subscribe"));
         }
     }
 
