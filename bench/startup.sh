@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # How long a one-request command takes, beside curl doing the same request, against one running hub:
 # hyperfine over `es publish`, `es subscribe -n 1` (a replayed event) and `es channels` for each es given, and
-# curl, all in one run (RUNS runs each after 3 warm-ups; medians on stdout); then, for each es, where a publish's time goes, from
-# the JVM's class-loading log: the JVM's own start (to the main class), the command model (picocli, to the
-# client), the request (to the exit), and the rest of the process's life.
+# curl, all in one run (RUNS runs each after 3 warm-ups; medians on stdout); then, for each es, where a publish's
+# time goes, from the JVM's class-initialization log: the JVM's own start (to the main class), the command model
+# (picocli, to the client), the request (to the exit), and the whole process.
 # Usage: bench/startup.sh [RUNS] ES...   e.g. bench/startup.sh 30 ./es /usr/bin/es dist/target/es-*-linux-x64/bin/es
 # The hub is the first es's (es serve on a free loopback port). Needs hyperfine and curl.
 set -euo pipefail

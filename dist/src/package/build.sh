@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds what installs without a Java (run by Maven at package, after the jars are in TARGET/lib):
+# Builds what installs without a Java (run by Maven at pre-integration-test, from the jars in TARGET/lib):
 #   es-VERSION-linux-x64.tar.gz  bin/es, a runtime made by jlink with only the modules es uses, the jars, an
 #                                ahead-of-time cache made by a training run, completions and man pages
 #   es_VERSION_amd64.deb         the same under /usr/lib/es, /usr/bin/es, man pages, completions, a systemd

@@ -51,13 +51,13 @@ final class CompletionCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** zsh runs the bash script through this. */
+    private static final String BASHCOMPINIT = "autoload -U +X bashcompinit && bashcompinit\n";
+
     /** The completion script of the command tree for the shell. */
     static String script(Shell shell, CommandLine root) {
-        String script = AutoComplete.bash(root.getCommandName(), root);
-        if (shell == Shell.zsh) {
-            script = "autoload -U +X compinit && compinit\nautoload -U +X bashcompinit && bashcompinit\n" + script;
-        }
-        return withLiveChannels(script, root);
+        String bash = withLiveChannels(AutoComplete.bash(root.getCommandName(), root), root);
+        return shell == Shell.zsh ? "autoload -U +X compinit && compinit\n" + BASHCOMPINIT + bash : bash;
     }
 
     /**
@@ -68,13 +68,12 @@ final class CompletionCommand implements Callable<Integer> {
     static String zshFunction(CommandLine root) {
         // picocli's script makes compopt an alias of complete, which a function's body, parsed whole before it
         // runs, never sees; what bash's compopt sets, zsh does not need.
-        return "#compdef es\nautoload -U +X bashcompinit && bashcompinit\n(( $+functions[compopt] )) || compopt() { :; }\n"
-                + withLiveChannels(AutoComplete.bash(root.getCommandName(), root), root)
-                + "\n_bash_complete -F _complete_es -o default\n";
+        return "#compdef es\n" + BASHCOMPINIT + "(( $+functions[compopt] )) || compopt() { :; }\n"
+                + script(Shell.bash, root) + "\n_bash_complete -F _complete_es -o default\n";
     }
 
     /** In each command whose positional parameters are channels, completes them from the hub. */
-    static String withLiveChannels(String script, CommandLine root) {
+    private static String withLiveChannels(String script, CommandLine root) {
         String result = script;
         for (CommandLine sub : root.getSubcommands().values()) {
             boolean takesChannels = sub.getCommandSpec().positionalParameters().stream()

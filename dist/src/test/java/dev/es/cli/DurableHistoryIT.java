@@ -237,7 +237,6 @@ class DurableHistoryIT {
                 HttpResponse.BodyHandlers.ofString());
     }
 
-    /** What cannot be used is refused at start, in one line naming it, with exit 1; never a start with no history. */
     @Test
     void aKilledServerLeavesNoCopyOfSqlitesLibraryBehind() throws Exception {
         // sqlite-jdbc copies its native library into /tmp at each start and deletes it only at a clean exit.
@@ -254,6 +253,7 @@ class DurableHistoryIT {
         }
     }
 
+    /** What cannot be used is refused at start, in one line naming it, with exit 1; never a start with no history. */
     @Test
     void aDirectoryThatCannotBeUsedIsRefusedInOneLine() throws Exception {
         Path data = dir.resolve("data");

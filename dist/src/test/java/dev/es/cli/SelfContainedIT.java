@@ -5,21 +5,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.es.server.testing.Programs;
 import dev.es.server.testing.RedisServer;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -30,7 +25,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class SelfContainedIT {
 
-    private static final Pattern LISTENING = Pattern.compile("listening on (http://\\S+),");
     /** What bin/es and libexec/jdk.sh run besides java. */
     private static final List<String> SHELL_TOOLS = List.of("bash", "readlink", "mv", "rm");
 
@@ -68,6 +62,13 @@ class SelfContainedIT {
         return builder;
     }
 
+    /** {@code es serve ARGS} from the tarball, on a free port. */
+    private static ServeProcess serve(String... args) throws IOException {
+        List<String> serve = new ArrayList<>(List.of("serve", "--port", "0"));
+        serve.addAll(List.of(args));
+        return ServeProcess.start(es(serve.toArray(String[]::new)));
+    }
+
     private static Programs.Finished run(String... args) throws IOException, InterruptedException {
         return Programs.run(es(args), Duration.ofSeconds(30));
     }
@@ -89,15 +90,17 @@ class SelfContainedIT {
     @Test
     void serveKeepsHistoryOnDiskAndPublishAndHistoryTalkToIt() throws Exception {
         Path data = into.resolve("data");
-        try (Serve serve = Serve.start("--port", "0", "--token", "t", "--data", data.toString())) {
-            assertEquals(home.resolve("runtime/bin/java").toRealPath(), serve.executable(), "es serve runs the bundled java");
-            Programs.Finished published = run("publish", "--url", serve.url, "--token", "t", "news", "hello");
+        try (ServeProcess serve = serve("--token", "t", "--data", data.toString())) {
+            // The launcher execs java, so the process is the JVM.
+            assertEquals(home.resolve("runtime/bin/java").toRealPath(),
+                    Path.of("/proc", Long.toString(serve.pid()), "exe").toRealPath(), "es serve runs the bundled java");
+            Programs.Finished published = run("publish", "--url", serve.url().toString(), "--token", "t", "news", "hello");
             assertEquals(0, published.exitCode(), published.output());
-            Programs.Finished history = run("history", "--url", serve.url, "--token", "t", "news");
+            Programs.Finished history = run("history", "--url", serve.url().toString(), "--token", "t", "news");
             assertEquals(0, history.exitCode(), history.output());
             assertTrue(history.output().contains("hello"), history.output());
             HttpResponse<String> metrics = HttpClient.newHttpClient().send(
-                    HttpRequest.newBuilder(URI.create(serve.url + "/_es/v1/metrics")).header("Auth-Token", "t").build(),
+                    HttpRequest.newBuilder(URI.create(serve.url() + "/_es/v1/metrics")).header("Auth-Token", "t").build(),
                     HttpResponse.BodyHandlers.ofString());
             assertEquals(200, metrics.statusCode(), "the metrics' JVM gauges need java.management: " + metrics.body());
         }
@@ -107,37 +110,10 @@ class SelfContainedIT {
     @Test
     void serveSharesChannelsThroughRedis() throws Exception {
         try (RedisServer redis = RedisServer.start();
-                Serve serve = Serve.start("--port", "0", "--token", "t", "--redis", redis.uri())) {
+                ServeProcess serve = serve("--token", "t", "--redis", redis.uri())) {
             // Answered once Redis has stored it (Lettuce and Netty on the bundled runtime).
-            Programs.Finished published = run("publish", "--url", serve.url, "--token", "t", "shared", "over redis");
+            Programs.Finished published = run("publish", "--url", serve.url().toString(), "--token", "t", "shared", "over redis");
             assertEquals(0, published.exitCode(), published.output());
-        }
-    }
-
-    /** {@code es serve} from the tarball, until closed. */
-    private record Serve(Process process, String url) implements AutoCloseable {
-
-        static Serve start(String... args) throws IOException {
-            List<String> serve = new ArrayList<>(List.of("serve"));
-            serve.addAll(List.of(args));
-            Process process = es(serve.toArray(String[]::new)).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-            String line = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8)).readLine();
-            Matcher listening = LISTENING.matcher(String.valueOf(line));
-            if (!listening.find()) {
-                process.destroyForcibly();
-                throw new AssertionError("es serve did not start: " + line);
-            }
-            return new Serve(process, listening.group(1));
-        }
-
-        /** The program the process runs: the launcher execs java, so its pid is the JVM's. */
-        Path executable() throws IOException {
-            return Path.of("/proc", Long.toString(process.pid()), "exe").toRealPath();
-        }
-
-        @Override
-        public void close() {
-            process.destroyForcibly();
         }
     }
 }

@@ -39,8 +39,16 @@ final class ServeProcess implements AutoCloseable {
 
     /** Starts {@code es serve ARGS} and returns once it says where it listens. */
     static ServeProcess start(Map<String, String> env, String... args) throws IOException {
+        return start(builder(env, args));
+    }
+
+    /**
+     * Starts an es serve some other way (a package's launcher, as another user) and returns once it says where
+     * it listens.
+     */
+    static ServeProcess start(ProcessBuilder serve) throws IOException {
         Path stderr = Files.createTempFile("es-serve", ".err");
-        Process process = builder(env, args).redirectError(stderr.toFile()).start();
+        Process process = serve.redirectError(stderr.toFile()).start();
         BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
         String line = out.readLine();
         if (line == null) {

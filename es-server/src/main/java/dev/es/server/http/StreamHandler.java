@@ -169,8 +169,7 @@ final class StreamHandler extends Handler.Abstract.NonBlocking {
             if (ownConnection) {
                 // It ends with the stream: it is watched for reads, so cannot serve another request.
                 response.getHeaders().put(HttpHeader.CONNECTION, "close");
-                writer.writeDirectlyTo(endPoint);
-                writer.registerWith(request);
+                writer.writeDirectlyTo(endPoint, request);
                 // Closing it is what fails a write pending on a client that stopped reading.
                 feed.onAbort(endPoint::close);
                 endOnRead(endPoint, writer);

@@ -97,10 +97,12 @@ final class StreamWriter extends IteratingCallback {
 
     /**
      * Writes the frames after the headers straight to this endpoint: the stream has the connection to itself and
-     * ends with it (HTTP/1.1, {@code Connection: close}), so there is nothing to frame. Before {@link #start} only.
+     * ends with it (HTTP/1.1, {@code Connection: close}), so there is nothing to frame. The request is where
+     * {@link #bytesWritten} finds this writer. Before {@link #start} only.
      */
-    void writeDirectlyTo(EndPoint endPoint) {
+    void writeDirectlyTo(EndPoint endPoint, Request request) {
         this.endPoint = endPoint;
+        request.setAttribute(StreamWriter.class.getName(), this);
     }
 
     /** Whether a write straight to the endpoint waits on the client: only the connection's close ends it. */
@@ -117,11 +119,6 @@ final class StreamWriter extends IteratingCallback {
         return request.getAttribute(StreamWriter.class.getName()) instanceof StreamWriter writer
                 ? bytes + writer.directBytes
                 : bytes;
-    }
-
-    /** Lets {@link #bytesWritten} find this writer from its request. */
-    void registerWith(Request request) {
-        request.setAttribute(StreamWriter.class.getName(), this);
     }
 
     /** Starts writing: the headers and the hello go out now, on the caller's thread. */

@@ -21,9 +21,6 @@ final class SqliteLibraryCopy {
 
     /** Deletes this process's copy of the native library, and its lock file; nothing where /proc is not. */
     static void deleteLoaded() {
-        if (!Files.isReadable(MAPS)) {
-            return;
-        }
         Path temporary = Path.of(System.getProperty("java.io.tmpdir")).toAbsolutePath();
         List<Path> copies;
         try (Stream<String> mappings = Files.lines(MAPS)) {
@@ -32,7 +29,7 @@ final class SqliteLibraryCopy {
                     .filter(file -> temporary.equals(file.getParent()) && file.getFileName().toString().startsWith("sqlite-"))
                     .distinct()
                     .toList();
-        } catch (IOException | RuntimeException unreadable) {
+        } catch (IOException | RuntimeException noProcFileSystem) {
             return;
         }
         for (Path copy : copies) {
