@@ -80,10 +80,11 @@ ticks() {
 
 out="$scratch/results"
 # run_load NAME ARGS...: one es bench run against each server per round, alternating. Rounds up to 0 are
-# warm-ups (one, or $warmups) that are not recorded: a JVM compiles its hot code over the first runs of a load
-# (es's CPU per delivery fell from 39 to 10 µs over four 100-channel runs on one server), and the figures are
-# for a server that has run.
-warmups=1
+# warm-ups ($warmups, default 3, or COMPARE_WARMUPS) that are not recorded: a JVM compiles its hot code over
+# the first runs of a load, and the figures are for a server that has run. One warm-up was not enough: with
+# fan-out 1, es's CPU per delivery over eight rounds on one server was 226, 74, 57, 58, 50, 45, 50 and 46 µs, its
+# JIT still compiling in the third (a third of the CPU samples).
+warmups=${COMPARE_WARMUPS:-3}
 run_load() {
   local name=$1; shift
   wanted "$name" || return 0
@@ -133,13 +134,13 @@ run_load_batched() {
 }
 
 # run_publishes NAME: publishes alone, no subscriber: wrk, 4 connections for 10 s, against each server per
-# round, alternating (round 0 a warm-up). Its "deliveries" are publishes answered 2xx.
+# round, alternating (warm-ups first, as run_load). Its "deliveries" are publishes answered 2xx.
 run_publishes() {
   local name=$1
   wanted "$name" || return 0
   printf 'wrk.method = "POST"\nwrk.body = %s\nwrk.headers["Content-Type"] = "application/json"\n' "'{\"data\":\"x\"}'" >"$scratch/es.lua"
   printf 'wrk.method = "POST"\nwrk.body = "x"\nwrk.headers["Content-Type"] = "text/plain"\n' >"$scratch/nchan.lua"
-  for round in $(seq 0 "$runs"); do
+  for round in $(seq $((1 - warmups)) "$runs"); do
     for server in es nchan; do
       local port=$es_port user0 system0 user1 system1 json
       [[ $server == nchan ]] && port=$nchan_port
@@ -224,10 +225,8 @@ run_load fan-out-1-paced -s 2000 -c 2000 -m 16000 --size 100 -p 4 --rate 8000
 run_load fan-out-10 -s 5000 -c 500 -m 10000 --size 100 -p 4
 run_load fan-out-10-paced -s 5000 -c 500 -m 6000 --size 100 -p 4 --rate 3000
 # Connect and close on a warm server: 10,000 subscribers of one channel connect (5,000/s), are held 2 s and
-# leave; three warm-up rounds first.
-warmups=3
+# leave.
 run_load connect -s 10000 -m 0 --hold 2s
-warmups=1
 run_load_batched fan-out-1-batch 100 -s 2000 -c 2000 -m 20000 --size 100 -p 4
 run_load one-channel-1k -s 1000 -c 1 -m 2000 --size 100 -p 1
 run_load one-channel-10k -s 10000 -c 1 -m 200 --size 100 -p 1

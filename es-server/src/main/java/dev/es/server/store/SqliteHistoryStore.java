@@ -42,6 +42,12 @@ public final class SqliteHistoryStore implements HistoryStore, AutoCloseable {
     private static final int FORMAT = 1;
     /** At most this many changes in one commit, so that one transaction stays small however many wait. */
     private static final int MAX_BATCH = 4096;
+    /**
+     * How far past the last place given the recorded next place is set, so that it is written once in this many
+     * places rather than in every commit (a page of its own each time). A restart skips at most this many: places
+     * are microseconds since the hub started, so about a second's worth.
+     */
+    static final long PLACES_RESERVED = 1_000_000;
 
     /** What the writer does: store an event (and let its publisher go on), or forget a channel's oldest. */
     private sealed interface Change permits Append, Forget {}
@@ -60,6 +66,8 @@ public final class SqliteHistoryStore implements HistoryStore, AutoCloseable {
     private final BlockingQueue<Change> waiting = new LinkedBlockingQueue<>();
     private final Thread writer;
     private volatile boolean closing;
+    /** The next place recorded in the file: every place given is below it. The writer's alone once it runs. */
+    private long placesRecordedBelow = Long.MIN_VALUE;
 
     private SqliteHistoryStore(Path file, FileChannel lockFile, Connection db) throws SQLException {
         this.file = file;
@@ -176,7 +184,8 @@ public final class SqliteHistoryStore implements HistoryStore, AutoCloseable {
             }
             try (ResultSet row = sql.executeQuery("SELECT value FROM meta WHERE key = 'next_place'")) {
                 if (row.next()) {
-                    hub.orderFrom(row.getLong(1));
+                    placesRecordedBelow = row.getLong(1);
+                    hub.orderFrom(placesRecordedBelow);
                 }
             }
             db.commit();
@@ -253,12 +262,15 @@ public final class SqliteHistoryStore implements HistoryStore, AutoCloseable {
                 delete.addBatch();
             }
             delete.executeBatch();
-            if (last >= 0) {
+            long recorded = placesRecordedBelow;
+            if (last >= 0 && last >= recorded) {
                 // After a restart the hub numbers past every place it gave, even of events forgotten since.
-                next.setLong(1, last + 1);
+                recorded = last + PLACES_RESERVED;
+                next.setLong(1, recorded);
                 next.executeUpdate();
             }
             db.commit();
+            placesRecordedBelow = recorded;
         } catch (SQLException e) {
             rollBack();
             HistoryUnavailableException failure = new HistoryUnavailableException(

@@ -7,6 +7,7 @@ import dev.es.common.Event;
 import dev.es.common.MergedStreamId;
 import dev.es.server.testing.RunningHub;
 import dev.es.server.testing.SseRecorder;
+import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -127,7 +128,11 @@ class MultiChannelStreamTest {
         List<String> channels = List.of("x", "y", "z");
         int each = 200;
         List<Thread> publishers = new ArrayList<>();
-        SseRecorder sub = SseRecorder.open(hub.api().url("/_es/v1/stream?channel=x&channel=y&channel=z"));
+        // Over HTTP/1.1: what is tested is the hub's order across reconnects. Over an h2c upgrade (the JDK client's
+        // default for http://) about one stream in a couple of hundred gets nothing past its first frame, with
+        // curl too and never with prior knowledge: an open defect of the upgrade path (DESIGN.md, "Transport").
+        HttpClient http1 = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        SseRecorder sub = SseRecorder.open(http1, hub.api().url("/_es/v1/stream?channel=x&channel=y&channel=z"));
         hub.api().awaitConsumers("z", 1);
         for (String channel : channels) {
             publishers.add(Thread.ofPlatform().start(() -> {
@@ -147,9 +152,10 @@ class MultiChannelStreamTest {
                 lastId = event.id();
             }
             sub.close();
-            sub = SseRecorder.open(hub.api().url("/_es/v1/stream?channel=x&channel=y&channel=z"), "Last-Event-ID", lastId);
+            sub = SseRecorder.open(http1, hub.api().url("/_es/v1/stream?channel=x&channel=y&channel=z"), "Last-Event-ID", lastId);
         }
         sub.close();
+        http1.close();
         for (Thread publisher : publishers) {
             publisher.join();
         }
