@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
@@ -20,6 +21,7 @@ public final class RawH2c implements AutoCloseable {
     private static final int DATA = 0;
     private static final int HEADERS = 1;
     private static final int SETTINGS = 4;
+    private static final int GOAWAY = 7;
     private static final int END_STREAM = 0x1;
     private static final int END_HEADERS = 0x4;
     private static final int ACK = 0x1;
@@ -81,7 +83,12 @@ public final class RawH2c implements AutoCloseable {
             int type = in.readUnsignedByte();
             int flags = in.readUnsignedByte();
             int stream = in.readInt() & 0x7fffffff;
-            in.skipNBytes(length);
+            byte[] payload = in.readNBytes(length);
+            if (type == GOAWAY) {
+                // Said, so that a connection the server ends fails the test with its reason, not a bare EOF.
+                throw new IOException("the server sent GOAWAY: error " + ByteBuffer.wrap(payload, 4, 4).getInt() + ", "
+                        + new String(payload, 8, payload.length - 8, StandardCharsets.UTF_8) + "; data so far " + received);
+            }
             if (type == SETTINGS && (flags & ACK) == 0) {
                 frame(SETTINGS, ACK, 0, new byte[0]);
             } else if (type == DATA) {
