@@ -20,11 +20,23 @@ es_serve_start "$1" "$scratch/serve.log" --token bench
 url=$serve_url
 "$1" publish --url "$url" --token bench -q bench 'the first event' >/dev/null
 
+# lib_of ES: the directory of an es's jars, where its class cache is made (a clone's ./es runs dist/target/lib).
+lib_of() {
+  local self
+  self=$(readlink -f "$1")
+  if [[ -d ${self%/*}/dist/target/lib ]]; then echo "${self%/*}/dist/target/lib"; else echo "${self%/bin/*}/lib"; fi
+}
+
 commands=()
 for es in "$@"; do
-  # Each es makes its class cache on its first runs, if it has none: not what is measured.
+  # Each es makes its class cache on its first runs, if it has none: not what is measured. On JDK 25 a run
+  # records and the next makes the cache in the background, so that is waited for (at most 30 s).
   for _ in 1 2 3; do "$es" publish --url "$url" --token bench -q bench warm-up >/dev/null; done
-  sleep 2
+  lib=$(lib_of "$es")
+  for _ in $(seq 300); do
+    compgen -G "$lib/es-client.aotconf*" >/dev/null || compgen -G "$lib/es-client.aot.[0-9]*" >/dev/null || break
+    sleep 0.1
+  done
   commands+=("$es publish --url $url --token bench -q bench hello"
     "$es subscribe --url $url -n 1 --last-event-id 0 bench"
     "$es channels --url $url --token bench")

@@ -66,8 +66,11 @@ public final class SqliteHistoryStore implements HistoryStore, AutoCloseable {
     private final BlockingQueue<Change> waiting = new LinkedBlockingQueue<>();
     private final Thread writer;
     private volatile boolean closing;
-    /** The next place recorded in the file: every place given is below it. The writer's alone once it runs. */
-    private long placesRecordedBelow = Long.MIN_VALUE;
+    /**
+     * The next place recorded in the file (0 while none is): every place given is below it. The writer's alone once
+     * it runs.
+     */
+    private long placesRecordedBelow;
 
     private SqliteHistoryStore(Path file, FileChannel lockFile, Connection db) throws SQLException {
         this.file = file;
@@ -263,7 +266,7 @@ public final class SqliteHistoryStore implements HistoryStore, AutoCloseable {
             }
             delete.executeBatch();
             long recorded = placesRecordedBelow;
-            if (last >= 0 && last >= recorded) {
+            if (last >= recorded) {
                 // After a restart the hub numbers past every place it gave, even of events forgotten since.
                 recorded = last + PLACES_RESERVED;
                 next.setLong(1, recorded);

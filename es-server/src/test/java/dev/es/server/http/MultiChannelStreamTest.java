@@ -131,31 +131,31 @@ class MultiChannelStreamTest {
         // Over HTTP/1.1: what is tested is the hub's order across reconnects. Over an h2c upgrade (the JDK client's
         // default for http://) about one stream in a couple of hundred gets nothing past its first frame, with
         // curl too and never with prior knowledge: an open defect of the upgrade path (DESIGN.md, "Transport").
-        HttpClient http1 = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-        SseRecorder sub = SseRecorder.open(http1, hub.api().url("/_es/v1/stream?channel=x&channel=y&channel=z"));
-        hub.api().awaitConsumers("z", 1);
-        for (String channel : channels) {
-            publishers.add(Thread.ofPlatform().start(() -> {
-                for (int i = 0; i < each; i++) {
-                    hub.server().publish(channel, Event.of(channel + i));
-                }
-            }));
-        }
         Map<String, List<String>> seen = new HashMap<>();
-        int total = 0;
-        String lastId = null;
-        // Reconnect after every 25 events, while the publishers go on.
-        while (total < channels.size() * each) {
-            for (int i = 0; i < 25 && total < channels.size() * each; i++, total++) {
-                SseRecorder.Item event = sub.nextEvent();
-                seen.computeIfAbsent(event.data().substring(0, 1), c -> new ArrayList<>()).add(event.data());
-                lastId = event.id();
+        try (HttpClient http1 = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()) {
+            SseRecorder sub = SseRecorder.open(http1, hub.api().url("/_es/v1/stream?channel=x&channel=y&channel=z"));
+            hub.api().awaitConsumers("z", 1);
+            for (String channel : channels) {
+                publishers.add(Thread.ofPlatform().start(() -> {
+                    for (int i = 0; i < each; i++) {
+                        hub.server().publish(channel, Event.of(channel + i));
+                    }
+                }));
+            }
+            int total = 0;
+            String lastId = null;
+            // Reconnect after every 25 events, while the publishers go on.
+            while (total < channels.size() * each) {
+                for (int i = 0; i < 25 && total < channels.size() * each; i++, total++) {
+                    SseRecorder.Item event = sub.nextEvent();
+                    seen.computeIfAbsent(event.data().substring(0, 1), c -> new ArrayList<>()).add(event.data());
+                    lastId = event.id();
+                }
+                sub.close();
+                sub = SseRecorder.open(http1, hub.api().url("/_es/v1/stream?channel=x&channel=y&channel=z"), "Last-Event-ID", lastId);
             }
             sub.close();
-            sub = SseRecorder.open(http1, hub.api().url("/_es/v1/stream?channel=x&channel=y&channel=z"), "Last-Event-ID", lastId);
         }
-        sub.close();
-        http1.close();
         for (Thread publisher : publishers) {
             publisher.join();
         }

@@ -26,7 +26,6 @@ class SqliteHistoryStoreTest {
         long last = 0;
         try (SqliteHistoryStore store = SqliteHistoryStore.open(data, false)) {
             Hub hub = hubOn(store);
-            hub.orderFrom(ahead);
             // More than one reservation of places, so that the record is renewed as well as first written.
             for (int i = 0; i < 3; i++) {
                 hub.orderFrom(ahead + i * SqliteHistoryStore.PLACES_RESERVED);
