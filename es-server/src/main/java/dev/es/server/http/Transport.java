@@ -5,10 +5,16 @@ import dev.es.server.ServerSettings;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 import org.eclipse.jetty.alpn.server.ALPNServerConnectionFactory;
+import org.eclipse.jetty.http.HttpFields;
+import org.eclipse.jetty.http.HttpMethod;
+import org.eclipse.jetty.http.MetaData;
 import org.eclipse.jetty.http2.server.AbstractHTTP2ServerConnectionFactory;
 import org.eclipse.jetty.http2.server.HTTP2CServerConnectionFactory;
 import org.eclipse.jetty.http2.server.HTTP2ServerConnectionFactory;
+import org.eclipse.jetty.io.Connection;
+import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.server.ConnectionFactory;
+import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.SecureRequestCustomizer;
@@ -18,7 +24,7 @@ import org.eclipse.jetty.util.ssl.SslContextFactory;
 /**
  * The protocols a connection may speak. Browsers open at most six HTTP/1.1 connections to a host, so a page
  * with more streams needs HTTP/2: over TLS it is negotiated (ALPN, h2 preferred), in clear text (h2c) a client
- * starts it directly or upgrades an HTTP/1.1 request to it.
+ * starts it directly (prior knowledge). An HTTP/1.1 request asking to upgrade to h2c is answered in HTTP/1.1.
  */
 final class Transport {
 
@@ -30,11 +36,11 @@ final class Transport {
 
     private Transport() {}
 
-    /** HTTP/1.1 and h2c; or, with a certificate, TLS carrying h2 or HTTP/1.1. */
+    /** HTTP/1.1 and h2c (prior knowledge); or, with a certificate, TLS carrying h2 or HTTP/1.1. */
     static ConnectionFactory[] connectionFactories(ServerSettings settings, HttpConfiguration http) {
         HttpConfiguration h2 = sessions(settings, http);
         if (!settings.tls()) {
-            return new ConnectionFactory[] {new HttpConnectionFactory(http), http2(new HTTP2CServerConnectionFactory(h2))};
+            return new ConnectionFactory[] {new HttpConnectionFactory(http), http2(new PriorKnowledgeH2c(h2))};
         }
         HttpConfiguration https = new HttpConfiguration(http);
         https.addCustomizer(new SecureRequestCustomizer());
@@ -67,6 +73,24 @@ final class Transport {
         // stalled by a client that stopped reading, as does the subscriber's queue.
         factory.setStreamIdleTimeout(0);
         return factory;
+    }
+
+    /**
+     * h2c without the HTTP/1.1 upgrade: Jetty's switch of an upgraded connection now and then lost every frame
+     * after the first (DESIGN.md, "Transport"), and prior knowledge never did.
+     */
+    private static final class PriorKnowledgeH2c extends HTTP2CServerConnectionFactory {
+        PriorKnowledgeH2c(HttpConfiguration h2) {
+            super(h2);
+        }
+
+        /** Called for the prior-knowledge preface (method PRI) and for an {@code Upgrade: h2c} header; null declines. */
+        @Override
+        public Connection upgradeConnection(Connector connector, EndPoint endPoint, MetaData.Request request,
+                HttpFields.Mutable response101) {
+            return HttpMethod.PRI.is(request.getMethod()) ? super.upgradeConnection(connector, endPoint, request, response101)
+                    : null;
+        }
     }
 
     /** The certificate and key, loaded now so that a bad file fails the start with its own message. */

@@ -3,18 +3,23 @@ package dev.es.server.http;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.es.common.PemFiles;
+import dev.es.server.ServerSettings;
 import dev.es.server.testing.ApiClient;
 import dev.es.server.testing.RunningHub;
+import dev.es.server.testing.TestCertificates;
 import java.io.InputStream;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * One client cannot fill the server: what it follows (across its connections and streams) and the channels it
@@ -25,21 +30,26 @@ class ClientQuotaTest {
     private static final String TOKEN = "hub-token";
 
     @RegisterExtension
-    final RunningHub hub = RunningHub.with(s -> s.token(TOKEN).maxChannels(100).maxSubscriptionsPerClient(50)
-            .maxChannelsPerClient(60));
+    final RunningHub hub = RunningHub.with(ClientQuotaTest::quotas);
+
+    private static ServerSettings.Builder quotas(ServerSettings.Builder settings) {
+        return settings.token(TOKEN).maxChannels(100).maxSubscriptionsPerClient(50).maxChannelsPerClient(60);
+    }
 
     @Test
-    void oneHttp2ConnectionOfMergedStreamsOfNewChannelsStopsAtItsQuota() throws Exception {
+    void oneHttp2ConnectionOfMergedStreamsOfNewChannelsStopsAtItsQuota(@TempDir Path folder) throws Exception {
+        // Over TLS, where the JDK's client speaks HTTP/2 (it has no h2c by prior knowledge): every stream on one connection.
+        TestCertificates certificates = TestCertificates.makeIn(folder);
+        hub.restart(s -> quotas(s).tls(certificates.certificate(), certificates.key()));
         List<HttpResponse<InputStream>> open = new ArrayList<>();
-        try (HttpClient h2c = HttpClient.newBuilder().version(HttpClient.Version.HTTP_2).build()) {
+        try (HttpClient h2 = HttpClient.newBuilder().version(HttpClient.Version.HTTP_2)
+                .sslContext(PemFiles.trusting(certificates.ca())).build()) {
             try {
-                // The first request without a body upgrades the connection; the streams then share it.
-                h2c.send(HttpRequest.newBuilder(hub.api().url("/_es/v1/health/live")).build(), HttpResponse.BodyHandlers.discarding());
                 for (int stream = 0; stream < 6; stream++) {
                     int first = stream * 10;
                     String channels = IntStream.range(first, first + 10).mapToObj(c -> "channel=new-" + c)
                             .collect(Collectors.joining("&"));
-                    HttpResponse<InputStream> answer = h2c.send(HttpRequest.newBuilder(hub.api().url("/_es/v1/stream?" + channels))
+                    HttpResponse<InputStream> answer = h2.send(HttpRequest.newBuilder(hub.api().url("/_es/v1/stream?" + channels))
                             .build(), HttpResponse.BodyHandlers.ofInputStream());
                     assertEquals(HttpClient.Version.HTTP_2, answer.version());
                     open.add(answer);
@@ -57,7 +67,7 @@ class ClientQuotaTest {
                 // A stream that ends gives its share back.
                 open.getFirst().body().close();
                 hub.api().awaitConsumers("new-0", 0);
-                open.add(h2c.send(HttpRequest.newBuilder(hub.api().url("/_es/v1/stream?channel=again")).build(),
+                open.add(h2.send(HttpRequest.newBuilder(hub.api().url("/_es/v1/stream?channel=again")).build(),
                         HttpResponse.BodyHandlers.ofInputStream()));
                 assertEquals(200, open.getLast().statusCode());
             } finally {

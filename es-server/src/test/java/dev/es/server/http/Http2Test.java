@@ -4,14 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.es.common.Event;
 import dev.es.common.PemFiles;
 import dev.es.server.EsServer;
 import dev.es.server.ServerSettings;
 import dev.es.server.testing.Eventually;
 import dev.es.server.testing.Programs;
+import dev.es.server.testing.RawH2c;
 import dev.es.server.testing.SseRecorder;
 import dev.es.server.testing.TestCertificates;
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -19,15 +20,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * HTTP/2, which a page needs to follow more than six channels: over TLS, and in clear text (h2c), many streams
- * share one connection, each gets its own events, and a stream its client closes leaves the count at once.
+ * HTTP/2, which a page needs to follow more than six channels: over TLS, and in clear text (h2c, by prior
+ * knowledge), many streams share one connection, each gets its own events, and a stream its client closes leaves the count at once.
  */
 class Http2Test {
 
@@ -62,13 +65,32 @@ class Http2Test {
     }
 
     @Test
-    void inClearTextTwentyChannelsShareOneConnectionAfterAnUpgrade() throws Exception {
+    void inClearTextByPriorKnowledgeTwentyChannelsShareOneConnection() throws Exception {
         try (EsServer server = EsServer.start(ServerSettings.builder().port(0).build());
-                HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_2).build()) {
-            // java.net.http upgrades to h2c on its first request without a body, then multiplexes on that connection.
-            HttpResponse<String> first = client.send(head(server.url().resolve("/all")), HttpResponse.BodyHandlers.ofString());
-            assertEquals(HttpClient.Version.HTTP_2, first.version());
-            assertTwentyStreamsOnOneConnection(server, client);
+                RawH2c connection = RawH2c.connect(server.port(), 65_535)) {
+            Map<Integer, String> expected = new HashMap<>();
+            for (int i = 0; i < CHANNELS; i++) {
+                expected.put(connection.get("/c" + i, Map.of()), "data: to c" + i + "\n");
+            }
+            assertEquals(CHANNELS, Eventually.poll(server::consumerCountAll, count -> count == CHANNELS, Duration.ofSeconds(5)));
+            assertEquals(1, establishedConnections(server.port()), "every stream on one connection");
+            for (int i = 0; i < CHANNELS; i++) {
+                server.publish("c" + i, Event.of("to c" + i));
+            }
+            connection.awaitText(expected);
+        }
+    }
+
+    /** The h2c upgrade is declined (DESIGN.md, "Transport"): the request is answered, and streams, in HTTP/1.1. */
+    @Test
+    void anHttp11RequestAskingToUpgradeToH2cIsServedInHttp11() throws Exception {
+        try (EsServer server = EsServer.start(ServerSettings.builder().port(0).build());
+                HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_2).build();
+                SseRecorder stream = SseRecorder.open(client, server.url().resolve("/news"))) {
+            assertEquals(HttpClient.Version.HTTP_1_1, stream.version());
+            Eventually.poll(() -> server.consumerCount("news"), count -> count == 1, Duration.ofSeconds(5));
+            server.publish("news", Event.of("hello"));
+            stream.assertData("hello");
         }
     }
 
@@ -79,10 +101,11 @@ class Http2Test {
     @Test
     void anHttp2SubscriberThatStopsReadingIsDroppedWhenItsQueueFills() throws Exception {
         ServerSettings settings = ServerSettings.builder().port(0).queueBytes(64 * 1024)
-                .timeout(Duration.ofMinutes(1)).keepalive(Duration.ofMinutes(1)).build();
+                .timeout(Duration.ofMinutes(1)).keepalive(Duration.ofMinutes(1))
+                .tls(certificates.certificate(), certificates.key()).build();
         try (EsServer server = EsServer.start(settings);
-                HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_2).build()) {
-            client.send(head(server.url().resolve("/all")), HttpResponse.BodyHandlers.ofString());
+                HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_2)
+                        .sslContext(PemFiles.trusting(certificates.ca())).build()) {
             HttpResponse<java.io.InputStream> stalled = client.send(HttpRequest.newBuilder(server.url().resolve("/big")).build(),
                     HttpResponse.BodyHandlers.ofInputStream());
             assertEquals(HttpClient.Version.HTTP_2, stalled.version());
@@ -150,10 +173,6 @@ class Http2Test {
                 stream.close();
             }
         }
-    }
-
-    private static HttpRequest head(URI url) {
-        return HttpRequest.newBuilder(url).method("HEAD", HttpRequest.BodyPublishers.noBody()).build();
     }
 
     /** The server's side of the TCP connections established to its port, as ss counts them. */

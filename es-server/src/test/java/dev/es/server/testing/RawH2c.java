@@ -13,7 +13,7 @@ import java.util.Map;
 
 /**
  * An HTTP/2 client in clear text written frame by frame (RFC 9113), for what no library client lets a test do:
- * open streams with a flow-control window of a few bytes, then read nothing more.
+ * speak h2c by prior knowledge, and open streams with a flow-control window of a few bytes, then read nothing more.
  */
 public final class RawH2c implements AutoCloseable {
 
@@ -75,8 +75,8 @@ public final class RawH2c implements AutoCloseable {
     }
 
     /**
-     * Reads frames, acknowledging the server's settings, until each of the given streams has received at least
-     * {@code bytes} of data; the server cannot send more than the window allows.
+     * Reads frames until each of the given streams has received at least {@code bytes} of data; the server cannot
+     * send more than the window allows.
      */
     public void awaitData(int bytes, int... streams) throws IOException {
         Map<Integer, Integer> received = new HashMap<>();
@@ -84,22 +84,43 @@ public final class RawH2c implements AutoCloseable {
             received.put(stream, 0);
         }
         while (received.values().stream().anyMatch(got -> got < bytes)) {
-            int length = (in.readUnsignedByte() << 16) | in.readUnsignedShort();
-            int type = in.readUnsignedByte();
-            int flags = in.readUnsignedByte();
-            int stream = in.readInt() & 0x7fffffff;
-            byte[] payload = in.readNBytes(length);
-            if (type == GOAWAY) {
-                // Said, so that a connection the server ends fails the test with its reason, not a bare EOF.
-                throw new IOException("the server sent GOAWAY: error " + ByteBuffer.wrap(payload, 4, 4).getInt() + ", "
-                        + new String(payload, 8, payload.length - 8, StandardCharsets.UTF_8) + "; data so far " + received);
-            }
-            if (type == SETTINGS && (flags & ACK) == 0) {
-                frame(SETTINGS, ACK, 0, new byte[0]);
-            } else if (type == DATA) {
-                received.computeIfPresent(stream, (id, got) -> got + length);
+            Frame frame = nextFrame(received);
+            if (frame.type() == DATA) {
+                received.computeIfPresent(frame.stream(), (id, got) -> got + frame.payload().length);
             }
         }
+    }
+
+    /** Reads frames until the data of each stream (the key) contains its text (the value). */
+    public void awaitText(Map<Integer, String> expected) throws IOException {
+        Map<Integer, StringBuilder> received = new HashMap<>();
+        expected.keySet().forEach(stream -> received.put(stream, new StringBuilder()));
+        while (expected.entrySet().stream().anyMatch(wanted -> received.get(wanted.getKey()).indexOf(wanted.getValue()) < 0)) {
+            Frame frame = nextFrame(received);
+            if (frame.type() == DATA && received.containsKey(frame.stream())) {
+                received.get(frame.stream()).append(new String(frame.payload(), StandardCharsets.UTF_8));
+            }
+        }
+    }
+
+    private record Frame(int type, int stream, byte[] payload) {}
+
+    /** The next frame, with the server's settings acknowledged; a GOAWAY fails with its reason and what came so far. */
+    private Frame nextFrame(Object soFar) throws IOException {
+        int length = (in.readUnsignedByte() << 16) | in.readUnsignedShort();
+        int type = in.readUnsignedByte();
+        int flags = in.readUnsignedByte();
+        int stream = in.readInt() & 0x7fffffff;
+        byte[] payload = in.readNBytes(length);
+        if (type == GOAWAY) {
+            // Said, so that a connection the server ends fails the test with its reason, not a bare EOF.
+            throw new IOException("the server sent GOAWAY: error " + ByteBuffer.wrap(payload, 4, 4).getInt() + ", "
+                    + new String(payload, 8, payload.length - 8, StandardCharsets.UTF_8) + "; data so far " + soFar);
+        }
+        if (type == SETTINGS && (flags & ACK) == 0) {
+            frame(SETTINGS, ACK, 0, new byte[0]);
+        }
+        return new Frame(type, stream, payload);
     }
 
     private void frame(int type, int flags, int stream, byte[] payload) throws IOException {
