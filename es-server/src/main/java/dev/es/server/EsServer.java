@@ -74,7 +74,8 @@ public final class EsServer implements AutoCloseable {
         try {
             broker = settings.redis() == null
                     ? Broker.inProcess()
-                    : Broker.redis(settings.redis(), settings.redisCaCert(), settings.limits().historyEvents(), log);
+                    : Broker.redis(settings.redis(), settings.redisCaCert(), settings.limits().historyEvents(),
+                            settings.redisReplicaAcks(), log);
         } catch (RuntimeException e) {
             closeIfOpen(store);
             throw e;

@@ -202,11 +202,21 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(
             names = "--redis",
             paramLabel = "URI",
+            split = ",",
             description = {
                 "Share channels, history and counts with every es serve on this Redis: "
-                        + "redis://[user:password@]HOST[:PORT][/DB], rediss:// for TLS (default: $ES_REDIS)."
+                        + "redis://[user:password@]HOST[:PORT][/DB], rediss:// for TLS (default: $ES_REDIS). A node of "
+                        + "a Redis Cluster will do: the cluster is found from it; repeat the flag (or give a comma list) "
+                        + "to name more nodes to start from."
             })
-    String redis;
+    List<String> redis;
+
+    @Option(
+            names = "--redis-replica-acks",
+            paramLabel = "N",
+            description = "With --redis, answer a publish only once N of Redis's replicas hold the event (WAIT), so that"
+                    + " a failover loses no answered event (default: 0, once the primary holds it).")
+    int redisReplicaAcks;
 
     @Option(
             names = "--data",
@@ -313,7 +323,8 @@ public final class ServeCommand implements Callable<Integer> {
                     .history(history)
                     .keepalive(keepalive)
                     .maxEventBytes(maxEventBytes)
-                    .redis(redis)
+                    .redis(redis == null ? null : String.join(",", redis))
+                    .redisReplicaAcks(redisReplicaAcks)
                     .redisCaCert(redisCaCert)
                     .tls(tlsCert, tlsKey)
                     .shutdownTimeout(shutdownTimeout)

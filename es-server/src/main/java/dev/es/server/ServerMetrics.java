@@ -55,6 +55,9 @@ public final class ServerMetrics implements AutoCloseable {
                 .description("Events dropped from history to keep within --history-budget").register(registry);
         FunctionCounter.builder("es.events.published", hub, Hub::published)
                 .description("Events this server accepted from publishers").register(registry);
+        FunctionCounter.builder("es.events.received", hub, Hub::receivedFromBroker)
+                .description("Events Redis sent this server: those of the channels it follows (every server's publishes)")
+                .register(registry);
         FunctionCounter.builder("es.events.delivered", hub, Hub::delivered)
                 .description("Events queued for this server's subscribers, one per event and subscriber").register(registry);
         publishes = Timer.builder("es.publish.latency").description("From a publish's body read to its answer")

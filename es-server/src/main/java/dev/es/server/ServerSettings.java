@@ -22,7 +22,10 @@ import java.util.Objects;
  * @param keepalive how often streams are checked: one that wrote no events since the last check gets a comment, so
  *     the first comes one to two intervals after the last event, then one every interval
  * @param maxEventBytes the largest publish body accepted, at most {@link #MAX_EVENT_BYTES_LIMIT}
- * @param redis the Redis URI through which servers share channels, or null for this server alone
+ * @param redis the Redis URI through which servers share channels (or the URIs of several nodes of one Redis
+ *     Cluster, comma-separated), or null for this server alone
+ * @param redisReplicaAcks with Redis, the replicas that must hold an event before its publish is answered (WAIT);
+ *     0, the default, answers once the primary has it
  * @param redisCaCert a PEM file of the certificate authorities to trust for {@code rediss://}, or null for the
  *     Java runtime's
  * @param tlsCert the PEM certificate chain to serve HTTPS (and HTTP/2 over it) with, or null for plain HTTP
@@ -58,6 +61,7 @@ public record ServerSettings(
         Duration keepalive,
         long maxEventBytes,
         String redis,
+        int redisReplicaAcks,
         Path redisCaCert,
         Path tlsCert,
         Path tlsKey,
@@ -144,6 +148,12 @@ public record ServerSettings(
         if (redis != null && redis.isBlank()) {
             throw new IllegalArgumentException("the Redis URI must not be blank");
         }
+        if (redisReplicaAcks < 0) {
+            throw new IllegalArgumentException("--redis-replica-acks must be 0 or more");
+        }
+        if (redisReplicaAcks > 0 && redis == null) {
+            throw new IllegalArgumentException("--redis-replica-acks is for Redis's replicas: it needs --redis");
+        }
         if (redis != null && data != null) {
             throw new IllegalArgumentException("--data keeps one server's history on its disk; with --redis history lives"
                     + " in Redis (as durable as Redis's own persistence): give one or the other");
@@ -185,6 +195,7 @@ public record ServerSettings(
         private long maxEventBytes = DEFAULT_MAX_EVENT_BYTES;
         private long queueBytes = HubLimits.DEFAULT_QUEUE_BYTES;
         private String redis;
+        private int redisReplicaAcks;
         private Path redisCaCert;
         private Path tlsCert;
         private Path tlsKey;
@@ -261,6 +272,11 @@ public record ServerSettings(
 
         public Builder redis(String value) {
             redis = value;
+            return this;
+        }
+
+        public Builder redisReplicaAcks(int value) {
+            redisReplicaAcks = value;
             return this;
         }
 
@@ -372,7 +388,7 @@ public record ServerSettings(
                     host, port, token, timeout, corsOrigin, corsMethods,
                     new HubLimits(history, historyBytes, historyBudget, historyTtl, queueBytes, maxChannels,
                             maxChannelsPerClient, maxSubscribersPerChannel), keepalive,
-                    maxEventBytes, redis, redisCaCert, tlsCert, tlsKey, shutdownTimeout, accessLog, maxConnections,
+                    maxEventBytes, redis, redisReplicaAcks, redisCaCert, tlsCert, tlsKey, shutdownTimeout, accessLog, maxConnections,
                     maxConnectionsPerClient, subscribeToken, requestDeadline, jwtKey, maxSubscriptionsPerClient, maxBatchBytes,
                     allowedHosts, data, dataSync);
         }

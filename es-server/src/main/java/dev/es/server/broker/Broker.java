@@ -73,6 +73,11 @@ public interface Broker extends AutoCloseable {
     /** Whether it can store and deliver now (Redis reachable). */
     boolean connected();
 
+    /** Events this server was sent by the others' broker (Redis), of the channels it follows: 0 alone. */
+    default long eventsReceived() {
+        return 0;
+    }
+
     /** Closes a channel on every server. */
     void closeChannel(String channel);
 
@@ -101,16 +106,19 @@ public interface Broker extends AutoCloseable {
     }
 
     /**
-     * The broker for several servers sharing channels through Redis; connects at once.
+     * The broker for several servers sharing channels through Redis, one server or a cluster; connects at once.
      *
-     * @param uri {@code redis://[user:password@]host[:port][/db]}, or {@code rediss://} for TLS
+     * @param uris {@code redis://[user:password@]host[:port][/db]} ({@code rediss://} for TLS), or several nodes
+     * of one cluster, comma-separated
      * @param caCert a PEM file of the certificate authorities to trust for TLS, or null for the Java runtime's
      * @param history events kept per channel, in Redis
+     * @param replicaAcks replicas that must hold an event before its publish is answered, 0 for none
      * @param log where losing and finding Redis again is told
-     * @throws IllegalArgumentException when the URI is not a Redis URI or the file cannot be read
+     * @throws IllegalArgumentException when a URI is not a Redis URI, several are not a cluster's, or the file
+     * cannot be read
      * @throws BrokerUnavailableException when Redis cannot be reached
      */
-    static Broker redis(String uri, Path caCert, int history, ServerLog log) {
-        return RedisBroker.connect(uri, caCert, history, log);
+    static Broker redis(String uris, Path caCert, int history, int replicaAcks, ServerLog log) {
+        return RedisBroker.connect(uris, caCert, history, replicaAcks, log);
     }
 }

@@ -6,140 +6,141 @@ import dev.es.common.EsException;
 import dev.es.common.Event;
 import dev.es.common.PemFiles;
 import dev.es.server.ServerLog;
-import io.lettuce.core.ClientOptions;
+import io.lettuce.core.KeyValue;
 import io.lettuce.core.Limit;
 import io.lettuce.core.Range;
-import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisException;
+import io.lettuce.core.RedisFuture;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.SocketOptions;
-import io.lettuce.core.SslOptions;
-import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.api.sync.RedisCommands;
-import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
-import io.lettuce.core.resource.ClientResources;
-import io.lettuce.core.resource.Delay;
-import io.lettuce.core.resource.DefaultClientResources;
+import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Predicate;
 import javax.net.ssl.TrustManagerFactory;
 
 /**
- * Several servers as one hub, on Redis: each channel's events in a stream (its history, trimmed to the
- * history length, and the order every server delivers in), announced to every server over pub/sub
- * ({@link RedisFeed}); each server's subscriber counts in a hash that expires unless renewed
- * ({@link RedisPresence}). The Lua scripts beside this class say what each step does in Redis.
+ * Several servers as one hub, on one Redis or a Redis Cluster ({@link RedisConnections}): each channel's keys
+ * share one hash slot ({@code es:{NAME}:…}), so that whatever touches a channel is one script on one node —
+ * its events in a stream (its history, trimmed to the history length, and the order every server delivers
+ * in), announced on its shard channel to the servers that follow it ({@link RedisFeed}); subscriber counts
+ * per channel and per server ({@link RedisPresence}). Beside them, three keys of their own: es:names (the
+ * channels with a stream, sorted, for listings and prefixes), es:servers (the live servers) and each
+ * server's counts. The Lua scripts beside this class say what each step does in Redis.
  *
- * <p>While Redis cannot be reached, whatever must store or read answers {@link BrokerUnavailableException}
- * at once (Lettuce rejects commands while disconnected rather than queueing them), streams already open stay
- * open, and Lettuce reconnects with backoff; the feed then catches up.
+ * <p>While Redis (or the node serving a channel) cannot be reached, whatever must store or read answers
+ * {@link BrokerUnavailableException} at once or within the timeout, streams already open stay open, and
+ * Lettuce reconnects with backoff (and in a cluster follows the topology); the feed then catches up.
  */
 final class RedisBroker implements Broker {
 
-    static final String EVENTS = "es:events";
     static final String SERVERS = "es:servers";
     static final String SERVER_PREFIX = "es:server:";
+    /** Every channel with a stream, in a sorted set (all scores 0), for listings and prefix lookups by ZRANGEBYLEX. */
+    static final String NAMES_KEY = "es:names";
     /** Without a timeout in the URI: long enough for a busy Redis, short enough that a publisher is told. */
     static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(2);
 
     private static final RedisScript PUBLISH = RedisScript.named("publish");
     private static final RedisScript CLOSE = RedisScript.named("close");
-    private static final RedisScript STATUSES = RedisScript.named("statuses");
-    /** Every channel with a stream, in a sorted set (all scores 0), for prefix lookups by ZRANGEBYLEX. */
-    private static final String NAMES_KEY = "es:names";
+    private static final RedisScript STATUS = RedisScript.named("status");
+    private static final RedisScript SERVERS_ALIVE = RedisScript.named("servers");
     private static final int NAMES_PAGE = 1000;
 
-    private final String location;
+    private final RedisConnections redis;
     private final String server = UUID.randomUUID().toString();
     private final long streamLength;
+    private final int replicaAcks;
     private final Duration timeout;
-    private final ClientResources resources;
-    private final RedisClient client;
-    private final StatefulRedisConnection<String, String> connection;
-    private final RedisCommands<String, String> redis;
-    private StatefulRedisPubSubConnection<String, String> announcements;
     private RedisFeed feed;
     private RedisPresence presence;
     private volatile Sink sink;
     private final ServerLog log;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private RedisBroker(RedisURI uri, TrustManagerFactory trust, int history, ServerLog log) {
+    private RedisBroker(RedisConnections redis, Duration timeout, int history, int replicaAcks, ServerLog log) {
+        this.redis = redis;
         this.log = log;
-        this.location = location(uri);
+        this.timeout = timeout;
         // A stream keeps at least the newest entry: with no history kept for replay it still carries events.
         this.streamLength = Math.max(history, 1);
-        this.timeout = uri.getTimeout();
-        this.resources = DefaultClientResources.builder()
-                .reconnectDelay(Delay.exponential(Duration.ofMillis(50), Duration.ofSeconds(2), 2, TimeUnit.MILLISECONDS))
-                .build();
-        this.client = RedisClient.create(resources, uri);
-        ClientOptions.Builder options = ClientOptions.builder()
-                .autoReconnect(true)
-                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-                // A command in flight when the connection drops fails rather than being sent again after the
-                // reconnect: a publish Redis may already have stored must not be stored twice.
-                .replayFilter(command -> true)
-                // A link that dies without a word (a partition) is noticed within about 10 s.
-                .socketOptions(SocketOptions.builder()
-                        .keepAlive(SocketOptions.KeepAliveOptions.builder()
-                                .enable()
-                                .idle(Duration.ofSeconds(5))
-                                .interval(Duration.ofSeconds(1))
-                                .count(3)
-                                .build())
-                        .build());
-        if (trust != null) {
-            options.sslOptions(SslOptions.builder().jdkSslProvider().trustManager(trust).build());
-        }
-        client.setOptions(options.build());
-        try {
-            this.connection = client.connect();
-        } catch (RuntimeException e) {
-            shutdownClient();
-            throw unavailable("cannot reach Redis at " + location, e);
-        }
-        this.redis = connection.sync();
+        this.replicaAcks = replicaAcks;
     }
 
     /**
      * Connects to Redis, or fails at once.
      *
-     * @param uri {@code redis://[user:password@]host[:port][/db]}, or {@code rediss://} for TLS
+     * @param uris one {@code redis://[user:password@]host[:port][/db]} (or {@code rediss://} for TLS), or several
+     * nodes of one cluster, comma-separated
      * @param caCert a PEM file of the certificate authorities to trust for TLS, or null for the Java runtime's
      * @param history events kept per channel
-     * @throws IllegalArgumentException when the URI is not a Redis URI or the file holds no PEM certificate
+     * @param replicaAcks replicas that must hold an event before its publish is answered (WAIT), 0 for none
+     * @throws IllegalArgumentException when a URI is not a Redis URI, the file holds no PEM certificate, or several
+     * URIs do not name a cluster
      * @throws BrokerUnavailableException when Redis cannot be reached
      */
-    static RedisBroker connect(String uri, Path caCert, int history, ServerLog log) {
-        RedisURI parsed;
-        try {
-            parsed = RedisURI.create(uri);
-        } catch (RuntimeException e) {
-            throw new IllegalArgumentException("invalid Redis URI '" + uri + "': " + e.getMessage(), e);
-        }
-        if (!uri.contains("timeout=")) {
-            parsed.setTimeout(DEFAULT_TIMEOUT);
+    static RedisBroker connect(String uris, Path caCert, int history, int replicaAcks, ServerLog log) {
+        List<RedisURI> seeds = new ArrayList<>();
+        for (String uri : uris.split(",")) {
+            RedisURI parsed;
+            try {
+                parsed = RedisURI.create(uri.strip());
+            } catch (RuntimeException e) {
+                throw new IllegalArgumentException("invalid Redis URI '" + uri.strip() + "': " + e.getMessage(), e);
+            }
+            if (!uri.contains("timeout=")) {
+                parsed.setTimeout(DEFAULT_TIMEOUT);
+            }
+            seeds.add(parsed);
         }
         // Read now, so that a file that is not PEM certificates is a usage error naming it, not a failed connect.
         TrustManagerFactory trust = caCert == null ? null : PemFiles.trustManagers(caCert);
-        return new RedisBroker(parsed, trust, history, log);
+        try {
+            return new RedisBroker(RedisConnections.connect(seeds, trust), seeds.getFirst().getTimeout(), history,
+                    replicaAcks, log);
+        } catch (RedisException e) {
+            throw unavailable("cannot reach Redis at " + RedisConnections.location(seeds.getFirst()), e);
+        }
     }
 
+    /** A channel's keys: one hash slot per channel, named by the hash tag {NAME}. */
     static String streamKey(String channel) {
-        return "es:channel:" + channel;
+        return "es:{" + channel + "}:events";
+    }
+
+    static String metaKey(String channel) {
+        return "es:{" + channel + "}:meta";
+    }
+
+    static String hereKey(String channel) {
+        return "es:{" + channel + "}:here";
+    }
+
+    /** The shard channel its events are announced on. */
+    static String feedChannel(String channel) {
+        return "es:{" + channel + "}:feed";
+    }
+
+    private static String[] channelKeys(String channel) {
+        return new String[] {streamKey(channel), metaKey(channel), feedChannel(channel)};
+    }
+
+    /** The live servers; {@code beating}, when not null, is kept alive for {@link RedisPresence#KEEP} more. */
+    static List<String> liveServers(RedisConnections redis, String beating) {
+        String[] args = beating == null ? new String[0] : new String[] {beating, Long.toString(RedisPresence.KEEP.toMillis())};
+        return SERVERS_ALIVE.run(redis.sync(), ScriptOutputType.MULTI, new String[] {SERVERS}, args);
     }
 
     static BrokerUnavailableException unavailable(String what, Throwable cause) {
@@ -151,14 +152,12 @@ final class RedisBroker implements Broker {
     public void connect(Sink target) {
         sink = target;
         feed = new RedisFeed(redis, target, timeout, log);
-        presence = new RedisPresence(redis, target, server);
+        presence = new RedisPresence(redis, target, server, timeout);
         try {
-            announcements = client.connectPubSub();
-            announcements.addListener(feed);
-            announcements.sync().subscribe(EVENTS);
+            feed.start();
         } catch (RuntimeException e) {
             close();
-            throw unavailable("cannot reach Redis at " + location, e);
+            throw unavailable("cannot reach Redis at " + redis.location(), e);
         }
         presence.start();
     }
@@ -175,18 +174,42 @@ final class RedisBroker implements Broker {
     }
 
     private Event publishOne(String channel, Event event) {
+        List<Object> stored;
         try {
-            String id = PUBLISH.run(redis, ScriptOutputType.VALUE, new String[] {streamKey(channel)},
+            // With replica acks, the script and WAIT go on the primary's own connection: WAIT counts its writes.
+            RedisClusterCommands<String, String> node = replicaAcks > 0 ? redis.primaryFor(streamKey(channel)) : redis.sync();
+            stored = PUBLISH.run(node, ScriptOutputType.MULTI, channelKeys(channel),
                     channel,
                     orEmpty(event.id()),
                     orEmpty(event.event()),
                     event.data(),
                     event.retry() == null ? "" : event.retry().toString(),
                     Long.toString(streamLength));
-            return event.withId(id);
+            if (replicaAcks > 0) {
+                long acks = node.waitForReplication(replicaAcks, timeout.toMillis());
+                if (acks < replicaAcks) {
+                    throw new BrokerUnavailableException("Redis stored the event, but only " + acks + " of the "
+                            + replicaAcks + " replicas asked for (--redis-replica-acks) confirmed it within "
+                            + timeout.toMillis() + " ms", null);
+                }
+            }
         } catch (RedisException e) {
             // Refused while disconnected, or lost in flight (then perhaps stored): never answered as stored.
-            throw unavailable("Redis at " + location + " did not confirm the event was stored", e);
+            throw unavailable("Redis at " + redis.location() + " did not confirm the event was stored", e);
+        }
+        if ((Long) stored.get(1) == 1L) {
+            index(channel);
+        }
+        return event.withId((String) stored.get(0));
+    }
+
+    /** Lists a channel the publish made: a step of its own, since es:names may live on another node. */
+    private void index(String channel) {
+        try {
+            redis.sync().zadd(NAMES_KEY, 0, channel);
+        } catch (RedisException e) {
+            // The event is stored and announced; only listings and prefixes miss the channel until it is made again.
+            log.warn("redis", "channel " + channel + " was made but could not be listed: " + EsException.rootMessage(e));
         }
     }
 
@@ -197,27 +220,92 @@ final class RedisBroker implements Broker {
 
     @Override
     public boolean connected() {
-        return connection.isOpen() && announcements != null && announcements.isOpen();
+        return redis.isOpen() && feed != null && feed.isOpen();
+    }
+
+    @Override
+    public long eventsReceived() {
+        return feed == null ? 0 : feed.received();
     }
 
     @Override
     public void closeChannel(String channel) {
         try {
-            CLOSE.run(redis, ScriptOutputType.INTEGER, new String[0], channel);
+            List<String> names = channel.equals(ChannelName.ALL) ? redis.sync().zrange(NAMES_KEY, 0, -1) : List.of(channel);
+            for (String name : names) {
+                CLOSE.run(redis.sync(), ScriptOutputType.INTEGER, channelKeys(name), name);
+                redis.sync().zrem(NAMES_KEY, name);
+            }
+            if (channel.equals(ChannelName.ALL)) {
+                // Channels with subscribers and no stream too: every server disconnects every subscriber.
+                redis.sync().publish(RedisSubscriptions.CONTROL, "{\"t\":\"x\",\"c\":\"all\"}");
+            }
         } catch (RedisException e) {
-            throw unavailable("Redis at " + location + " did not close the channel", e);
+            throw unavailable("Redis at " + redis.location() + " did not close the channel", e);
         }
     }
 
     @Override
     public ChannelStatus status(String channel) {
-        List<ChannelStatus> found = merge(elsewhere(channel), local(sink.localStatus(channel)));
-        return found.isEmpty() ? null : found.getFirst();
+        List<Object> figures;
+        try {
+            List<String> args = new ArrayList<>(List.of(server, Long.toString(RedisPresence.KEEP.toMillis())));
+            args.addAll(liveServers(redis, null));
+            figures = STATUS.run(redis.sync(), ScriptOutputType.MULTI, new String[] {metaKey(channel), hereKey(channel)},
+                    args.toArray(String[]::new));
+        } catch (RedisException e) {
+            throw unavailable("Redis at " + redis.location() + " cannot tell the channel's status", e);
+        }
+        boolean hasStream = (Long) figures.get(0) == 1L;
+        int elsewhere = ((Long) figures.get(3)).intValue();
+        ChannelStatus mine = sink.localStatus(channel);
+        int here = mine == null ? 0 : mine.consumers();
+        if (!hasStream && elsewhere + here == 0) {
+            return null;
+        }
+        String last = (String) figures.get(2);
+        return new ChannelStatus(channel, elsewhere + here, Long.parseLong((String) figures.get(1)),
+                last.isEmpty() ? null : Instant.ofEpochMilli(Long.parseLong(last)).toString());
     }
 
+    /**
+     * Every channel with a stream (es:names) or with subscribers on a live server (each server's hash), with
+     * its figures read from its own slot, all sent before any is awaited.
+     */
     @Override
     public List<ChannelStatus> statuses() {
-        return merge(elsewhere(""), sink.localStatuses());
+        try {
+            Map<String, Integer> consumers = new HashMap<>(sink.localSubscriberCounts());
+            for (String other : liveServers(redis, null)) {
+                if (!other.equals(server)) {
+                    redis.sync().hgetall(SERVER_PREFIX + other).forEach((name, count) ->
+                            consumers.merge(name, Integer.parseInt(count), Integer::sum));
+                }
+            }
+            TreeSet<String> names = new TreeSet<>(redis.sync().zrange(NAMES_KEY, 0, -1));
+            names.addAll(consumers.keySet());
+            Map<String, RedisFuture<List<KeyValue<String, String>>>> sent = new LinkedHashMap<>();
+            for (String name : names) {
+                sent.put(name, redis.async().hmget(metaKey(name), "life", "published", "last"));
+            }
+            List<ChannelStatus> statuses = new ArrayList<>();
+            for (Map.Entry<String, RedisFuture<List<KeyValue<String, String>>>> each : sent.entrySet()) {
+                List<KeyValue<String, String>> figures = each.getValue().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+                int subscribers = consumers.getOrDefault(each.getKey(), 0);
+                if (!figures.get(0).hasValue() && subscribers == 0) {
+                    continue;
+                }
+                String last = figures.get(2).getValueOrElse("");
+                statuses.add(new ChannelStatus(each.getKey(), subscribers, Long.parseLong(figures.get(1).getValueOrElse("0")),
+                        last.isEmpty() ? null : Instant.ofEpochMilli(Long.parseLong(last)).toString()));
+            }
+            return statuses;
+        } catch (RedisException | ExecutionException | TimeoutException e) {
+            throw unavailable("Redis at " + redis.location() + " cannot tell the channels of every server", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw unavailable("interrupted listing the channels", e);
+        }
     }
 
     /** Each server places the events it delivers in its own order: a merged stream resumes per channel. */
@@ -227,9 +315,9 @@ final class RedisBroker implements Broker {
     }
 
     /**
-     * This server's channels and those of es:names, the sorted set of every channel with a stream (kept by the
-     * publish and close scripts beside es:lives). A channel that only has subscribers on another server is not
-     * in it: it has nothing to replay yet.
+     * This server's channels and those of es:names, the sorted set of every channel with a stream (kept beside
+     * the publish and close scripts). A channel that only has subscribers on another server is not in it: it
+     * has nothing to replay yet.
      */
     @Override
     public List<String> channelsStartingWith(String prefix, Predicate<String> wanted, int limit) {
@@ -238,7 +326,7 @@ final class RedisBroker implements Broker {
         try {
             // A page at a time, until enough are wanted or none are left; '~' sorts after every name's characters.
             for (int offset = 0; found < limit; offset += NAMES_PAGE) {
-                List<String> page = redis.zrangebylex(NAMES_KEY, Range.create(prefix, prefix + "~"),
+                List<String> page = redis.sync().zrangebylex(NAMES_KEY, Range.create(prefix, prefix + "~"),
                         Limit.create(offset, NAMES_PAGE));
                 for (String name : page) {
                     if (found < limit && wanted.test(name)) {
@@ -251,7 +339,7 @@ final class RedisBroker implements Broker {
                 }
             }
         } catch (RedisException e) {
-            throw unavailable("Redis at " + location + " cannot tell which channels start with '" + prefix + "'", e);
+            throw unavailable("Redis at " + redis.location() + " cannot tell which channels start with '" + prefix + "'", e);
         }
         return names.stream().limit(limit).toList();
     }
@@ -264,68 +352,10 @@ final class RedisBroker implements Broker {
         if (presence != null) {
             presence.stop();
         }
-        // Announcements first: one arriving after the feed stopped would have nowhere to go.
-        if (announcements != null) {
-            announcements.close();
-        }
         if (feed != null) {
             feed.stop();
         }
-        connection.close();
-        shutdownClient();
-    }
-
-    /** Channels as Redis and the other servers know them (one, or every one for ""), by name. */
-    private Map<String, ChannelStatus> elsewhere(String channel) {
-        List<String> flat;
-        try {
-            flat = STATUSES.run(redis, ScriptOutputType.MULTI, new String[0], server, channel);
-        } catch (RedisException e) {
-            throw unavailable("Redis at " + location + " cannot tell the channels of every server", e);
-        }
-        Map<String, ChannelStatus> byName = new LinkedHashMap<>();
-        for (int i = 0; i + 3 < flat.size(); i += 4) {
-            String last = flat.get(i + 3);
-            byName.put(flat.get(i), new ChannelStatus(flat.get(i), Integer.parseInt(flat.get(i + 1)),
-                    Long.parseLong(flat.get(i + 2)),
-                    last.isEmpty() ? null : Instant.ofEpochMilli(Long.parseLong(last)).toString()));
-        }
-        return byName;
-    }
-
-    /**
-     * Redis's view with this server's subscribers added. A channel only this server has is listed while it has
-     * subscribers: its local history mirrors a stream, so with none and no stream it is gone for the others.
-     */
-    private static List<ChannelStatus> merge(Map<String, ChannelStatus> elsewhere, List<ChannelStatus> here) {
-        Map<String, ChannelStatus> all = new LinkedHashMap<>(elsewhere);
-        for (ChannelStatus mine : here) {
-            ChannelStatus theirs = all.get(mine.name());
-            if (theirs != null) {
-                all.put(mine.name(), new ChannelStatus(mine.name(), theirs.consumers() + mine.consumers(),
-                        theirs.events(), theirs.lastEventAt()));
-            } else if (mine.consumers() > 0) {
-                all.put(mine.name(), new ChannelStatus(mine.name(), mine.consumers(), 0, null));
-            }
-        }
-        List<ChannelStatus> sorted = new ArrayList<>(all.values());
-        sorted.sort(Comparator.comparing(ChannelStatus::name));
-        return sorted;
-    }
-
-    private static List<ChannelStatus> local(ChannelStatus status) {
-        return status == null ? List.of() : List.of(status);
-    }
-
-    private void shutdownClient() {
-        client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
-        resources.shutdown(0, 2, TimeUnit.SECONDS);
-    }
-
-    /** The URI without its password, for messages. */
-    private static String location(RedisURI uri) {
-        return (uri.isSsl() ? "rediss://" : "redis://") + uri.getHost() + ":" + uri.getPort()
-                + (uri.getDatabase() == 0 ? "" : "/" + uri.getDatabase());
+        redis.close();
     }
 
     private static String orEmpty(String value) {

@@ -3,12 +3,13 @@ package dev.es.server.broker;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import dev.es.common.ChannelName;
+import dev.es.common.EsException;
 import dev.es.common.Event;
 import dev.es.common.Json;
 import dev.es.server.ServerLog;
 import io.lettuce.core.RedisException;
 import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -22,10 +23,13 @@ import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Hands the events every server stores to this server's hub, each once and in its channel's order, for the
- * channels this server follows.
+ * channels this server follows: it hears them on each channel's shard channel ({@link RedisSubscriptions}),
+ * subscribed when the channel is first followed here, before its stream is read.
  *
  * <p>Every announcement names its stream's life and the stream positions of its event and of the one before
  * it. Per channel the feed keeps the life it knows and the last position it delivered: an announcement of
@@ -51,7 +55,8 @@ final class RedisFeed extends RedisPubSubAdapter<String, String> {
         static final Place START = new Place("", 0);
     }
 
-    private final RedisCommands<String, String> redis;
+    private final RedisClusterCommands<String, String> redis;
+    private final RedisSubscriptions subscriptions;
     private final Broker.Sink sink;
     private final ServerLog log;
     private final Duration timeout;
@@ -65,12 +70,31 @@ final class RedisFeed extends RedisPubSubAdapter<String, String> {
     /** A catch-up is scheduled after a failed read; the failure was told: on the feed's thread only. */
     private boolean retrying;
     private boolean warned;
+    /** A resubscription is scheduled: set where a loss is seen, cleared on the feed's thread as it begins. */
+    private final AtomicBoolean resubscribeDue = new AtomicBoolean();
+    private final AtomicLong received = new AtomicLong();
 
-    RedisFeed(RedisCommands<String, String> redis, Broker.Sink sink, Duration timeout, ServerLog log) {
+    RedisFeed(RedisConnections redis, Broker.Sink sink, Duration timeout, ServerLog log) {
         this.log = log;
-        this.redis = redis;
+        this.redis = redis.sync();
         this.sink = sink;
         this.timeout = timeout;
+        this.subscriptions = new RedisSubscriptions(redis, this, this::lost);
+    }
+
+    /** Hears the control channel; throws when Redis cannot be reached. */
+    void start() {
+        subscriptions.start();
+    }
+
+    /** Whether every subscription connection is open. */
+    boolean isOpen() {
+        return subscriptions.isOpen();
+    }
+
+    /** Events announced to this server, of the channels it follows or not: what Redis sent it. */
+    long received() {
+        return received.get();
     }
 
     /**
@@ -82,7 +106,11 @@ final class RedisFeed extends RedisPubSubAdapter<String, String> {
         if (places.containsKey(channel) && !resuming) {
             return;
         }
-        Future<?> followed = thread.submit(() -> read(channel));
+        Future<?> followed = thread.submit(() -> {
+            // Subscribed first: an event stored between the two is then both read and heard, and taken once.
+            subscriptions.follow(RedisBroker.feedChannel(channel));
+            read(channel);
+        });
         try {
             followed.get(timeout.toMillis() * 2, TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
@@ -102,8 +130,32 @@ final class RedisFeed extends RedisPubSubAdapter<String, String> {
     }
 
     @Override
-    public void subscribed(String channel, long count) {
-        thread.execute(logged(this::catchUp));
+    public void smessage(String shardChannel, String announcement) {
+        thread.execute(logged(() -> receive(announcement)));
+    }
+
+    private void lost() {
+        if (!resubscribeDue.getAndSet(true)) {
+            thread.execute(logged(this::resubscribe));
+        }
+    }
+
+    /** Subscribes everything again where it is served now, then reads what was missed meanwhile. */
+    private void resubscribe() {
+        resubscribeDue.set(false);
+        try {
+            subscriptions.resubscribe();
+        } catch (RuntimeException e) {
+            if (!warned) {
+                warned = true;
+                log.warn("redis", "lost Redis, subscribing again every " + RETRY.toMillis() + " ms: "
+                        + EsException.rootMessage(e));
+            }
+            resubscribeDue.set(true);
+            thread.schedule(logged(this::resubscribe), RETRY.toMillis(), TimeUnit.MILLISECONDS);
+            return;
+        }
+        catchUp();
     }
 
     /** The executor would drop a task's failure without a word: it goes to the log instead. */
@@ -118,6 +170,7 @@ final class RedisFeed extends RedisPubSubAdapter<String, String> {
     }
 
     void stop() {
+        subscriptions.close();
         thread.shutdownNow();
     }
 
@@ -130,6 +183,12 @@ final class RedisFeed extends RedisPubSubAdapter<String, String> {
             return;
         }
         String channel = announcement.get("c");
+        if ("made".equals(announcement.get("t"))) {
+            if (!places.containsKey(channel)) {
+                sink.announced(channel);
+            }
+            return;
+        }
         if ("x".equals(announcement.get("t"))) {
             if (channel.equals(ChannelName.ALL)) {
                 places.replaceAll((name, place) -> Place.START);
@@ -139,9 +198,10 @@ final class RedisFeed extends RedisPubSubAdapter<String, String> {
             sink.closeChannel(channel);
             return;
         }
+        received.incrementAndGet();
         Place known = places.get(channel);
         if (known == null) {
-            sink.announced(channel);
+            // Heard while following was under way: the read that follows has it.
             return;
         }
         String life = announcement.get("l");
@@ -188,8 +248,9 @@ final class RedisFeed extends RedisPubSubAdapter<String, String> {
     /** Delivers what the stream holds past this server's place in it, in order, and moves the place. */
     private void read(String channel) {
         Place known = places.getOrDefault(channel, Place.START);
-        List<Object> answer = READ.run(redis, ScriptOutputType.MULTI, new String[] {RedisBroker.streamKey(channel)},
-                channel, known.life(), Long.toString(known.position()));
+        List<Object> answer = READ.run(redis, ScriptOutputType.MULTI,
+                new String[] {RedisBroker.streamKey(channel), RedisBroker.metaKey(channel)},
+                known.life(), Long.toString(known.position()));
         String life = (String) answer.get(0);
         long delivered = life.equals(known.life()) ? known.position() : 0;
         for (Object entry : (List<?>) answer.get(1)) {

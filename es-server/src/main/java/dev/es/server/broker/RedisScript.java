@@ -1,15 +1,25 @@
 package dev.es.server.broker;
 
+import io.lettuce.core.RedisCommandTimeoutException;
+import io.lettuce.core.RedisException;
+import io.lettuce.core.RedisFuture;
 import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.api.sync.RedisScriptingCommands;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * One of our Lua scripts (a resource beside this class): run by its digest, and sent in full only when Redis
@@ -41,11 +51,51 @@ final class RedisScript {
         }
     }
 
-    <T> T run(RedisCommands<String, String> redis, ScriptOutputType type, String[] keys, String... args) {
+    <T> T run(RedisScriptingCommands<String, String> redis, ScriptOutputType type, String[] keys, String... args) {
         try {
             return redis.evalsha(digest, type, keys, args);
         } catch (RedisNoScriptException unknownHere) {
             return redis.eval(source, type, keys, args);
+        }
+    }
+
+    /** One run's keys and arguments. */
+    record Call(String[] keys, String[] args) {}
+
+    /**
+     * Runs it once per call, every call sent before any answer is awaited (in a cluster, to the node of each
+     * call's keys); a node that does not know the script is sent it in full.
+     *
+     * @throws RedisException when a run fails or does not answer within the timeout
+     */
+    void runEach(RedisClusterAsyncCommands<String, String> redis, List<Call> calls, Duration timeout) {
+        List<RedisFuture<Object>> sent = new ArrayList<>(calls.size());
+        for (Call call : calls) {
+            sent.add(redis.evalsha(digest, ScriptOutputType.INTEGER, call.keys(), call.args()));
+        }
+        List<RedisFuture<Object>> resent = new ArrayList<>();
+        for (int i = 0; i < sent.size(); i++) {
+            try {
+                await(sent.get(i), timeout);
+            } catch (RedisNoScriptException unknownThere) {
+                resent.add(redis.eval(source, ScriptOutputType.INTEGER, calls.get(i).keys(), calls.get(i).args()));
+            }
+        }
+        for (RedisFuture<Object> again : resent) {
+            await(again, timeout);
+        }
+    }
+
+    private static void await(RedisFuture<Object> answer, Duration timeout) {
+        try {
+            answer.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof RedisException redis ? redis : new RedisException(e.getCause());
+        } catch (TimeoutException e) {
+            throw new RedisCommandTimeoutException("no answer within " + timeout.toMillis() + " ms");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RedisException("interrupted", e);
         }
     }
 }

@@ -168,6 +168,11 @@ public final class Hub implements Broker.Sink {
         return published.sum();
     }
 
+    /** Events other servers' publishes sent this server through Redis since it started (0 alone). */
+    public long receivedFromBroker() {
+        return broker.eventsReceived();
+    }
+
     /** Frames this server queued for its subscribers since it started: one per event and subscriber. */
     public long delivered() {
         return delivered.sum();

@@ -1,15 +1,6 @@
--- Closes a channel ('all': every channel) for every server: drops its stream and figures, then tells every
--- server to disconnect its subscribers. ARGV[1] the channel.
-local names = {ARGV[1]}
-if ARGV[1] == 'all' then
-  names = redis.call('HKEYS', 'es:lives')
-end
-for _, name in ipairs(names) do
-  redis.call('DEL', 'es:channel:' .. name)
-  redis.call('HDEL', 'es:published', name)
-  redis.call('HDEL', 'es:last', name)
-  redis.call('HDEL', 'es:lives', name)
-  redis.call('ZREM', 'es:names', name)
-end
-redis.call('PUBLISH', 'es:events', cjson.encode({t = 'x', c = ARGV[1]}))
-return #names
+-- Closes a channel for every server: drops its stream and figures, then tells the servers that follow it to
+-- disconnect its subscribers. KEYS: the channel's stream, figures and shard channel (one slot); ARGV[1] the
+-- channel. The caller takes it out of es:names.
+redis.call('DEL', KEYS[1], KEYS[2])
+redis.call('SPUBLISH', KEYS[3], cjson.encode({t = 'x', c = ARGV[1]}))
+return 1

@@ -1,26 +1,27 @@
--- Stores an event in its channel's stream and announces it to every server, in one step, so that the order
--- the stream holds is the order every server delivers in.
--- KEYS[1] the channel's stream. ARGV: channel, publisher's id or '', event name or '', data, retry or '',
--- the history to keep (at least 1).
+-- Stores an event in its channel's stream and announces it on the channel's shard channel, in one step, so
+-- that the order the stream holds is the order every server delivers in. Every key is the channel's, in one
+-- hash slot: KEYS[1] its stream, KEYS[2] its figures (life, published, last), KEYS[3] its shard channel.
+-- ARGV: channel, publisher's id or '', event name or '', data, retry or '', the history to keep (at least 1).
 -- An entry's stream id is POSITION-0: POSITION is the channel's next number, at least the server clock in
 -- microseconds (so a stream deleted or lost with Redis never hands out a number a client already saw) and
 -- at least a numeric id the publisher chose (so the ids the hub gives keep increasing past it).
 -- Each life of a stream (from its first event to its deletion, or to Redis losing it) has a name of its own,
--- the clock when it began, in es:lives: a server that sees another life than the one it knows reads the
--- stream from its start, as positions may have started over. Its keys are also the channels that exist, and
--- es:names holds them sorted (all scores 0) for prefix lookups.
--- Returns the event's id.
+-- the clock when it began: a server that sees another life than the one it knows reads the stream from its
+-- start, as positions may have started over. A new life is told on the control channel, which every server
+-- hears (a prefix stream may want the channel).
+-- Returns the event's id, and 1 when the channel was made by it (the caller adds it to es:names), else 0.
 local newest = redis.call('XREVRANGE', KEYS[1], '+', '-', 'COUNT', 1)
 local previous = 0
 if #newest > 0 then
   previous = tonumber(string.match(newest[1][1], '^(%d+)'))
 end
 local time = redis.call('TIME')
-local life = redis.call('HGET', 'es:lives', ARGV[1])
+local life = redis.call('HGET', KEYS[2], 'life')
+local made = 0
 if not life then
   life = time[1] .. '.' .. time[2]
-  redis.call('HSET', 'es:lives', ARGV[1], life)
-  redis.call('ZADD', 'es:names', 0, ARGV[1])
+  redis.call('HSET', KEYS[2], 'life', life)
+  made = 1
 end
 local position = math.max(previous + 1, tonumber(time[1]) * 1000000 + tonumber(time[2]))
 local given = ARGV[2]
@@ -48,7 +49,10 @@ if ARGV[5] ~= '' then
   announcement.r = ARGV[5]
 end
 redis.call('XADD', KEYS[1], 'MAXLEN', ARGV[6], positionText .. '-0', unpack(fields))
-redis.call('HINCRBY', 'es:published', ARGV[1], 1)
-redis.call('HSET', 'es:last', ARGV[1], string.format('%.0f', tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)))
-redis.call('PUBLISH', 'es:events', cjson.encode(announcement))
-return id
+redis.call('HINCRBY', KEYS[2], 'published', 1)
+redis.call('HSET', KEYS[2], 'last', string.format('%.0f', tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)))
+redis.call('SPUBLISH', KEYS[3], cjson.encode(announcement))
+if made == 1 then
+  redis.call('PUBLISH', 'es:control', cjson.encode({t = 'made', c = ARGV[1]}))
+end
+return {id, made}

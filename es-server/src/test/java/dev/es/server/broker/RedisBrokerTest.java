@@ -19,12 +19,12 @@ class RedisBrokerTest extends BrokerContract {
         for (int i = 0; i < HISTORY + 2; i++) {
             hub.publish("kept", Event.of("e" + i));
         }
-        assertEquals(Integer.toString(HISTORY), redis.command("XLEN", "es:channel:kept"));
+        assertEquals(Integer.toString(HISTORY), redis.command("XLEN", "es:{kept}:events"));
     }
 
     @Override
     Broker newBroker() throws Exception {
         redis.command("FLUSHALL");
-        return Broker.redis(redis.uri(), null, HISTORY, ServerLog.standardError());
+        return Broker.redis(redis.uri(), null, HISTORY, 0, ServerLog.standardError());
     }
 }

@@ -53,8 +53,8 @@ class RedisFaultsTest {
         redis.command("CONFIG", "SET", "requirepass", "s3cret");
         ApiClient api = api(server("redis://:s3cret@127.0.0.1:" + redis.port() + "/2"));
         assertEquals(201, api.publish("ch", "{\"data\":\"x\"}").statusCode());
-        assertEquals("1", redis.command("--no-auth-warning", "-a", "s3cret", "-n", "2", "XLEN", "es:channel:ch"));
-        assertEquals("0", redis.command("--no-auth-warning", "-a", "s3cret", "-n", "0", "EXISTS", "es:channel:ch"));
+        assertEquals("1", redis.command("--no-auth-warning", "-a", "s3cret", "-n", "2", "XLEN", "es:{ch}:events"));
+        assertEquals("0", redis.command("--no-auth-warning", "-a", "s3cret", "-n", "0", "EXISTS", "es:{ch}:events"));
         BrokerUnavailableException e = assertThrows(BrokerUnavailableException.class,
                 () -> EsServer.start(ServerSettings.builder().port(0).redis("redis://:wrong@127.0.0.1:" + redis.port()).build()));
         assertEquals(false, e.getMessage().contains("wrong"), e.getMessage());

@@ -20,24 +20,36 @@ public final class RedisServer implements AutoCloseable {
     private final int port;
     private final Path directory;
     private final boolean tls;
+    private final boolean clusterNode;
     private Process process;
 
-    private RedisServer(int port, Path directory, boolean tls) {
-        this.port = port;
-        this.directory = directory;
+    private RedisServer(boolean tls, boolean clusterNode) throws IOException {
+        this.port = FreePort.pick();
+        this.directory = Files.createTempDirectory("es-redis");
         this.tls = tls;
+        this.clusterNode = clusterNode;
     }
 
     public static RedisServer start() throws IOException, InterruptedException {
-        RedisServer server = new RedisServer(FreePort.pick(), Files.createTempDirectory("es-redis"), false);
+        RedisServer server = new RedisServer(false, false);
         server.launch();
         return server;
     }
 
     /** A Redis that speaks TLS only; {@link #caCert()} is the CA its certificate comes from. */
     public static RedisServer startTls() throws IOException, InterruptedException {
-        RedisServer server = new RedisServer(FreePort.pick(), Files.createTempDirectory("es-redis"), true);
+        RedisServer server = new RedisServer(true, false);
         TestCertificates.makeIn(server.directory);
+        server.launch();
+        return server;
+    }
+
+    /**
+     * A node for a {@link RedisCluster}, not yet part of one; it thinks a peer failed after a second without an
+     * answer, so that a failover takes seconds, not the default quarter of a minute.
+     */
+    static RedisServer startClusterNode() throws IOException, InterruptedException {
+        RedisServer server = new RedisServer(false, true);
         server.launch();
         return server;
     }
@@ -55,6 +67,10 @@ public final class RedisServer implements AutoCloseable {
         return port;
     }
 
+    public boolean isAlive() {
+        return process != null && process.isAlive();
+    }
+
     /** Stops it, as a Redis that went away; {@link #restart()} brings it back. */
     public void stop() throws InterruptedException {
         if (process != null) {
@@ -62,6 +78,14 @@ public final class RedisServer implements AutoCloseable {
             if (!process.waitFor(10, TimeUnit.SECONDS)) {
                 process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
             }
+            process = null;
+        }
+    }
+
+    /** Kills it (SIGKILL), as a machine that died: it says nothing to anyone. */
+    public void kill() throws InterruptedException {
+        if (process != null) {
+            process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
             process = null;
         }
     }
@@ -103,6 +127,10 @@ public final class RedisServer implements AutoCloseable {
                     "--tls-ca-cert-file", caCert().toString(), "--tls-auth-clients", "no"));
         } else {
             argv.addAll(List.of("--port", Integer.toString(port)));
+        }
+        if (clusterNode) {
+            argv.addAll(List.of("--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf",
+                    "--cluster-node-timeout", "1000"));
         }
         process = new ProcessBuilder(argv)
                 .redirectErrorStream(true)
