@@ -155,6 +155,10 @@ final class RedisFeed extends RedisPubSubAdapter<String, String> {
             thread.schedule(logged(this::resubscribe), RETRY.toMillis(), TimeUnit.MILLISECONDS);
             return;
         }
+        if (!warned) {
+            log.info("redis", "subscribed again where each channel is served now (a connection dropped, a failover, or a"
+                    + " slot moved)", Map.of("channels", places.size()));
+        }
         catchUp();
     }
 

@@ -92,6 +92,47 @@ public final class RedisCluster implements AutoCloseable {
         throw new IllegalStateException("no live replica of " + primary.uri());
     }
 
+    /**
+     * Moves the key's slot, with its keys, from the primary serving it to another, as a resharding does: the
+     * slot is marked importing and migrating, its keys are moved with MIGRATE, then every primary is told.
+     */
+    public void moveSlotOf(String key) throws Exception {
+        RedisServer from = primaryFor(key);
+        RedisServer to = null;
+        for (RedisServer node : nodes) {
+            if (node != from && node.isAlive() && role(node).equals("master")) {
+                to = node;
+                break;
+            }
+        }
+        if (to == null) {
+            throw new IllegalStateException("no other primary to move the slot of " + key + " to");
+        }
+        String slot = from.command("CLUSTER", "KEYSLOT", key);
+        String fromId = from.command("CLUSTER", "MYID");
+        String toId = to.command("CLUSTER", "MYID");
+        expectOk(to.command("CLUSTER", "SETSLOT", slot, "IMPORTING", fromId));
+        expectOk(from.command("CLUSTER", "SETSLOT", slot, "MIGRATING", toId));
+        List<String> keys = from.command("CLUSTER", "GETKEYSINSLOT", slot, "1000").lines().filter(k -> !k.isBlank()).toList();
+        if (!keys.isEmpty()) {
+            List<String> migrate = new ArrayList<>(List.of("MIGRATE", "127.0.0.1", Integer.toString(to.port()), "", "0",
+                    "5000", "KEYS"));
+            migrate.addAll(keys);
+            expectOk(from.command(migrate.toArray(String[]::new)));
+        }
+        for (RedisServer node : nodes) {
+            if (node.isAlive() && role(node).equals("master")) {
+                expectOk(node.command("CLUSTER", "SETSLOT", slot, "NODE", toId));
+            }
+        }
+    }
+
+    private static void expectOk(String answer) throws IOException {
+        if (!answer.equals("OK")) {
+            throw new IOException("redis-cli answered: " + answer);
+        }
+    }
+
     /** Waits until every live node says the cluster is whole and every live replica's link is up. */
     public void awaitReady() throws Exception {
         long deadline = System.nanoTime() + READY.toNanos();
