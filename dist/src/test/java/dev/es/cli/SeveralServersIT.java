@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.es.server.testing.ApiClient;
 import dev.es.server.testing.FreePort;
+import dev.es.server.testing.RedisCluster;
 import dev.es.server.testing.RedisServer;
 import dev.es.server.testing.SseRecorder;
 import java.time.Duration;
@@ -29,6 +30,40 @@ class SeveralServersIT {
         ServeProcess.Finished refused = ServeProcess.run("--port", "0", "--redis", "http://127.0.0.1:1");
         assertEquals(2, refused.exitCode(), refused.stderr());
         assertTrue(refused.stderr().startsWith("es: invalid Redis URI 'http://127.0.0.1:1': "), refused.stderr());
+    }
+
+    @Test
+    void severalUrisOfRedisThatIsNotAClusterAreRefusedInOneLine() throws Exception {
+        try (RedisServer redis = RedisServer.start()) {
+            ServeProcess.Finished refused = ServeProcess.run("--port", "0", "--redis", redis.uri(), "--redis", redis.uri());
+            assertEquals(2, refused.exitCode(), refused.stderr());
+            assertEquals("es: several Redis nodes were given, but " + redis.uri() + " is not a cluster node: give one URI"
+                    + " for a single Redis", refused.stderr().lines().findFirst().orElse(""));
+        }
+        ServeProcess.Finished noRedis = ServeProcess.run("--port", "0", "--redis-replica-acks", "1");
+        assertEquals(2, noRedis.exitCode(), noRedis.stderr());
+        assertTrue(noRedis.stderr().startsWith("es: --redis-replica-acks is for Redis's replicas: it needs --redis"),
+                noRedis.stderr());
+    }
+
+    /** Two servers on a Redis Cluster, each told of it differently: one node by --redis twice, one by ES_REDIS. */
+    @Test
+    void serversOnARedisClusterFoundFromItsNodesAreOneHub() throws Exception {
+        try (RedisCluster cluster = RedisCluster.start()) {
+            String[] seeds = cluster.seeds().split(",");
+            try (ServeProcess first = ServeProcess.start(Map.of(), "--port", "0", "--redis", seeds[0], "--redis", seeds[3],
+                            "--redis-replica-acks", "1");
+                    ServeProcess second = ServeProcess.start(Map.of("ES_REDIS", seeds[1] + "," + seeds[2]), "--port", "0");
+                    ApiClient onFirst = new ApiClient(first.url(), null);
+                    ApiClient onSecond = new ApiClient(second.url(), null);
+                    SseRecorder subscriber = SseRecorder.open(onSecond.url("/feed"))) {
+                onFirst.awaitConsumers("feed", 1);
+                for (int i = 0; i < 5; i++) {
+                    assertEquals(201, onFirst.publish("feed", "{\"data\":\"e" + i + "\"}").statusCode());
+                }
+                subscriber.assertData("e0", "e1", "e2", "e3", "e4");
+            }
+        }
     }
 
     /**

@@ -23,6 +23,8 @@ import io.lettuce.core.resource.Delay;
 import io.lettuce.core.resource.DefaultClientResources;
 import java.time.Duration;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.TrustManagerFactory;
 
@@ -87,6 +89,7 @@ final class RedisConnections implements AutoCloseable {
                     unreachable = e;
                     continue;
                 }
+                requireSeven(single.sync().info("server"), seed);
                 if (!single.sync().info("cluster").contains("cluster_enabled:1")) {
                     if (seeds.size() > 1) {
                         single.close();
@@ -115,6 +118,15 @@ final class RedisConnections implements AutoCloseable {
         } catch (RuntimeException e) {
             shutdown(resources, cluster, client, subscribing);
             throw e;
+        }
+    }
+
+    /** Sharded pub/sub (SPUBLISH, SSUBSCRIBE), which es announces events with, came in Redis 7.0. */
+    private static void requireSeven(String info, RedisURI seed) {
+        Matcher version = Pattern.compile("(?m)^redis_version:(\\d+)\\.(\\S+)").matcher(info);
+        if (version.find() && Integer.parseInt(version.group(1)) < 7) {
+            throw new IllegalArgumentException("es needs Redis 7.0 or newer (sharded pub/sub); " + location(seed) + " is Redis "
+                    + version.group(1) + "." + version.group(2).strip());
         }
     }
 
