@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Three es serve on a Redis Cluster (three primaries, three replicas) beside three es serve on one Redis: the
-# same es bench loads, alternating, one warm-up round then RUNS recorded rounds. For each run: deliveries/s and
-# publishes/s (es bench), each Redis process's CPU per publish (utime+stime from /proc), and what each es serve
-# was sent by Redis (es_events_received_total) as a share of the events published.
+# same es bench loads, alternating, one warm-up round then RUNS recorded rounds. For each run: deliveries/s (es
+# bench) and publishes/s (the events published over the deliveries' span), each Redis primary's CPU per
+# publish (its utime+stime from /proc over every publish of the run: summed, the cost of one publish), and
+# what each es serve was sent by Redis (es_events_received_total) as a share of the events published.
 # Loads: "fan-out" (100 channels x 100 subscribers over the three servers, 4 publishers flat out) and "tenth"
 # (100 channels, 30 subscribers: each server follows 10 of the 100 channels; 8 publishers flat out).
 # Usage: bench/cluster-compare.sh [RUNS]   (default 2). Loopback only; bounded runs. Needs redis-server, redis-cli.
@@ -58,7 +59,11 @@ cpu_of() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 # received PORT: es_events_received_total of that es serve.
 received() { curl -s "http://127.0.0.1:$1/_es/v1/metrics" | awk '/^es_events_received_total / { printf "%d", $2 }'; }
 # primaries: the ports of the cluster's primaries now.
-primaries() { for p in "${node_ports[@]}"; do redis-cli -p "$p" role | head -1 | grep -q master && echo "$p"; done; }
+primaries() {
+  for p in "${node_ports[@]}"; do
+    if redis-cli -p "$p" role | head -1 | grep -q master; then echo "$p"; fi
+  done
+}
 
 out="$scratch/results"
 # run_load NAME MESSAGES ARGS...: per round, one es bench run on each setup, publishing on its first server and
@@ -103,11 +108,12 @@ rows = {}
 for line in open(sys.argv[1]):
     name, setup, cpu, share, text = line.rstrip("\n").split("\t", 4)
     r = json.loads(text)
-    publishes = r.get("events", 0) / r["seconds"] if r.get("seconds") else 0
+    span = r["delivered"] / r["deliveriesPerSecond"] if r.get("deliveriesPerSecond") else 0
+    publishes = r["published"] / span if span else 0
     rows.setdefault((name, setup), []).append((r.get("deliveriesPerSecond", 0), r.get("p99", 0), r.get("lost", -1),
-                                               cpu.split(), share.split()))
-print("| load | setup | deliveries/s | p99 ms | lost | Redis CPU µs per publish, each primary | sent to each es / published |")
-print("|---|---|---|---|---|---|---|")
+                                               cpu.split(), share.split(), publishes))
+print("| load | setup | publishes/s | deliveries/s | p99 ms | lost | Redis CPU µs per publish, each primary | sent to each es / published |")
+print("|---|---|---|---|---|---|---|---|")
 for name in dict.fromkeys(k[0] for k in rows):
     for setup, label in (("single", "3 es on one Redis"), ("cluster", "3 es on a cluster (3+3)")):
         runs = rows.get((name, setup), [])
@@ -118,5 +124,6 @@ for name in dict.fromkeys(k[0] for k in rows):
         lost = sum(x[2] for x in runs)
         cpu = " / ".join(str(statistics.median(float(x[3][i]) for x in runs)) for i in range(len(runs[0][3])))
         share = " / ".join(str(statistics.median(float(x[4][i]) for x in runs)) for i in range(len(runs[0][4])))
-        print(f"| {name} | {label} | {d:,.0f} | {p99:.1f} | {lost} | {cpu} | {share} |")
+        pubs = statistics.median(x[5] for x in runs)
+        print(f"| {name} | {label} | {pubs:,.0f} | {d:,.0f} | {p99:.1f} | {lost} | {cpu} | {share} |")
 PY

@@ -46,6 +46,8 @@ import java.util.concurrent.atomic.AtomicLong;
 final class RedisFeed extends RedisPubSubAdapter<String, String> {
 
     static final Duration RETRY = Duration.ofMillis(200);
+    /** How often the feed checks that its subscriptions are on the nodes serving their slots now. */
+    static final Duration PLACEMENT_CHECK = Duration.ofSeconds(1);
 
     private static final TypeReference<Map<String, String>> FIELDS = new TypeReference<>() {};
     private static final RedisScript READ = RedisScript.named("read");
@@ -82,9 +84,17 @@ final class RedisFeed extends RedisPubSubAdapter<String, String> {
         this.subscriptions = new RedisSubscriptions(redis, this, this::lost);
     }
 
-    /** Hears the control channel; throws when Redis cannot be reached. */
+    /**
+     * Hears the control channel, and checks every {@link #PLACEMENT_CHECK} that each subscription is where the
+     * topology says its slot is served; throws when Redis cannot be reached.
+     */
     void start() {
-        subscriptions.start();
+        onFeedThread("cannot subscribe to Redis", subscriptions::start);
+        thread.scheduleWithFixedDelay(logged(() -> {
+            if (subscriptions.misplaced()) {
+                lost();
+            }
+        }), PLACEMENT_CHECK.toMillis(), PLACEMENT_CHECK.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** Whether every subscription connection is open. */
@@ -106,21 +116,26 @@ final class RedisFeed extends RedisPubSubAdapter<String, String> {
         if (places.containsKey(channel) && !resuming) {
             return;
         }
-        Future<?> followed = thread.submit(() -> {
+        onFeedThread("cannot read channel " + channel + " from Redis", () -> {
             // Subscribed first: an event stored between the two is then both read and heard, and taken once.
             subscriptions.follow(RedisBroker.feedChannel(channel));
             read(channel);
         });
+    }
+
+    /** Runs the task on the feed's thread and waits for it, boundedly; a failure is Redis being unavailable. */
+    private void onFeedThread(String what, Runnable task) {
+        Future<?> done = thread.submit(task);
         try {
-            followed.get(timeout.toMillis() * 2, TimeUnit.MILLISECONDS);
+            done.get(timeout.toMillis() * 2, TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
-            throw RedisBroker.unavailable("cannot read channel " + channel + " from Redis", e.getCause());
+            throw RedisBroker.unavailable(what, e.getCause());
         } catch (TimeoutException e) {
-            followed.cancel(false);
-            throw RedisBroker.unavailable("cannot read channel " + channel + " from Redis", e);
+            done.cancel(false);
+            throw RedisBroker.unavailable(what, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw RedisBroker.unavailable("interrupted reading channel " + channel + " from Redis", e);
+            throw RedisBroker.unavailable(what + ": interrupted", e);
         }
     }
 

@@ -2,6 +2,7 @@ package dev.es.server.broker;
 
 import io.lettuce.core.RedisChannelHandler;
 import io.lettuce.core.RedisConnectionStateListener;
+import io.lettuce.core.RedisException;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.cluster.SlotHash;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
@@ -38,6 +39,8 @@ final class RedisSubscriptions implements RedisConnectionStateListener {
     private final Set<String> shardChannels = ConcurrentHashMap.newKeySet();
     /** Open connections by node ("host:port"); the first opened also carries the control channel. */
     private final Map<String, StatefulRedisPubSubConnection<String, String>> byNode = new ConcurrentHashMap<>();
+    /** The node each slot's shard channels are subscribed on, to notice when the topology says otherwise. */
+    private final Map<Integer, String> slotNodes = new HashMap<>();
     private volatile boolean closed;
 
     /**
@@ -61,8 +64,26 @@ final class RedisSubscriptions implements RedisConnectionStateListener {
         if (shardChannels.contains(shardChannel)) {
             return;
         }
-        connectionFor(SlotHash.getSlot(shardChannel)).sync().ssubscribe(shardChannel);
+        int slot = SlotHash.getSlot(shardChannel);
+        connectionFor(slot).sync().ssubscribe(shardChannel);
         shardChannels.add(shardChannel);
+    }
+
+    /**
+     * Whether a slot's shard channels are subscribed on another node than the one the topology (which Lettuce
+     * keeps up to date) says serves it now: the node they are on may no longer hear them, though it said nothing.
+     */
+    boolean misplaced() {
+        try {
+            for (Map.Entry<Integer, String> slot : slotNodes.entrySet()) {
+                if (!slot.getValue().equals(key(redis.nodeFor(slot.getKey())))) {
+                    return true;
+                }
+            }
+        } catch (RedisException noneServesASlot) {
+            // In the middle of a failover: asked again at the next check.
+        }
+        return false;
     }
 
     /**
@@ -71,6 +92,7 @@ final class RedisSubscriptions implements RedisConnectionStateListener {
      */
     void resubscribe() {
         closeConnections();
+        slotNodes.clear();
         redis.refreshTopology();
         connectionFor(0);
         Map<Integer, List<String>> bySlot = new TreeMap<>(SlotHash.partition(
@@ -91,7 +113,8 @@ final class RedisSubscriptions implements RedisConnectionStateListener {
 
     private StatefulRedisPubSubConnection<String, String> connectionFor(int slot) {
         RedisURI node = redis.nodeFor(slot);
-        String key = node.getHost() + ":" + node.getPort();
+        String key = key(node);
+        slotNodes.put(slot, key);
         StatefulRedisPubSubConnection<String, String> open = byNode.get(key);
         if (open != null) {
             return open;
@@ -104,6 +127,10 @@ final class RedisSubscriptions implements RedisConnectionStateListener {
             connection.sync().subscribe(CONTROL);
         }
         return connection;
+    }
+
+    private static String key(RedisURI node) {
+        return node.getHost() + ":" + node.getPort();
     }
 
     private void closeConnections() {
