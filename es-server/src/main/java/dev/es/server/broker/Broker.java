@@ -70,6 +70,12 @@ public interface Broker extends AutoCloseable {
      */
     void follow(String channel, String lastEventId);
 
+    /**
+     * The hub forgot the channel (no subscribers, no history here): this server need not receive its events any
+     * more. Must not block: called under the hub's lock for the channel.
+     */
+    default void forgotten(String channel) {}
+
     /** Whether it can store and deliver now (Redis reachable). */
     boolean connected();
 

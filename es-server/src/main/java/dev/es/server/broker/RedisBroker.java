@@ -41,8 +41,9 @@ import javax.net.ssl.TrustManagerFactory;
  * server's counts. The Lua scripts beside this class say what each step does in Redis.
  *
  * <p>While Redis (or the node serving a channel) cannot be reached, whatever must store or read answers
- * {@link BrokerUnavailableException} at once or within the timeout, streams already open stay open, and
- * Lettuce reconnects with backoff (and in a cluster follows the topology); the feed then catches up.
+ * {@link BrokerUnavailableException} at once or within the timeout, streams already open stay open, the
+ * command connections reconnect with backoff (and in a cluster follow the topology), and the feed subscribes
+ * again and catches up.
  */
 final class RedisBroker implements Broker {
 
@@ -186,11 +187,13 @@ final class RedisBroker implements Broker {
                     event.retry() == null ? "" : event.retry().toString(),
                     Long.toString(streamLength));
             if (replicaAcks > 0) {
-                long acks = node.waitForReplication(replicaAcks, timeout.toMillis());
+                // Half the command timeout: an answer, not a timeout, says how many replicas have it.
+                long waited = timeout.toMillis() / 2;
+                long acks = node.waitForReplication(replicaAcks, waited);
                 if (acks < replicaAcks) {
                     throw new BrokerUnavailableException("Redis stored the event, but only " + acks + " of the "
-                            + replicaAcks + " replicas asked for (--redis-replica-acks) confirmed it within "
-                            + timeout.toMillis() + " ms", null);
+                            + replicaAcks + " replicas asked for (--redis-replica-acks) confirmed it within " + waited
+                            + " ms", null);
                 }
             }
         } catch (RedisException e) {
@@ -219,6 +222,11 @@ final class RedisBroker implements Broker {
     }
 
     @Override
+    public void forgotten(String channel) {
+        feed.unfollow(channel);
+    }
+
+    @Override
     public boolean connected() {
         return redis.isOpen() && feed != null && feed.isOpen();
     }
@@ -235,6 +243,10 @@ final class RedisBroker implements Broker {
             for (String name : names) {
                 CLOSE.run(redis.sync(), ScriptOutputType.INTEGER, channelKeys(name), name);
                 redis.sync().zrem(NAMES_KEY, name);
+                // A publish elsewhere may have made the channel again since the close: it stays listed.
+                if (redis.sync().hexists(metaKey(name), "life")) {
+                    redis.sync().zadd(NAMES_KEY, 0, name);
+                }
             }
             if (channel.equals(ChannelName.ALL)) {
                 // Channels with subscribers and no stream too: every server disconnects every subscriber.

@@ -47,6 +47,8 @@ final class RedisConnections implements AutoCloseable {
     /** The commands' connection: to the one server, or (null) routed by Lettuce in the cluster. */
     private final StatefulRedisConnection<String, String> single;
     private final StatefulRedisClusterConnection<String, String> routed;
+    /** On one server, the connection of publishes that wait for replicas; made when first needed. */
+    private StatefulRedisConnection<String, String> acking;
     private final RedisClusterCommands<String, String> sync;
     private final RedisClusterAsyncCommands<String, String> async;
 
@@ -152,10 +154,6 @@ final class RedisConnections implements AutoCloseable {
         return options;
     }
 
-    boolean isCluster() {
-        return cluster != null;
-    }
-
     /** Commands, routed in a cluster by their first key. */
     RedisClusterCommands<String, String> sync() {
         return sync;
@@ -166,16 +164,26 @@ final class RedisConnections implements AutoCloseable {
         return async;
     }
 
-    /** The commands of the primary now serving the key's slot: for what must follow a write on its connection. */
+    /**
+     * The commands of the primary now serving the key's slot, on a connection that routed commands do not use:
+     * for a write and a WAIT after it, which counts that connection's writes and holds it until answered.
+     */
     RedisClusterCommands<String, String> primaryFor(String key) {
         if (cluster == null) {
-            return sync;
+            return acking().sync();
         }
         RedisClusterNode node = cluster.getPartitions().getMasterBySlot(SlotHash.getSlot(key));
         if (node == null) {
             throw new RedisException("no primary serves the slot of " + key + " now");
         }
         return routed.getConnection(node.getNodeId()).sync();
+    }
+
+    private synchronized StatefulRedisConnection<String, String> acking() {
+        if (acking == null) {
+            acking = client.connect(seed);
+        }
+        return acking;
     }
 
     /** Asks the cluster who serves what now (nothing to ask of one server). */
@@ -228,6 +236,11 @@ final class RedisConnections implements AutoCloseable {
 
     @Override
     public void close() {
+        synchronized (this) {
+            if (acking != null) {
+                acking.close();
+            }
+        }
         if (single != null) {
             single.close();
         } else {

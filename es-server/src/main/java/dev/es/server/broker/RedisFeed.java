@@ -72,6 +72,8 @@ final class RedisFeed extends RedisPubSubAdapter<String, String> {
     /** A catch-up is scheduled after a failed read; the failure was told: on the feed's thread only. */
     private boolean retrying;
     private boolean warned;
+    /** Channels with an unfollow under way, by how many: a follow meanwhile must not take the shortcut. */
+    private final ConcurrentMap<String, Integer> unfollowing = new ConcurrentHashMap<>();
     /** A resubscription is scheduled: set where a loss is seen, cleared on the feed's thread as it begins. */
     private final AtomicBoolean resubscribeDue = new AtomicBoolean();
     private final AtomicLong received = new AtomicLong();
@@ -113,7 +115,7 @@ final class RedisFeed extends RedisPubSubAdapter<String, String> {
      * what this server may not have received yet, so that its replay has everything up to that event.
      */
     void follow(String channel, boolean resuming) {
-        if (places.containsKey(channel) && !resuming) {
+        if (places.containsKey(channel) && !resuming && !unfollowing.containsKey(channel)) {
             return;
         }
         onFeedThread("cannot read channel " + channel + " from Redis", () -> {
@@ -121,6 +123,25 @@ final class RedisFeed extends RedisPubSubAdapter<String, String> {
             subscriptions.follow(RedisBroker.feedChannel(channel));
             read(channel);
         });
+    }
+
+    /**
+     * Stops following a channel the hub forgot (no subscribers, no history): its shard channel is unsubscribed
+     * unless the hub holds the channel again by then. Never blocks: the hub calls it under the channel's lock. A
+     * follow meanwhile waits for it (it comes after, on the feed's thread), so it subscribes and reads again.
+     */
+    void unfollow(String channel) {
+        unfollowing.merge(channel, 1, Integer::sum);
+        thread.execute(logged(() -> {
+            try {
+                if (sink.localStatus(channel) == null) {
+                    places.remove(channel);
+                    subscriptions.unfollow(RedisBroker.feedChannel(channel));
+                }
+            } finally {
+                unfollowing.computeIfPresent(channel, (name, count) -> count > 1 ? count - 1 : null);
+            }
+        }));
     }
 
     /** Runs the task on the feed's thread and waits for it, boundedly; a failure is Redis being unavailable. */
@@ -158,22 +179,29 @@ final class RedisFeed extends RedisPubSubAdapter<String, String> {
     /** Subscribes everything again where it is served now, then reads what was missed meanwhile. */
     private void resubscribe() {
         resubscribeDue.set(false);
+        boolean whole;
+        String failure = "";
         try {
-            subscriptions.resubscribe();
+            whole = subscriptions.resubscribe();
         } catch (RuntimeException e) {
-            if (!warned) {
-                warned = true;
-                log.warn("redis", "lost Redis, subscribing again every " + RETRY.toMillis() + " ms: "
-                        + EsException.rootMessage(e));
-            }
-            resubscribeDue.set(true);
-            thread.schedule(logged(this::resubscribe), RETRY.toMillis(), TimeUnit.MILLISECONDS);
-            return;
+            whole = false;
+            failure = ": " + EsException.rootMessage(e);
         }
-        if (!warned) {
+        if (whole && !warned) {
             log.info("redis", "subscribed again where each channel is served now (a connection dropped, a failover, or a"
                     + " slot moved)", Map.of("channels", places.size()));
         }
+        if (!whole) {
+            if (!warned) {
+                warned = true;
+                log.warn("redis", "cannot reach every Redis node, subscribing again every " + RETRY.toMillis() + " ms"
+                        + failure);
+            }
+            if (!resubscribeDue.getAndSet(true)) {
+                thread.schedule(logged(this::resubscribe), RETRY.toMillis(), TimeUnit.MILLISECONDS);
+            }
+        }
+        // What could be subscribed is read now; a node that could not be reached is tried again soon.
         catchUp();
     }
 
@@ -220,7 +248,7 @@ final class RedisFeed extends RedisPubSubAdapter<String, String> {
         received.incrementAndGet();
         Place known = places.get(channel);
         if (known == null) {
-            // Heard while following was under way: the read that follows has it.
+            // Not followed: unfollowed while this was on its way, or followed but its first read failed.
             return;
         }
         String life = announcement.get("l");
@@ -242,7 +270,7 @@ final class RedisFeed extends RedisPubSubAdapter<String, String> {
     private void catchUp() {
         retrying = false;
         places.keySet().forEach(this::tryRead);
-        if (!retrying && warned) {
+        if (!retrying && !resubscribeDue.get() && warned) {
             warned = false;
             log.info("redis", "caught up with Redis", Map.of());
         }

@@ -5,14 +5,15 @@ import io.lettuce.core.RedisConnectionStateListener;
 import io.lettuce.core.RedisException;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.cluster.SlotHash;
+import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.RedisPubSubListener;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -24,8 +25,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * moved, a failover), and after a reconnect it subscribes them all in one command, which a cluster refuses
  * when they span slots. So these connections are never reconnected by Lettuce: when one drops or Redis drops
  * a shard channel, the owner is told ({@code lost}), and calls {@link #resubscribe}: the topology is asked
- * again, and every channel subscribed slot by slot on the node serving it now. Not thread-safe: the feed's
- * thread only.
+ * again, and every slot not subscribed where it is served now is subscribed there, slot by slot; a node that
+ * cannot be reached leaves only its own slots to the next try. Not thread-safe: the feed's thread only.
  */
 final class RedisSubscriptions implements RedisConnectionStateListener {
 
@@ -35,12 +36,16 @@ final class RedisSubscriptions implements RedisConnectionStateListener {
     private final RedisConnections redis;
     private final RedisPubSubListener<String, String> listener;
     private final Runnable lost;
-    /** The shard channels subscribed, which stay subscribed (a channel once followed stays followed). */
+    /** The shard channels followed; Lettuce's threads read it to tell a drop Redis made from one asked for. */
     private final Set<String> shardChannels = ConcurrentHashMap.newKeySet();
-    /** Open connections by node ("host:port"); the first opened also carries the control channel. */
+    /** Open connections by node ("host:port"). */
     private final Map<String, StatefulRedisPubSubConnection<String, String>> byNode = new ConcurrentHashMap<>();
-    /** The node each slot's shard channels are subscribed on, to notice when the topology says otherwise. */
+    /** The node each slot's shard channels are subscribed on; a slot not in it is to be subscribed. */
     private final Map<Integer, String> slotNodes = new HashMap<>();
+    /** Slots of which Redis dropped a shard channel by itself: written on Lettuce's threads. */
+    private final Set<Integer> dropped = ConcurrentHashMap.newKeySet();
+    /** The node carrying the control channel, or null when it is to be subscribed. */
+    private String controlNode;
     private volatile boolean closed;
 
     /**
@@ -56,7 +61,7 @@ final class RedisSubscriptions implements RedisConnectionStateListener {
 
     /** Subscribes the control channel; throws when Redis cannot be reached. */
     void start() {
-        connectionFor(0);
+        subscribeControl();
     }
 
     /** Subscribes a channel's shard channel, if it is not yet; returns once Redis confirmed it. */
@@ -67,6 +72,63 @@ final class RedisSubscriptions implements RedisConnectionStateListener {
         int slot = SlotHash.getSlot(shardChannel);
         connectionFor(slot).sync().ssubscribe(shardChannel);
         shardChannels.add(shardChannel);
+    }
+
+    /** Stops hearing a channel's shard channel. */
+    void unfollow(String shardChannel) {
+        // Out of the set first: Redis's confirmation is then known for one asked for, not a loss.
+        if (!shardChannels.remove(shardChannel)) {
+            return;
+        }
+        String node = slotNodes.get(SlotHash.getSlot(shardChannel));
+        StatefulRedisPubSubConnection<String, String> connection = node == null ? null : byNode.get(node);
+        if (connection != null && connection.isOpen()) {
+            try {
+                // Waited for: sent without waiting (Lettuce 6.8, a cluster node), Redis went on sending its events.
+                connection.sync().sunsubscribe(shardChannel);
+            } catch (RedisException e) {
+                // The connection is going: what is subscribed again after is what is still followed.
+            }
+        }
+    }
+
+    /**
+     * Asks the topology again, and subscribes the control channel and each slot's shard channels where they are
+     * not subscribed on the node serving them now (a connection dropped, Redis dropped them, or the slot moved).
+     *
+     * @return whether everything is subscribed; if not, the nodes that could not be reached are tried next time
+     */
+    boolean resubscribe() {
+        redis.refreshTopology();
+        for (Map.Entry<String, StatefulRedisPubSubConnection<String, String>> open : Map.copyOf(byNode).entrySet()) {
+            if (!open.getValue().isOpen()) {
+                forget(open.getKey());
+            }
+        }
+        dropped.forEach(slot -> {
+            dropped.remove(slot);
+            slotNodes.remove(slot);
+        });
+        boolean whole = true;
+        if (controlNode == null) {
+            try {
+                subscribeControl();
+            } catch (RedisException e) {
+                whole = false;
+            }
+        }
+        for (Map.Entry<Integer, List<String>> slot : SlotHash.partition(StringCodec.UTF8, shardChannels).entrySet()) {
+            try {
+                if (!key(redis.nodeFor(slot.getKey())).equals(slotNodes.get(slot.getKey()))) {
+                    slotNodes.remove(slot.getKey());
+                    connectionFor(slot.getKey()).sync().ssubscribe(slot.getValue().toArray(String[]::new));
+                }
+            } catch (RedisException e) {
+                slotNodes.remove(slot.getKey());
+                whole = false;
+            }
+        }
+        return whole;
     }
 
     /**
@@ -87,56 +149,80 @@ final class RedisSubscriptions implements RedisConnectionStateListener {
     }
 
     /**
-     * Drops every connection, asks who serves each slot now, and subscribes everything again, slot by slot.
-     * Throws when that cannot be done now; the caller tries again later.
+     * Whether the control channel is heard: a server is ready while it is, though a node serving some slots may
+     * be down for a failover (publishes to those answer 503 meanwhile).
      */
-    void resubscribe() {
-        closeConnections();
-        slotNodes.clear();
-        redis.refreshTopology();
-        connectionFor(0);
-        Map<Integer, List<String>> bySlot = new TreeMap<>(SlotHash.partition(
-                io.lettuce.core.codec.StringCodec.UTF8, shardChannels));
-        for (Map.Entry<Integer, List<String>> slot : bySlot.entrySet()) {
-            connectionFor(slot.getKey()).sync().ssubscribe(slot.getValue().toArray(String[]::new));
-        }
-    }
-
     boolean isOpen() {
-        return !byNode.isEmpty() && byNode.values().stream().allMatch(StatefulRedisPubSubConnection::isOpen);
+        String node = controlNode;
+        StatefulRedisPubSubConnection<String, String> control = node == null ? null : byNode.get(node);
+        return control != null && control.isOpen();
     }
 
     void close() {
         closed = true;
-        closeConnections();
+        byNode.values().forEach(StatefulRedisPubSubConnection::close);
+        byNode.clear();
+    }
+
+    /** On slot 0's node if it answers, else on whichever node serving a followed slot does: any node will do. */
+    private void subscribeControl() {
+        RedisException last = null;
+        for (int slot : candidateSlots()) {
+            try {
+                RedisURI node = redis.nodeFor(slot);
+                connection(node).sync().subscribe(CONTROL);
+                controlNode = key(node);
+                return;
+            } catch (RedisException e) {
+                last = e;
+            }
+        }
+        throw last;
+    }
+
+    private List<Integer> candidateSlots() {
+        List<Integer> slots = new ArrayList<>(List.of(0));
+        slotNodes.keySet().stream().filter(slot -> slot != 0).forEach(slots::add);
+        return slots;
     }
 
     private StatefulRedisPubSubConnection<String, String> connectionFor(int slot) {
         RedisURI node = redis.nodeFor(slot);
+        StatefulRedisPubSubConnection<String, String> connection = connection(node);
+        slotNodes.put(slot, key(node));
+        return connection;
+    }
+
+    private StatefulRedisPubSubConnection<String, String> connection(RedisURI node) {
         String key = key(node);
-        slotNodes.put(slot, key);
         StatefulRedisPubSubConnection<String, String> open = byNode.get(key);
-        if (open != null) {
+        if (open != null && open.isOpen()) {
             return open;
+        }
+        if (open != null) {
+            // What it carried is to be subscribed again: the drop was told, so a resubscription is coming.
+            forget(key);
         }
         StatefulRedisPubSubConnection<String, String> connection = redis.connectPubSub(node);
         connection.addListener(new Forwarder());
-        boolean first = byNode.isEmpty();
         byNode.put(key, connection);
-        if (first) {
-            connection.sync().subscribe(CONTROL);
-        }
         return connection;
+    }
+
+    /** Closes a node's connection and marks what it carried (slots, the control channel) as not subscribed. */
+    private void forget(String node) {
+        StatefulRedisPubSubConnection<String, String> connection = byNode.remove(node);
+        if (connection != null) {
+            connection.close();
+        }
+        slotNodes.values().removeIf(node::equals);
+        if (node.equals(controlNode)) {
+            controlNode = null;
+        }
     }
 
     private static String key(RedisURI node) {
         return node.getHost() + ":" + node.getPort();
-    }
-
-    private void closeConnections() {
-        Map<String, StatefulRedisPubSubConnection<String, String>> open = new HashMap<>(byNode);
-        byNode.clear();
-        open.values().forEach(StatefulRedisPubSubConnection::close);
     }
 
     @Override
@@ -146,7 +232,7 @@ final class RedisSubscriptions implements RedisConnectionStateListener {
         }
     }
 
-    /** Hands messages on; a shard channel Redis dropped by itself means the subscriptions must be made again. */
+    /** Hands messages on; a shard channel Redis dropped by itself means its slot must be subscribed again. */
     private final class Forwarder extends RedisPubSubAdapter<String, String> {
         @Override
         public void message(String channel, String message) {
@@ -160,7 +246,8 @@ final class RedisSubscriptions implements RedisConnectionStateListener {
 
         @Override
         public void sunsubscribed(String shardChannel, long count) {
-            if (!closed) {
+            if (!closed && shardChannels.contains(shardChannel)) {
+                dropped.add(SlotHash.getSlot(shardChannel));
                 lost.run();
             }
         }

@@ -235,6 +235,13 @@ public final class Hub implements Broker.Sink {
             joined.join(subscription, lastEventId);
             return joined;
         });
+        try {
+            // The channel may have been forgotten (and unfollowed) between the follow and the join.
+            broker.follow(channel, null);
+        } catch (RuntimeException e) {
+            unsubscribe(subscription);
+            throw e;
+        }
         return subscription;
     }
 
@@ -536,6 +543,7 @@ public final class Hub implements Broker.Sink {
      */
     private Channel forget(Channel channel) {
         names.remove(channel.name());
+        broker.forgotten(channel.name());
         if (channel.maker() != null) {
             made.computeIfPresent(channel.maker(), (maker, count) -> count > 1 ? count - 1 : null);
         }

@@ -1,7 +1,8 @@
 -- One channel as every server sees it, from its slot alone: KEYS[1] its figures, KEYS[2] its subscriber counts
 -- per server (COUNT:MILLISECONDS written). ARGV: the asking server (its own counts it knows better), how long
 -- a server's heartbeat lasts in milliseconds, then the servers alive now. Only live servers are counted; the
--- count of one not alive and written longer ago than a heartbeat lasts is of a server that died, and goes.
+-- count of one not alive and written longer ago than two heartbeats last is of a server that died, and goes
+-- (one written just now by a server whose first heartbeat the asker has not seen yet stays).
 -- Returns: whether it has a stream (1 or 0), events published, last event time in milliseconds ('' if none),
 -- subscribers on the other live servers.
 local alive = {}

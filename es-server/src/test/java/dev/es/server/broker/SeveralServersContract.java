@@ -8,13 +8,17 @@ import dev.es.common.Json;
 import dev.es.server.EsServer;
 import dev.es.server.ServerSettings;
 import dev.es.server.testing.ApiClient;
+import dev.es.server.testing.Eventually;
 import dev.es.server.testing.SseRecorder;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -228,6 +232,42 @@ abstract class SeveralServersContract {
             assertTrue(listing.contains("{\"name\":\"a\",\"consumers\":2,\"events\":1,"), listing);
             assertTrue(listing.contains("{\"name\":\"b\",\"consumers\":1,\"events\":1,"), listing);
         }
+    }
+
+    /**
+     * A server whose hub forgets a channel (its last subscriber left, and it keeps no history) stops hearing it,
+     * so that what it follows does not grow with every channel it ever had; a new subscriber there hears it again.
+     */
+    @Test
+    void aServerStopsHearingAChannelItForgotAndHearsItAgainWhenFollowedAgain() throws Exception {
+        try (EsServer forgetful = EsServer.start(ServerSettings.builder().port(0).redis(redisUri()).history(0).build());
+                ApiClient api = new ApiClient(forgetful.url(), null)) {
+            try (SseRecorder brief = SseRecorder.open(api.url("/brief"))) {
+                apis.getFirst().awaitConsumers("brief", 1);
+                apis.getFirst().publish("brief", "{\"data\":\"heard\"}");
+                brief.assertData("heard");
+            }
+            apis.getFirst().awaitConsumers("brief", 0);
+            long heard = Eventually.poll(() -> received(api), n -> n == 1, Duration.ofSeconds(5));
+            assertEquals(1, heard, "the one event it followed");
+            for (int i = 0; i < 10; i++) {
+                apis.getFirst().publish("brief", "{\"data\":\"unheard\"}");
+            }
+            try (SseRecorder again = SseRecorder.open(api.url("/brief"))) {
+                apis.getFirst().awaitConsumers("brief", 1);
+                apis.getFirst().publish("brief", "{\"data\":\"heard again\"}");
+                again.assertData("heard again");
+            }
+            assertEquals(2, received(api), "none of the ten published while it did not follow the channel");
+        }
+    }
+
+    /** What Redis sent a server: its es_events_received_total. */
+    static long received(ApiClient api) throws Exception {
+        String metrics = api.send(api.request("/_es/v1/metrics")).body();
+        Matcher found = Pattern.compile("(?m)^es_events_received_total (\\S+)$").matcher(metrics);
+        assertTrue(found.find(), "es_events_received_total in " + metrics);
+        return (long) Double.parseDouble(found.group(1));
     }
 
     @Test

@@ -20,8 +20,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -33,8 +31,6 @@ class SeveralServersOnAClusterTest extends SeveralServersContract {
 
     @RegisterExtension
     static final RunningRedisCluster redis = new RunningRedisCluster();
-
-    private static final Pattern RECEIVED = Pattern.compile("(?m)^es_events_received_total (\\S+)$");
 
     @Override
     String redisUri() {
@@ -249,12 +245,5 @@ class SeveralServersOnAClusterTest extends SeveralServersContract {
 
     private static String role(RedisServer node) throws Exception {
         return node.command("ROLE").lines().findFirst().orElse("");
-    }
-
-    private static long received(ApiClient api) throws Exception {
-        String metrics = api.send(api.request("/_es/v1/metrics")).body();
-        Matcher matcher = RECEIVED.matcher(metrics);
-        assertTrue(matcher.find(), "es_events_received_total in " + metrics);
-        return (long) Double.parseDouble(matcher.group(1));
     }
 }
