@@ -12,13 +12,7 @@ root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 runs=${1:-2}
 single_port=18290 node_ports=(18291 18292 18293 18294 18295 18296)
 single_es=(18281 18282 18283) cluster_es=(18284 18285 18286)
-scratch=$(mktemp -d)
-pids=()
-cleanup() {
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  rm -rf "$scratch"
-}
-trap cleanup EXIT
+source "$root/bench/scratch.sh"
 ulimit -n "$(ulimit -Hn)"
 hz=$(getconf CLK_TCK)
 

@@ -30,6 +30,9 @@ public interface Broker extends AutoCloseable {
         /** The channel as this server alone knows it, or null when it has no such channel. */
         ChannelStatus localStatus(String channel);
 
+        /** Whether this server holds the channel now, once a change to it that is under way is done. */
+        boolean holds(String channel);
+
         /** This server's channels, sorted by name. */
         List<ChannelStatus> localStatuses();
 

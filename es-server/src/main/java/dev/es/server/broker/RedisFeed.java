@@ -134,7 +134,7 @@ final class RedisFeed extends RedisPubSubAdapter<String, String> {
         unfollowing.merge(channel, 1, Integer::sum);
         thread.execute(logged(() -> {
             try {
-                if (sink.localStatus(channel) == null) {
+                if (!sink.holds(channel)) {
                     places.remove(channel);
                     subscriptions.unfollow(RedisBroker.feedChannel(channel));
                 }

@@ -83,12 +83,8 @@ final class RedisSubscriptions implements RedisConnectionStateListener {
         String node = slotNodes.get(SlotHash.getSlot(shardChannel));
         StatefulRedisPubSubConnection<String, String> connection = node == null ? null : byNode.get(node);
         if (connection != null && connection.isOpen()) {
-            try {
-                // Waited for: sent without waiting (Lettuce 6.8, a cluster node), Redis went on sending its events.
-                connection.sync().sunsubscribe(shardChannel);
-            } catch (RedisException e) {
-                // The connection is going: what is subscribed again after is what is still followed.
-            }
+            // Not waited for: if it fails, the connection is going, and what is subscribed again is what is followed.
+            connection.async().sunsubscribe(shardChannel);
         }
     }
 

@@ -379,6 +379,12 @@ public final class Hub implements Broker.Sink {
     }
 
     @Override
+    public boolean holds(String channel) {
+        // Through the map's lock for the channel: a forget under way (its compute) is seen once it is done.
+        return channels.computeIfPresent(channel, (name, held) -> held) != null;
+    }
+
+    @Override
     public List<ChannelStatus> localStatuses() {
         return channels.values().stream()
                 .map(Channel::status)
