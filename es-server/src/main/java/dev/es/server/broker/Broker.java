@@ -68,10 +68,16 @@ public interface Broker extends AutoCloseable {
      * here, so that the joiner's replay and live events meet with no gap; for a subscriber resuming after an
      * event it saw (perhaps on another server), that this server's history has everything up to it.
      *
+     * The channel stays followed at least until {@link #release}, which the caller owes once its join (or its
+     * read of the history) is done, unless this throws.
+     *
      * @param lastEventId the id of the last event the subscriber saw, or null
      * @throws BrokerUnavailableException when that cannot be done now
      */
     void follow(String channel, String lastEventId);
+
+    /** The join or read a {@link #follow} was made for is done. */
+    default void release(String channel) {}
 
     /**
      * The hub forgot the channel (no subscribers, no history here): this server need not receive its events any

@@ -222,6 +222,11 @@ final class RedisBroker implements Broker {
     }
 
     @Override
+    public void release(String channel) {
+        feed.release(channel);
+    }
+
+    @Override
     public void forgotten(String channel) {
         feed.unfollow(channel);
     }

@@ -65,13 +65,15 @@ final class RedisFeed extends RedisPubSubAdapter<String, String> {
     private final ScheduledExecutorService thread =
             Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("es-redis-feed").daemon().factory());
     /**
-     * The followed channels. Written on the feed's thread only; a channel once followed stays followed (a
-     * close starts it over), so a join never finds its channel unfollowed after {@link #follow} returned.
+     * The followed channels. Written on the feed's thread only; a channel stays followed (a close starts it over)
+     * until the hub forgets it, and never while a join or read it was followed for is under way ({@link #pinned}).
      */
     private final ConcurrentMap<String, Place> places = new ConcurrentHashMap<>();
     /** A catch-up is scheduled after a failed read; the failure was told: on the feed's thread only. */
     private boolean retrying;
     private boolean warned;
+    /** Channels followed for a join or a read not yet done, by how many: not unfollowed meanwhile. */
+    private final ConcurrentMap<String, Integer> pinned = new ConcurrentHashMap<>();
     /** Channels with an unfollow under way, by how many: a follow meanwhile must not take the shortcut. */
     private final ConcurrentMap<String, Integer> unfollowing = new ConcurrentHashMap<>();
     /** A resubscription is scheduled: set where a loss is seen, cleared on the feed's thread as it begins. */
@@ -115,14 +117,38 @@ final class RedisFeed extends RedisPubSubAdapter<String, String> {
      * what this server may not have received yet, so that its replay has everything up to that event.
      */
     void follow(String channel, boolean resuming) {
+        pinned.merge(channel, 1, Integer::sum);
         if (places.containsKey(channel) && !resuming && !unfollowing.containsKey(channel)) {
             return;
         }
-        onFeedThread("cannot read channel " + channel + " from Redis", () -> {
-            // Subscribed first: an event stored between the two is then both read and heard, and taken once.
-            subscriptions.follow(RedisBroker.feedChannel(channel));
-            read(channel);
-        });
+        try {
+            onFeedThread("cannot read channel " + channel + " from Redis", () -> {
+                // Subscribed first: an event stored between the two is then both read and heard, and taken once.
+                subscriptions.follow(RedisBroker.feedChannel(channel));
+                try {
+                    read(channel);
+                } catch (RuntimeException e) {
+                    if (!places.containsKey(channel)) {
+                        subscriptions.unfollow(RedisBroker.feedChannel(channel));
+                    }
+                    throw e;
+                }
+            });
+        } catch (RuntimeException e) {
+            release(channel);
+            throw e;
+        }
+    }
+
+    /**
+     * The join or read a follow was made for is done: the channel may be unfollowed again, and is, if the hub
+     * did not take it (a history read of a channel with nothing retained here).
+     */
+    void release(String channel) {
+        pinned.computeIfPresent(channel, (name, count) -> count > 1 ? count - 1 : null);
+        if (!sink.holds(channel)) {
+            unfollow(channel);
+        }
     }
 
     /**
@@ -134,7 +160,7 @@ final class RedisFeed extends RedisPubSubAdapter<String, String> {
         unfollowing.merge(channel, 1, Integer::sum);
         thread.execute(logged(() -> {
             try {
-                if (!sink.holds(channel)) {
+                if (!sink.holds(channel) && !pinned.containsKey(channel)) {
                     places.remove(channel);
                     subscriptions.unfollow(RedisBroker.feedChannel(channel));
                 }

@@ -5,7 +5,6 @@ import io.lettuce.core.RedisConnectionStateListener;
 import io.lettuce.core.RedisException;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.cluster.SlotHash;
-import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.RedisPubSubListener;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
@@ -36,8 +35,10 @@ final class RedisSubscriptions implements RedisConnectionStateListener {
     private final RedisConnections redis;
     private final RedisPubSubListener<String, String> listener;
     private final Runnable lost;
-    /** The shard channels followed; Lettuce's threads read it to tell a drop Redis made from one asked for. */
-    private final Set<String> shardChannels = ConcurrentHashMap.newKeySet();
+    /**
+     * The shard channels followed, by slot; Lettuce's threads read it to tell a drop Redis made from one asked for.
+     */
+    private final Map<Integer, Set<String>> followed = new ConcurrentHashMap<>();
     /** Open connections by node ("host:port"). */
     private final Map<String, StatefulRedisPubSubConnection<String, String>> byNode = new ConcurrentHashMap<>();
     /** The node each slot's shard channels are subscribed on; a slot not in it is to be subscribed. */
@@ -64,24 +65,42 @@ final class RedisSubscriptions implements RedisConnectionStateListener {
         subscribeControl();
     }
 
-    /** Subscribes a channel's shard channel, if it is not yet; returns once Redis confirmed it. */
+    /**
+     * Subscribes a channel's shard channel, if it is not yet; returns once Redis confirmed it. If its slot is not
+     * subscribed where it is served now, every followed channel of the slot is subscribed there with it.
+     */
     void follow(String shardChannel) {
-        if (shardChannels.contains(shardChannel)) {
+        if (isFollowed(shardChannel)) {
             return;
         }
         int slot = SlotHash.getSlot(shardChannel);
-        connectionFor(slot).sync().ssubscribe(shardChannel);
-        shardChannels.add(shardChannel);
+        RedisURI node = redis.nodeFor(slot);
+        StatefulRedisPubSubConnection<String, String> connection = byNode.get(key(node));
+        if (key(node).equals(slotNodes.get(slot)) && connection != null && connection.isOpen()) {
+            connection.sync().ssubscribe(shardChannel);
+            channelsOf(slot).add(shardChannel);
+        } else {
+            List<String> all = new ArrayList<>(followed.getOrDefault(slot, Set.of()));
+            all.add(shardChannel);
+            subscribeSlot(slot, all);
+            channelsOf(slot).add(shardChannel);
+        }
     }
 
     /** Stops hearing a channel's shard channel. */
     void unfollow(String shardChannel) {
         // Out of the set first: Redis's confirmation is then known for one asked for, not a loss.
-        if (!shardChannels.remove(shardChannel)) {
+        int slot = SlotHash.getSlot(shardChannel);
+        Set<String> ofSlot = followed.get(slot);
+        if (ofSlot == null || !ofSlot.remove(shardChannel)) {
             return;
         }
-        String node = slotNodes.get(SlotHash.getSlot(shardChannel));
+        String node = slotNodes.get(slot);
         StatefulRedisPubSubConnection<String, String> connection = node == null ? null : byNode.get(node);
+        if (ofSlot.isEmpty()) {
+            followed.remove(slot);
+            slotNodes.remove(slot);
+        }
         if (connection != null && connection.isOpen()) {
             // Not waited for: if it fails, the connection is going, and what is subscribed again is what is followed.
             connection.async().sunsubscribe(shardChannel);
@@ -113,14 +132,14 @@ final class RedisSubscriptions implements RedisConnectionStateListener {
                 whole = false;
             }
         }
-        for (Map.Entry<Integer, List<String>> slot : SlotHash.partition(StringCodec.UTF8, shardChannels).entrySet()) {
+        followed.values().removeIf(Set::isEmpty);
+        slotNodes.keySet().removeIf(slot -> !followed.containsKey(slot));
+        for (Map.Entry<Integer, Set<String>> slot : followed.entrySet()) {
             try {
                 if (!key(redis.nodeFor(slot.getKey())).equals(slotNodes.get(slot.getKey()))) {
-                    slotNodes.remove(slot.getKey());
-                    connectionFor(slot.getKey()).sync().ssubscribe(slot.getValue().toArray(String[]::new));
+                    subscribeSlot(slot.getKey(), List.copyOf(slot.getValue()));
                 }
             } catch (RedisException e) {
-                slotNodes.remove(slot.getKey());
                 whole = false;
             }
         }
@@ -132,14 +151,14 @@ final class RedisSubscriptions implements RedisConnectionStateListener {
      * keeps up to date) says serves it now: the node they are on may no longer hear them, though it said nothing.
      */
     boolean misplaced() {
-        try {
-            for (Map.Entry<Integer, String> slot : slotNodes.entrySet()) {
+        for (Map.Entry<Integer, String> slot : slotNodes.entrySet()) {
+            try {
                 if (!slot.getValue().equals(key(redis.nodeFor(slot.getKey())))) {
                     return true;
                 }
+            } catch (RedisException noneServesIt) {
+                // In the middle of a failover: asked again at the next check.
             }
-        } catch (RedisException noneServesASlot) {
-            // In the middle of a failover: asked again at the next check.
         }
         return false;
     }
@@ -182,11 +201,25 @@ final class RedisSubscriptions implements RedisConnectionStateListener {
         return slots;
     }
 
-    private StatefulRedisPubSubConnection<String, String> connectionFor(int slot) {
+    /**
+     * Subscribes the slot's shard channels on the node serving it now, and records it there once Redis confirmed
+     * them: a slot recorded on a node has every followed channel of it subscribed there.
+     */
+    private void subscribeSlot(int slot, List<String> channels) {
+        slotNodes.remove(slot);
         RedisURI node = redis.nodeFor(slot);
-        StatefulRedisPubSubConnection<String, String> connection = connection(node);
+        connection(node).sync().ssubscribe(channels.toArray(String[]::new));
         slotNodes.put(slot, key(node));
-        return connection;
+    }
+
+    /** The slot's followed shard channels, to read or to add to. */
+    private Set<String> channelsOf(int slot) {
+        return followed.computeIfAbsent(slot, none -> ConcurrentHashMap.newKeySet());
+    }
+
+    private boolean isFollowed(String shardChannel) {
+        Set<String> ofSlot = followed.get(SlotHash.getSlot(shardChannel));
+        return ofSlot != null && ofSlot.contains(shardChannel);
     }
 
     private StatefulRedisPubSubConnection<String, String> connection(RedisURI node) {
@@ -242,7 +275,7 @@ final class RedisSubscriptions implements RedisConnectionStateListener {
 
         @Override
         public void sunsubscribed(String shardChannel, long count) {
-            if (!closed && shardChannels.contains(shardChannel)) {
+            if (!closed && isFollowed(shardChannel)) {
                 dropped.add(SlotHash.getSlot(shardChannel));
                 lost.run();
             }

@@ -64,10 +64,10 @@ public final class HttpApi {
                 metrics, turns, mayBlock);
         BatchPublishHandler batches = new BatchPublishHandler(hub, access, cors, settings.maxBatchBytes(),
                 settings.requestDeadline(), turns, mayBlock, publishesWait);
-        // A stream is opened on a virtual thread, even alone: opened where Jetty parsed its request, a merged
-        // stream sometimes wrote its retry hint and then nothing (not understood yet; see DESIGN.md).
+        // A stream is opened where Jetty parsed its request, unless its join may wait: with Redis it first reads
+        // the channel's stream.
         streams = new StreamHandler(hub, cors, settings.keepalive(), metrics, access, turns,
-                new SubscriptionQuota(settings.maxSubscriptionsPerClient()), blocking);
+                new SubscriptionQuota(settings.maxSubscriptionsPerClient()), settings.redis() != null ? blocking : Runnable::run);
         AllowedHosts hosts = new AllowedHosts(settings.host(), settings.allowedHosts());
         ConnectionLimits limits = new ConnectionLimits(settings.maxConnections(), settings.maxConnectionsPerClient());
         stopGrace = settings.shutdownTimeout().dividedBy(4);

@@ -77,10 +77,7 @@ final class StreamHandler extends Handler.Abstract.NonBlocking {
      */
     private final Map<StreamWriter, Optional<String>> streams = new ConcurrentHashMap<>();
     private final SubscriptionQuota quota;
-    /**
-     * Where a stream is opened: a thread that may block (a join on Redis first reads the channel's stream; and
-     * see the server's comment on why streams are not opened where Jetty parsed the request).
-     */
+    /** Where a stream is opened: in place, or on a thread that may block (a join on Redis first reads the channel's stream). */
     private final Executor joining;
     private final Object allEnded = new Object();
     private final WriterTurns turns;

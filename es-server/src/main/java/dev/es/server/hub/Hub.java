@@ -226,23 +226,20 @@ public final class Hub implements Broker.Sink {
         requireRunning();
         requireRoomFor(channel, maker);
         broker.follow(channel, lastEventId);
-        Subscription subscription = new Subscription(channel, limits.queueBytes(), wake);
-        // Joined inside compute so that a channel being forgotten as idle cannot swallow the join.
-        channels.compute(channel, (name, existing) -> {
-            // Checked again here: a shutdown that began since would not reach a channel made now.
-            requireRunning();
-            Channel joined = existing != null ? existing : claim(newChannel(name), maker);
-            joined.join(subscription, lastEventId);
-            return joined;
-        });
         try {
-            // The channel may have been forgotten (and unfollowed) between the follow and the join.
-            broker.follow(channel, null);
-        } catch (RuntimeException e) {
-            unsubscribe(subscription);
-            throw e;
+            Subscription subscription = new Subscription(channel, limits.queueBytes(), wake);
+            // Joined inside compute so that a channel being forgotten as idle cannot swallow the join.
+            channels.compute(channel, (name, existing) -> {
+                // Checked again here: a shutdown that began since would not reach a channel made now.
+                requireRunning();
+                Channel joined = existing != null ? existing : claim(newChannel(name), maker);
+                joined.join(subscription, lastEventId);
+                return joined;
+            });
+            return subscription;
+        } finally {
+            broker.release(channel);
         }
-        return subscription;
     }
 
     /**
@@ -270,16 +267,23 @@ public final class Hub implements Broker.Sink {
      */
     public HistoryPage history(String channel, String afterId, int limit) {
         requireValid(channel);
-        if (channels.containsKey(channel) || broker.status(channel) != null) {
+        boolean followed = channels.containsKey(channel) || broker.status(channel) != null;
+        if (followed) {
             broker.follow(channel, afterId);
         }
-        Channel found = channels.get(channel);
-        if (found == null) {
-            return new HistoryPage(List.of(), afterId == null ? null : new Resume(false, null));
+        try {
+            Channel found = channels.get(channel);
+            if (found == null) {
+                return new HistoryPage(List.of(), afterId == null ? null : new Resume(false, null));
+            }
+            History.Replay replay = found.replay(afterId == null ? "" : afterId);
+            return new HistoryPage(replay.frames().stream().limit(limit).map(Frame::bytes).toList(),
+                    afterId == null ? null : replay.resume());
+        } finally {
+            if (followed) {
+                broker.release(channel);
+            }
         }
-        History.Replay replay = found.replay(afterId == null ? "" : afterId);
-        return new HistoryPage(replay.frames().stream().limit(limit).map(Frame::bytes).toList(),
-                afterId == null ? null : replay.resume());
     }
 
     /** Removes a subscription whose subscriber went away; forgets its channel when nothing is left in it. */
