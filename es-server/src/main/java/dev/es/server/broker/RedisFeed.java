@@ -220,7 +220,7 @@ final class RedisFeed extends RedisPubSubAdapter<String, String> {
         if (!whole) {
             if (!warned) {
                 warned = true;
-                log.warn("redis", "cannot reach every Redis node, subscribing again every " + RETRY.toMillis() + " ms"
+                log.warn("redis", "lost Redis (or a node of the cluster), subscribing again every " + RETRY.toMillis() + " ms"
                         + failure);
             }
             if (!resubscribeDue.getAndSet(true)) {
