@@ -197,6 +197,10 @@ final class RedisBroker implements Broker {
                 }
             }
         } catch (RedisException e) {
+            if (replicaAcks > 0) {
+                // The primary's own connection follows no redirect: a failover is only learnt by asking.
+                redis.refreshTopologySoon();
+            }
             // Refused while disconnected, or lost in flight (then perhaps stored): never answered as stored.
             throw unavailable("Redis at " + redis.location() + " did not confirm the event was stored", e);
         }

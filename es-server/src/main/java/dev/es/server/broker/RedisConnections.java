@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import javax.net.ssl.TrustManagerFactory;
 
 /**
@@ -47,6 +48,7 @@ final class RedisConnections implements AutoCloseable {
     /** The commands' connection: to the one server, or (null) routed by Lettuce in the cluster. */
     private final StatefulRedisConnection<String, String> single;
     private final StatefulRedisClusterConnection<String, String> routed;
+    private final AtomicBoolean refreshing = new AtomicBoolean();
     /** On one server, the connection of publishes that wait for replicas; made when first needed. */
     private StatefulRedisConnection<String, String> acking;
     private final RedisClusterCommands<String, String> sync;
@@ -190,6 +192,16 @@ final class RedisConnections implements AutoCloseable {
     void refreshTopology() {
         if (cluster != null) {
             cluster.refreshPartitions();
+        }
+    }
+
+    /**
+     * Asks the cluster who serves what, without waiting, unless that is under way: for a failure on a node's own
+     * connection, which (unlike routed commands) does not make Lettuce ask by itself.
+     */
+    void refreshTopologySoon() {
+        if (cluster != null && !refreshing.getAndSet(true)) {
+            cluster.refreshPartitionsAsync().whenComplete((done, failed) -> refreshing.set(false));
         }
     }
 
