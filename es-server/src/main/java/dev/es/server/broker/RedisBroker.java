@@ -24,9 +24,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 import java.util.UUID;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Predicate;
 import javax.net.ssl.TrustManagerFactory;
@@ -284,9 +281,13 @@ final class RedisBroker implements Broker {
         if (!hasStream && elsewhere + here == 0) {
             return null;
         }
-        String last = (String) figures.get(2);
         return new ChannelStatus(channel, elsewhere + here, Long.parseLong((String) figures.get(1)),
-                last.isEmpty() ? null : Instant.ofEpochMilli(Long.parseLong(last)).toString());
+                lastEventAt((String) figures.get(2)));
+    }
+
+    /** A channel's last event time as the scripts keep it (milliseconds, '' for none), as the API shows it. */
+    private static String lastEventAt(String millis) {
+        return millis.isEmpty() ? null : Instant.ofEpochMilli(Long.parseLong(millis)).toString();
     }
 
     /**
@@ -311,21 +312,17 @@ final class RedisBroker implements Broker {
             }
             List<ChannelStatus> statuses = new ArrayList<>();
             for (Map.Entry<String, RedisFuture<List<KeyValue<String, String>>>> each : sent.entrySet()) {
-                List<KeyValue<String, String>> figures = each.getValue().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+                List<KeyValue<String, String>> figures = RedisConnections.await(each.getValue(), timeout);
                 int subscribers = consumers.getOrDefault(each.getKey(), 0);
                 if (!figures.get(0).hasValue() && subscribers == 0) {
                     continue;
                 }
-                String last = figures.get(2).getValueOrElse("");
                 statuses.add(new ChannelStatus(each.getKey(), subscribers, Long.parseLong(figures.get(1).getValueOrElse("0")),
-                        last.isEmpty() ? null : Instant.ofEpochMilli(Long.parseLong(last)).toString()));
+                        lastEventAt(figures.get(2).getValueOrElse(""))));
             }
             return statuses;
-        } catch (RedisException | ExecutionException | TimeoutException e) {
+        } catch (RedisException e) {
             throw unavailable("Redis at " + redis.location() + " cannot tell the channels of every server", e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw unavailable("interrupted listing the channels", e);
         }
     }
 

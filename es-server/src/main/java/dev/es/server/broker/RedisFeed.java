@@ -101,12 +101,12 @@ final class RedisFeed extends RedisPubSubAdapter<String, String> {
         }), PLACEMENT_CHECK.toMillis(), PLACEMENT_CHECK.toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    /** Whether every subscription connection is open. */
+    /** Whether the control channel is heard (see {@link RedisSubscriptions#isOpen}). */
     boolean isOpen() {
         return subscriptions.isOpen();
     }
 
-    /** Events announced to this server, of the channels it follows or not: what Redis sent it. */
+    /** Events Redis sent this server: those of the channels it follows. */
     long received() {
         return received.get();
     }

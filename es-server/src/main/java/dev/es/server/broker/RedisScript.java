@@ -1,6 +1,5 @@
 package dev.es.server.broker;
 
-import io.lettuce.core.RedisCommandTimeoutException;
 import io.lettuce.core.RedisException;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.RedisNoScriptException;
@@ -17,9 +16,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * One of our Lua scripts (a resource beside this class): run by its digest, and sent in full only when Redis
@@ -76,26 +72,14 @@ final class RedisScript {
         List<RedisFuture<Object>> resent = new ArrayList<>();
         for (int i = 0; i < sent.size(); i++) {
             try {
-                await(sent.get(i), timeout);
+                RedisConnections.await(sent.get(i), timeout);
             } catch (RedisNoScriptException unknownThere) {
                 resent.add(redis.eval(source, ScriptOutputType.INTEGER, calls.get(i).keys(), calls.get(i).args()));
             }
         }
         for (RedisFuture<Object> again : resent) {
-            await(again, timeout);
+            RedisConnections.await(again, timeout);
         }
     }
 
-    private static void await(RedisFuture<Object> answer, Duration timeout) {
-        try {
-            answer.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (ExecutionException e) {
-            throw e.getCause() instanceof RedisException redis ? redis : new RedisException(e.getCause());
-        } catch (TimeoutException e) {
-            throw new RedisCommandTimeoutException("no answer within " + timeout.toMillis() + " ms");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new RedisException("interrupted", e);
-        }
-    }
 }

@@ -132,8 +132,6 @@ final class RedisSubscriptions implements RedisConnectionStateListener {
                 whole = false;
             }
         }
-        followed.values().removeIf(Set::isEmpty);
-        slotNodes.keySet().removeIf(slot -> !followed.containsKey(slot));
         for (Map.Entry<Integer, Set<String>> slot : followed.entrySet()) {
             try {
                 if (!key(redis.nodeFor(slot.getKey())).equals(slotNodes.get(slot.getKey()))) {

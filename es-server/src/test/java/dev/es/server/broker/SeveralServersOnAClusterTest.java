@@ -65,7 +65,7 @@ class SeveralServersOnAClusterTest extends SeveralServersContract {
         subscribersGoOnThrough("moving", () -> {
             RedisServer replica = redis.cluster().replicaFor(RedisBroker.streamKey("moving"));
             assertEquals("OK", replica.command("CLUSTER", "FAILOVER"));
-            assertEquals("master", Eventually.poll(() -> role(replica), "master"::equals, Duration.ofSeconds(10)));
+            assertEquals("master", Eventually.poll(replica::role, "master"::equals, Duration.ofSeconds(10)));
             redis.cluster().awaitReady();
         }, () -> {});
     }
@@ -135,7 +135,7 @@ class SeveralServersOnAClusterTest extends SeveralServersContract {
             Outcome outcome = publishThroughAKill(publisher, channel, replicaAcks);
             List<Integer> promised = replicaAcks ? outcome.accepted() : outcome.acceptedAfterFailure();
             for (SseRecorder subscriber : List.of(onFirst, onSecond)) {
-                List<Integer> seen = attemptsUpTo(subscriber, outcome.lastAccepted());
+                List<Integer> seen = attemptsUpTo(subscriber, "k", outcome.lastAccepted());
                 assertTrue(seen.containsAll(promised), "every event promised: " + seen + " of " + promised);
                 assertTrue(!subscriber.hasEnded(), "the stream lived through it");
             }
@@ -183,7 +183,7 @@ class SeveralServersOnAClusterTest extends SeveralServersContract {
             RedisServer replica = redis.cluster().replicaFor(RedisBroker.streamKey(channel));
             primary.kill();
             // Started again only once replaced: with no data on disk it would come back as an empty primary.
-            assertEquals("master", Eventually.poll(() -> role(replica), "master"::equals, Duration.ofSeconds(20)));
+            assertEquals("master", Eventually.poll(replica::role, "master"::equals, Duration.ofSeconds(20)));
             redis.cluster().awaitReady();
             if (!neededBack) {
                 Eventually.poll(acceptedAfter::size, n -> n >= 10, Duration.ofSeconds(20));
@@ -198,11 +198,16 @@ class SeveralServersOnAClusterTest extends SeveralServersContract {
         return new Outcome(List.copyOf(accepted), List.copyOf(acceptedAfter));
     }
 
-    /** The attempt numbers (k-N) the subscriber gets, up to the given one: each at most once, in order. */
-    private static List<Integer> attemptsUpTo(SseRecorder subscriber, int last) throws Exception {
+    /**
+     * The attempt numbers the subscriber gets (events whose data is {@code data}-N), up to the given one: each
+     * at most once, in order, and nothing else between.
+     */
+    private static List<Integer> attemptsUpTo(SseRecorder subscriber, String data, int last) throws Exception {
         List<Integer> seen = new ArrayList<>();
         while (seen.isEmpty() || seen.getLast() < last) {
-            int attempt = Integer.parseInt(subscriber.nextEvent().data().substring(2));
+            String got = subscriber.nextEvent().data();
+            assertTrue(got.startsWith(data + "-"), "only attempts: " + seen + " then " + got);
+            int attempt = Integer.parseInt(got.substring(data.length() + 1));
             assertTrue(seen.isEmpty() || attempt > seen.getLast(), "each at most once, in order: " + seen + " then " + attempt);
             seen.add(attempt);
         }
@@ -214,7 +219,8 @@ class SeveralServersOnAClusterTest extends SeveralServersContract {
         int accepted = publishUntilAccepted(apis.get(2), channel, "after");
         assertEquals(201, apis.get(2).publish(channel, "{\"data\":\"last\"}").statusCode());
         for (SseRecorder subscriber : subscribers) {
-            assertEveryAttemptAtMostOnceInOrderThen(subscriber, "after", accepted, "last");
+            attemptsUpTo(subscriber, "after", accepted);
+            subscriber.assertData("last");
         }
     }
 
@@ -234,25 +240,5 @@ class SeveralServersOnAClusterTest extends SeveralServersContract {
             Thread.sleep(100);
         }
         throw new AssertionError("no publish to " + channel + " was accepted within 20 s");
-    }
-
-    /** The next events are attempts of data in increasing order ending with the accepted one, then {@code next}. */
-    private static void assertEveryAttemptAtMostOnceInOrderThen(SseRecorder subscriber, String data, int accepted,
-            String next) throws Exception {
-        List<String> seen = new ArrayList<>();
-        int previous = 0;
-        while (previous < accepted) {
-            String got = subscriber.nextEvent().data();
-            seen.add(got);
-            assertTrue(got.startsWith(data + "-"), "only attempts before the next event: " + seen);
-            int attempt = Integer.parseInt(got.substring(data.length() + 1));
-            assertTrue(attempt > previous, "each attempt at most once, in order: " + seen);
-            previous = attempt;
-        }
-        subscriber.assertData(next);
-    }
-
-    private static String role(RedisServer node) throws Exception {
-        return node.command("ROLE").lines().findFirst().orElse("");
     }
 }

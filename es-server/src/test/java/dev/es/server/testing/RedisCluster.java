@@ -54,7 +54,7 @@ public final class RedisCluster implements AutoCloseable {
     public List<String> onEveryPrimary(String... words) throws Exception {
         List<String> answers = new ArrayList<>();
         for (RedisServer node : nodes) {
-            if (node.isAlive() && role(node).equals("master")) {
+            if (node.isAlive() && node.role().equals("master")) {
                 answers.add(node.command(words));
             }
         }
@@ -72,7 +72,7 @@ public final class RedisCluster implements AutoCloseable {
     public RedisServer primaryFor(String key) throws Exception {
         String slot = anyAlive().command("CLUSTER", "KEYSLOT", key);
         for (RedisServer node : nodes) {
-            if (node.isAlive() && role(node).equals("master") && servesSlot(node, Integer.parseInt(slot))) {
+            if (node.isAlive() && node.role().equals("master") && servesSlot(node, Integer.parseInt(slot))) {
                 return node;
             }
         }
@@ -100,7 +100,7 @@ public final class RedisCluster implements AutoCloseable {
         RedisServer from = primaryFor(key);
         RedisServer to = null;
         for (RedisServer node : nodes) {
-            if (node != from && node.isAlive() && role(node).equals("master")) {
+            if (node != from && node.isAlive() && node.role().equals("master")) {
                 to = node;
                 break;
             }
@@ -121,7 +121,7 @@ public final class RedisCluster implements AutoCloseable {
             expectOk(from.command(migrate.toArray(String[]::new)));
         }
         for (RedisServer node : nodes) {
-            if (node.isAlive() && role(node).equals("master")) {
+            if (node.isAlive() && node.role().equals("master")) {
                 expectOk(node.command("CLUSTER", "SETSLOT", slot, "NODE", toId));
             }
         }
@@ -159,10 +159,6 @@ public final class RedisCluster implements AutoCloseable {
             }
         }
         return true;
-    }
-
-    private static String role(RedisServer node) throws Exception {
-        return node.command("ROLE").lines().findFirst().orElse("");
     }
 
     private static boolean servesSlot(RedisServer node, int slot) throws Exception {

@@ -67,6 +67,11 @@ public final class RedisServer implements AutoCloseable {
         return port;
     }
 
+    /** Its role now, as ROLE's first line says: master or slave. */
+    public String role() throws IOException, InterruptedException {
+        return command("ROLE").lines().findFirst().orElse("");
+    }
+
     public boolean isAlive() {
         return process != null && process.isAlive();
     }
