@@ -75,8 +75,7 @@ class DebPackageIT {
             assertEquals(0, remove.exitCode(), remove.output());
             assertFalse(Files.exists(Path.of("/usr/bin/es")) || Files.exists(Path.of("/usr/lib/es"))
                     || Files.exists(Path.of("/usr/lib/systemd/system/es.service")), "the program and its unit are gone");
-            // What dpkg keeps of a removed package: its settings (the conffile and the token made for it).
-            assertEquals(List.of("serve.yaml", "token"), list(Path.of("/etc/es")));
+            assertEquals(List.of("serve.yaml"), list(Path.of("/etc/es")), "removed: only the conffile stays");
 
             Programs.Finished purge = run("dpkg", "-P", "es");
             assertEquals(0, purge.exitCode(), purge.output());
