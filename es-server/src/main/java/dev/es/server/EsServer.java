@@ -87,9 +87,9 @@ public final class EsServer implements AutoCloseable {
             String historyRead = null;
             if (store != null) {
                 long started = System.nanoTime();
-                long events = store.readInto(hub);
-                historyRead = String.format(Locale.ROOT, "%d events of %d channels read in %d ms", events,
-                        hub.localChannels(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+                int channels = store.readInto(hub);
+                historyRead = String.format(Locale.ROOT, "history of %d channels found in %d ms, each read when first"
+                        + " asked for", channels, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
             }
             metrics = new ServerMetrics(hub);
             HttpApi http = new HttpApi(hub, settings, metrics, log);
@@ -117,7 +117,7 @@ public final class EsServer implements AutoCloseable {
         return http.port();
     }
 
-    /** What start-up read from the data directory's history ("N events of M channels read in T ms"), or null. */
+    /** What start-up found in the data directory's history ("history of N channels found in T ms, ..."), or null. */
     public String historyRead() {
         return historyRead;
     }

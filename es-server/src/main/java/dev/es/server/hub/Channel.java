@@ -43,6 +43,13 @@ final class Channel {
     private volatile String maker;
     private long published;
     private long lastPublishedAtMillis;
+    private final long historyTtlMillis;
+    /**
+     * What the store kept of this channel before this start and it has not read yet (null once read, or when
+     * nothing was kept): read the first time the channel is published to, joined or replayed, so that a start
+     * reads no channel's events and memory holds only those of channels asked for.
+     */
+    private HistoryStore.KeptChannel unread;
 
     /** No publish in progress. */
     static final long IDLE = Long.MAX_VALUE;
@@ -52,6 +59,7 @@ final class Channel {
         this.store = store;
         this.history = new History(limits.historyEvents(), limits.historyBytes(), name, budget, store);
         this.maxSubscribers = limits.subscribersPerChannel();
+        this.historyTtlMillis = limits.historyTtl().toMillis();
         this.order = order;
         this.delivered = delivered;
     }
@@ -86,6 +94,7 @@ final class Channel {
     Event publish(Event event, List<Subscription> dropped) {
         lock.lock();
         try {
+            readKept();
             long place = takePlace();
             Event stored = event;
             if (event.id() == null) {
@@ -141,22 +150,39 @@ final class Channel {
         return placing;
     }
 
-    /** Takes back an event the store kept before a restart, as the newest of its history. */
-    void restore(String id, Frame frame, long storedAtMillis) {
+    /** Learns that the store kept events of this channel before a restart: read when first asked for. */
+    void keptBefore(HistoryStore.KeptChannel kept) {
         lock.lock();
         try {
-            followPublisherId(id);
-            lastPublishedAtMillis = storedAtMillis;
-            history.add(id, frame, storedAtMillis);
+            unread = kept;
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * Takes back what the store kept of this channel before a restart, as its oldest history (its bounds and the
+     * history TTL apply as to publishes), once; with the lock held.
+     */
+    private void readKept() {
+        if (unread == null) {
+            return;
+        }
+        List<HistoryStore.KeptEvent> kept = store.read(name);
+        unread = null;
+        for (HistoryStore.KeptEvent event : kept) {
+            followPublisherId(event.id());
+            lastPublishedAtMillis = event.storedAtMillis();
+            history.add(event.id(), new Frame(event.place(), event.frame()), event.storedAtMillis());
+        }
+        history.dropStoredBefore(System.currentTimeMillis() - historyTtlMillis);
     }
 
     /** What a subscriber resuming after this id would be replayed ({@link History#after}). */
     History.Replay replay(String lastEventId) {
         lock.lock();
         try {
+            readKept();
             return history.after(lastEventId);
         } finally {
             lock.unlock();
@@ -171,6 +197,7 @@ final class Channel {
                 throw new LimitReachedException("channel " + name + " has its limit of " + maxSubscribers
                         + " subscribers (--max-subscribers-per-channel); try again later", false);
             }
+            readKept();
             subscriber.joined(this, lastEventId != null ? lastEventId : history.newestId());
             if (lastEventId != null) {
                 History.Replay replay = history.after(lastEventId);
@@ -205,10 +232,13 @@ final class Channel {
         }
     }
 
-    /** Drops the events stored before the given time. */
+    /** Drops the events stored before the given time; what the store kept unread goes whole once its newest is. */
     void dropStoredBefore(long cutoffMillis) {
         lock.lock();
         try {
+            if (unread != null && unread.newestStoredAtMillis() < cutoffMillis) {
+                forgetUnread();
+            }
             history.dropStoredBefore(cutoffMillis);
         } finally {
             lock.unlock();
@@ -226,6 +256,9 @@ final class Channel {
         try {
             ended = subscribers.clear();
             // A stopping server keeps its history on disk for the next start.
+            if (reason != CloseReason.SHUTDOWN) {
+                forgetUnread();
+            }
             history.clear(reason != CloseReason.SHUTDOWN);
         } finally {
             lock.unlock();
@@ -239,7 +272,15 @@ final class Channel {
         return subscribers.size();
     }
 
-    /** Events this channel retains for replay. */
+    /** Has the store forget what it kept of this channel and this one never read, through its newest (not past it). */
+    private void forgetUnread() {
+        if (unread != null) {
+            store.forget(name, unread.newestPlace());
+            unread = null;
+        }
+    }
+
+    /** Events this channel holds in memory for replay (not what the store kept and it has not read yet). */
     int retained() {
         lock.lock();
         try {
@@ -263,7 +304,7 @@ final class Channel {
     boolean isIdle() {
         lock.lock();
         try {
-            return subscribers.size() == 0 && history.isEmpty();
+            return subscribers.size() == 0 && history.isEmpty() && unread == null;
         } finally {
             lock.unlock();
         }

@@ -1,9 +1,12 @@
 package dev.es.server.hub;
 
+import java.util.List;
+
 /**
  * Where a hub keeps its channels' history beyond its own memory ({@code es serve --data}), or nowhere. A channel
  * calls it under its lock, in the order of its events: {@link #append} returns once the event is durable, before
- * any subscriber is offered it; {@link #forget} never waits.
+ * any subscriber is offered it; {@link #forget} never waits; {@link #read} gives back, the first time a channel is
+ * asked for after a restart, what was kept of it before.
  */
 public interface HistoryStore {
 
@@ -14,7 +17,18 @@ public interface HistoryStore {
 
         @Override
         public void forget(String channel, long throughPlace) {}
+
+        @Override
+        public List<KeptEvent> read(String channel) {
+            return List.of();
+        }
     };
+
+    /** A channel whose events the store kept before this start, known by its newest: its place and time. */
+    record KeptChannel(String name, long newestPlace, long newestStoredAtMillis) {}
+
+    /** An event the store kept, as {@link #read} gives it back. */
+    record KeptEvent(long place, String id, byte[] frame, long storedAtMillis) {}
 
     /**
      * Stores an event of a channel, returning once it is durable.
@@ -27,4 +41,11 @@ public interface HistoryStore {
 
     /** Forgets the channel's events up to and including this place: they are no longer retained. */
     void forget(String channel, long throughPlace);
+
+    /**
+     * A channel's events kept before this start, oldest first.
+     *
+     * @throws HistoryUnavailableException when they could not be read
+     */
+    List<KeptEvent> read(String channel);
 }

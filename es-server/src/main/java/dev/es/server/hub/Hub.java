@@ -188,7 +188,10 @@ public final class Hub implements Broker.Sink {
         return channels.size();
     }
 
-    /** Events this server retains for replay now, over all its channels. */
+    /**
+     * Events this server holds in memory for replay now, over all its channels (with a store, a channel's kept
+     * events count once it has read them).
+     */
     public long retained() {
         return channels.values().stream().mapToLong(Channel::retained).sum();
     }
@@ -236,6 +239,8 @@ public final class Hub implements Broker.Sink {
                 joined.join(subscription, lastEventId);
                 return joined;
             });
+            // A join may have read what the store kept of its channel.
+            shedHistory();
             return subscription;
         } finally {
             broker.release(channel);
@@ -243,16 +248,17 @@ public final class Hub implements Broker.Sink {
     }
 
     /**
-     * Takes back an event a history store kept before a restart, as the newest of its channel's history (the
-     * history's bounds apply as to a publish): read at start, before the hub takes publishes or subscribers.
+     * Takes back a channel whose events a history store kept before a restart: it exists from now on, and its
+     * events are read from the store when it is first asked for. Called at start, before the hub takes publishes
+     * or subscribers.
      */
-    public void restore(String channel, long place, String id, byte[] frame, long storedAtMillis) {
-        channels.compute(channel, (name, existing) -> {
+    public void restore(HistoryStore.KeptChannel kept) {
+        channels.compute(kept.name(), (name, existing) -> {
             Channel target = existing != null ? existing : newChannel(name);
-            target.restore(id, new Frame(place, frame), storedAtMillis);
-            return target.isIdle() ? forget(target) : target;
+            target.keptBefore(kept);
+            return target;
         });
-        orderFrom(place + 1);
+        orderFrom(kept.newestPlace() + 1);
     }
 
     /** Numbers events from at least this place on: a store's record of the places it gave before a restart. */
@@ -277,6 +283,7 @@ public final class Hub implements Broker.Sink {
                 return new HistoryPage(List.of(), afterId == null ? null : new Resume(false, null));
             }
             History.Replay replay = found.replay(afterId == null ? "" : afterId);
+            shedHistory();
             return new HistoryPage(replay.frames().stream().limit(limit).map(Frame::bytes).toList(),
                     afterId == null ? null : replay.resume());
         } finally {

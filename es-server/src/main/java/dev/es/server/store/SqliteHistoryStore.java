@@ -63,6 +63,9 @@ public final class SqliteHistoryStore implements HistoryStore, AutoCloseable {
     private final PreparedStatement insert;
     private final PreparedStatement delete;
     private final PreparedStatement next;
+    /** A channel's events are read on a connection of their own, one read at a time, beside the writer's. */
+    private final Connection reader;
+    private final PreparedStatement readChannel;
     private final BlockingQueue<Change> waiting = new LinkedBlockingQueue<>();
     private final Thread writer;
     private volatile boolean closing;
@@ -72,10 +75,12 @@ public final class SqliteHistoryStore implements HistoryStore, AutoCloseable {
      */
     private long placesRecordedBelow;
 
-    private SqliteHistoryStore(Path file, FileChannel lockFile, Connection db) throws SQLException {
+    private SqliteHistoryStore(Path file, FileChannel lockFile, Connection db, Connection reader) throws SQLException {
         this.file = file;
         this.lockFile = lockFile;
         this.db = db;
+        this.reader = reader;
+        readChannel = reader.prepareStatement("SELECT place, id, frame, stored_at FROM events WHERE channel = ? ORDER BY place");
         insert = db.prepareStatement("INSERT OR REPLACE INTO events (channel, place, id, frame, stored_at) VALUES (?, ?, ?, ?, ?)");
         delete = db.prepareStatement("DELETE FROM events WHERE channel = ? AND place <= ?");
         next = db.prepareStatement("INSERT OR REPLACE INTO meta (key, value) VALUES ('next_place', ?)");
@@ -112,11 +117,16 @@ public final class SqliteHistoryStore implements HistoryStore, AutoCloseable {
             Path file = directory.resolve(FILE_NAME);
             Connection db = DriverManager.getConnection("jdbc:sqlite:" + file);
             SqliteLibraryCopy.deleteLoaded();
+            Connection reader = null;
             try {
                 prepare(db, file, syncEachCommit);
-                return new SqliteHistoryStore(file, lockFile, db);
+                reader = DriverManager.getConnection("jdbc:sqlite:" + file);
+                return new SqliteHistoryStore(file, lockFile, db, reader);
             } catch (SQLException | RuntimeException e) {
                 db.close();
+                if (reader != null) {
+                    reader.close();
+                }
                 throw e;
             }
         } catch (IOException | SQLException e) {
@@ -170,20 +180,25 @@ public final class SqliteHistoryStore implements HistoryStore, AutoCloseable {
     }
 
     /**
-     * Gives the hub back every event kept, channel by channel, oldest first (the hub keeps what its bounds let
-     * it, and tells this store to forget the rest), and the place it numbers from; then starts writing. Called
-     * once, before the hub takes publishes.
+     * Gives the hub back every channel with events kept, each known by its newest event (its events are read when
+     * the hub first asks for them: {@link #read}), and the place it numbers from; then starts writing. Called
+     * once, before the hub takes publishes. The channels are found from the newest backwards, one seek per
+     * channel, so that a start reads no event but each channel's newest.
      *
-     * @return how many events were read
+     * @return how many channels have events kept
      */
-    public long readInto(Hub hub) {
-        long events = 0;
-        try (Statement sql = db.createStatement()) {
-            try (ResultSet rows = sql.executeQuery("SELECT channel, place, id, frame, stored_at FROM events ORDER BY channel, place")) {
-                while (rows.next()) {
-                    hub.restore(rows.getString(1), rows.getLong(2), rows.getString(3), rows.getBytes(4), rows.getLong(5));
-                    events++;
-                }
+    public int readInto(Hub hub) {
+        int channels = 0;
+        try (Statement sql = db.createStatement();
+                PreparedStatement before = db.prepareStatement("SELECT channel, place, stored_at FROM events"
+                        + " WHERE channel < ? ORDER BY channel DESC, place DESC LIMIT 1")) {
+            KeptChannel kept = newest(sql.executeQuery(
+                    "SELECT channel, place, stored_at FROM events ORDER BY channel DESC, place DESC LIMIT 1"));
+            while (kept != null) {
+                hub.restore(kept);
+                channels++;
+                before.setString(1, kept.name());
+                kept = newest(before.executeQuery());
             }
             try (ResultSet row = sql.executeQuery("SELECT value FROM meta WHERE key = 'next_place'")) {
                 if (row.next()) {
@@ -197,6 +212,30 @@ public final class SqliteHistoryStore implements HistoryStore, AutoCloseable {
         }
         // Only now: the writer shares the one connection, and the reading above has it.
         writer.start();
+        return channels;
+    }
+
+    /** The one row a query for a channel's newest event found, or null. */
+    private static KeptChannel newest(ResultSet row) throws SQLException {
+        try (row) {
+            return row.next() ? new KeptChannel(row.getString(1), row.getLong(2), row.getLong(3)) : null;
+        }
+    }
+
+    @Override
+    public synchronized List<KeptEvent> read(String channel) {
+        List<KeptEvent> events = new ArrayList<>();
+        try {
+            readChannel.setString(1, channel);
+            try (ResultSet rows = readChannel.executeQuery()) {
+                while (rows.next()) {
+                    events.add(new KeptEvent(rows.getLong(1), rows.getString(2), rows.getBytes(3), rows.getLong(4)));
+                }
+            }
+        } catch (SQLException e) {
+            throw new HistoryUnavailableException("the history of " + channel + " could not be read from " + file
+                    + ": " + reason(e), e);
+        }
         return events;
     }
 
@@ -327,10 +366,12 @@ public final class SqliteHistoryStore implements HistoryStore, AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        try {
-            db.close();
-        } catch (SQLException ignored) {
-            // Every commit is in: nothing is lost by a close that fails.
+        for (Connection connection : List.of(reader, db)) {
+            try {
+                connection.close();
+            } catch (SQLException ignored) {
+                // Every commit is in: nothing is lost by a close that fails.
+            }
         }
         closeQuietly(lockFile);
     }
