@@ -183,8 +183,8 @@ public final class EsClient {
                     .toList();
         }
         try {
-            return Arrays.asList(Json.MAPPER.readValue(listing.ok().body(), ChannelStatus[].class));
-        } catch (IOException e) {
+            return ChannelStatus.readListing(listing.ok().body());
+        } catch (IllegalArgumentException e) {
             throw new EsException(EsException.FAILURE, "the hub's channel listing is not what es expects: " + e.getMessage());
         }
     }

@@ -1,11 +1,14 @@
 package dev.es.client.cli;
 
+import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
+import java.nio.file.Files;
+import java.nio.file.Path;
 
 /**
  * Notices that nobody reads standard output any more (a pipe whose reader exited: {@code | head -n 1}) while
@@ -19,13 +22,20 @@ final class ReaderWatch {
 
     private ReaderWatch() {}
 
-    /** Runs the action, once, when standard output's reader is gone; nothing where poll(2) cannot be called. */
+    /**
+     * Runs the action, once, when standard output's reader is gone; nothing where poll(2) cannot be called. The
+     * native call is made ready on the watch's own thread: that costs a few hundred classes, which a command that
+     * ends at once should not wait for.
+     */
     static void whenGone(Runnable action) {
-        MethodHandle poll = poll();
-        if (poll == null) {
+        if (!mayLoseItsReader()) {
             return;
         }
         Thread.ofPlatform().daemon().name("es-reader-watch").start(() -> {
+            MethodHandle poll = poll();
+            if (poll == null) {
+                return;
+            }
             try (Arena arena = Arena.ofConfined()) {
                 // struct pollfd { int fd; short events; short revents; }: descriptor 1, no event asked for.
                 MemorySegment pollfd = arena.allocate(8, 4);
@@ -45,6 +55,16 @@ final class ReaderWatch {
                 // The watch is a courtesy: without it the next write still finds the pipe closed.
             }
         });
+    }
+
+    /** Only a pipe or a socket loses its reader; a terminal or a file never does. Where /proc does not say: maybe. */
+    private static boolean mayLoseItsReader() {
+        try {
+            String target = Files.readSymbolicLink(Path.of("/proc/self/fd/1")).toString();
+            return target.startsWith("pipe:") || target.startsWith("socket:");
+        } catch (IOException | RuntimeException unknown) {
+            return true;
+        }
     }
 
     @SuppressWarnings("restricted")
