@@ -65,9 +65,9 @@ public final class HttpApi {
         BatchPublishHandler batches = new BatchPublishHandler(hub, access, cors, settings.maxBatchBytes(),
                 settings.requestDeadline(), turns, mayBlock, publishesWait);
         // A stream is opened where Jetty parsed its request, unless its join may wait: with Redis it first reads
-        // the channel's stream.
+        // the channel's stream, with --data what the store kept of the channel before a restart.
         streams = new StreamHandler(hub, cors, settings.keepalive(), metrics, access, turns,
-                new SubscriptionQuota(settings.maxSubscriptionsPerClient()), settings.redis() != null ? blocking : Runnable::run);
+                new SubscriptionQuota(settings.maxSubscriptionsPerClient()), publishesWait ? blocking : Runnable::run);
         AllowedHosts hosts = new AllowedHosts(settings.host(), settings.allowedHosts());
         ConnectionLimits limits = new ConnectionLimits(settings.maxConnections(), settings.maxConnectionsPerClient());
         stopGrace = settings.shutdownTimeout().dividedBy(4);

@@ -14,7 +14,8 @@ import java.util.function.Supplier;
  * A channel: its subscribers, its history and its id sequence. Publishing appends to the history and offers
  * the frame to every subscriber under one lock, and joining reads the history and adds the subscriber under
  * the same lock, so a joiner's replay and live frames meet with no gap and no duplicate. Offers never block,
- * so the lock is never held across I/O.
+ * so the lock is held across no subscriber's I/O; with a store it is held across the store's (a commit, and the
+ * first read of what it kept before a restart).
  */
 final class Channel {
 
@@ -43,6 +44,8 @@ final class Channel {
     private volatile String maker;
     private long published;
     private long lastPublishedAtMillis;
+    private final int historyEvents;
+    private final long historyBytes;
     private final long historyTtlMillis;
     /**
      * What the store kept of this channel before this start and it has not read yet (null once read, or when
@@ -59,6 +62,8 @@ final class Channel {
         this.store = store;
         this.history = new History(limits.historyEvents(), limits.historyBytes(), name, budget, store);
         this.maxSubscribers = limits.subscribersPerChannel();
+        this.historyEvents = limits.historyEvents();
+        this.historyBytes = limits.historyBytes();
         this.historyTtlMillis = limits.historyTtl().toMillis();
         this.order = order;
         this.delivered = delivered;
@@ -162,20 +167,21 @@ final class Channel {
 
     /**
      * Takes back what the store kept of this channel before a restart, as its oldest history (its bounds and the
-     * history TTL apply as to publishes), once; with the lock held.
+     * history TTL apply as to publishes: the store reads no more than they keep), once; with the lock held.
      */
     private void readKept() {
         if (unread == null) {
             return;
         }
-        List<HistoryStore.KeptEvent> kept = store.read(name);
+        long cutoff = System.currentTimeMillis() - historyTtlMillis;
+        List<HistoryStore.KeptEvent> kept = store.read(name, historyEvents, historyBytes, cutoff);
         unread = null;
         for (HistoryStore.KeptEvent event : kept) {
             followPublisherId(event.id());
             lastPublishedAtMillis = event.storedAtMillis();
-            history.add(event.id(), new Frame(event.place(), event.frame()), event.storedAtMillis());
         }
-        history.dropStoredBefore(System.currentTimeMillis() - historyTtlMillis);
+        history.addKept(kept);
+        history.dropStoredBefore(cutoff);
     }
 
     /** What a subscriber resuming after this id would be replayed ({@link History#after}). */
@@ -197,8 +203,12 @@ final class Channel {
                 throw new LimitReachedException("channel " + name + " has its limit of " + maxSubscribers
                         + " subscribers (--max-subscribers-per-channel); try again later", false);
             }
-            readKept();
-            subscriber.joined(this, lastEventId != null ? lastEventId : history.newestId());
+            if (lastEventId != null) {
+                readKept();
+            }
+            // A join with nothing to resume starts after the newest event, which an unread channel knows unread.
+            subscriber.joined(this, lastEventId != null ? lastEventId
+                    : unread != null ? unread.newestId() : history.newestId());
             if (lastEventId != null) {
                 History.Replay replay = history.after(lastEventId);
                 subscriber.replay(replay.frames(), replay.resume());

@@ -101,6 +101,24 @@ final class History {
     }
 
     /**
+     * Takes back the events a store kept before a restart, oldest first, into a history that holds none yet: the
+     * budget queues them ahead of every event stored since (they are older), and the bounds apply as to adds.
+     */
+    void addKept(List<HistoryStore.KeptEvent> kept) {
+        List<Entry> added = new ArrayList<>(kept.size());
+        for (HistoryStore.KeptEvent event : kept) {
+            Entry entry = new Entry(event.id(), new Frame(event.place(), event.frame()), event.storedAtMillis(), channel);
+            entries.addLast(entry);
+            bytes += event.frame().length;
+            added.add(entry);
+        }
+        budget.storedEarlier(added);
+        while (entries.size() > capacity || (bytes > maxBytes && entries.size() > 1)) {
+            dropOldest();
+        }
+    }
+
+    /**
      * Drops the given event if it is the oldest retained, as the hub's budget asks.
      *
      * @return the bytes it freed, as the budget counts them, or 0 when it was not the oldest

@@ -1,13 +1,15 @@
 package dev.es.server.hub;
 
-import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.ToLongFunction;
 
 /**
  * What every channel's history holds together, bounded: past the budget the hub's oldest events go first,
- * whichever channels hold them. Each retained event joins one hub-wide queue in the order it was stored; an
+ * whichever channels hold them. Each retained event joins one hub-wide queue in the order it was stored (those a
+ * store kept before a restart, at its head when their channel reads them); an
  * event its channel dropped on its own (its own bounds, its age, a close) is marked, skipped when it reaches the
  * head, and swept out of the queue once such marks outnumber the events still retained.
  */
@@ -22,7 +24,7 @@ final class HistoryBudget {
     private static final long SWEEP_SLACK = 4096;
 
     private final long maxBytes;
-    private final ConcurrentLinkedQueue<History.Entry> order = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedDeque<History.Entry> order = new ConcurrentLinkedDeque<>();
     private final AtomicLong bytes = new AtomicLong();
     private final AtomicLong retained = new AtomicLong();
     private final AtomicLong queued = new AtomicLong();
@@ -40,6 +42,19 @@ final class HistoryBudget {
         queued.incrementAndGet();
         retained.incrementAndGet();
         bytes.addAndGet(cost(entry));
+    }
+
+    /**
+     * Events a channel took back from a store after a restart, oldest first, with its lock held: older than any
+     * stored since the start, so queued ahead of them, the oldest first of all.
+     */
+    void storedEarlier(List<History.Entry> entries) {
+        for (History.Entry entry : entries.reversed()) {
+            order.addFirst(entry);
+            queued.incrementAndGet();
+            retained.incrementAndGet();
+            bytes.addAndGet(cost(entry));
+        }
     }
 
     /** An event a channel no longer retains, with its lock held: its place in the queue is skipped. */

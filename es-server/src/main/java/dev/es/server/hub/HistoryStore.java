@@ -17,15 +17,10 @@ public interface HistoryStore {
 
         @Override
         public void forget(String channel, long throughPlace) {}
-
-        @Override
-        public List<KeptEvent> read(String channel) {
-            return List.of();
-        }
     };
 
-    /** A channel whose events the store kept before this start, known by its newest: its place and time. */
-    record KeptChannel(String name, long newestPlace, long newestStoredAtMillis) {}
+    /** A channel whose events the store kept before this start, known by its newest: its place, id and time. */
+    record KeptChannel(String name, long newestPlace, String newestId, long newestStoredAtMillis) {}
 
     /** An event the store kept, as {@link #read} gives it back. */
     record KeptEvent(long place, String id, byte[] frame, long storedAtMillis) {}
@@ -43,9 +38,14 @@ public interface HistoryStore {
     void forget(String channel, long throughPlace);
 
     /**
-     * A channel's events kept before this start, oldest first.
+     * A channel's newest events kept before this start, oldest first: as many as the bounds given keep, and the
+     * newest one past them (its history lets that one go, and with it, on disk, every older one). Nothing for a
+     * store that keeps nothing.
      *
+     * @param notBeforeMillis the history TTL's cutoff: older events are past the bounds
      * @throws HistoryUnavailableException when they could not be read
      */
-    List<KeptEvent> read(String channel);
+    default List<KeptEvent> read(String channel, int maxEvents, long maxBytes, long notBeforeMillis) {
+        return List.of();
+    }
 }

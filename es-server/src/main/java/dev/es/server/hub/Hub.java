@@ -445,6 +445,8 @@ public final class Hub implements Broker.Sink {
         if (channel.equals(ChannelName.ALL)) {
             for (String name : channels.keySet()) {
                 publishTo(name, event, false, dropped);
+                // Each channel may have read what a store kept of it: the budget holds all along.
+                shedHistory();
             }
         } else {
             stored = publishTo(channel, event, publishMakesChannel(), dropped);

@@ -80,7 +80,7 @@ public final class SqliteHistoryStore implements HistoryStore, AutoCloseable {
         this.lockFile = lockFile;
         this.db = db;
         this.reader = reader;
-        readChannel = reader.prepareStatement("SELECT place, id, frame, stored_at FROM events WHERE channel = ? ORDER BY place");
+        readChannel = reader.prepareStatement("SELECT place, id, frame, stored_at FROM events WHERE channel = ? ORDER BY place DESC");
         insert = db.prepareStatement("INSERT OR REPLACE INTO events (channel, place, id, frame, stored_at) VALUES (?, ?, ?, ?, ?)");
         delete = db.prepareStatement("DELETE FROM events WHERE channel = ? AND place <= ?");
         next = db.prepareStatement("INSERT OR REPLACE INTO meta (key, value) VALUES ('next_place', ?)");
@@ -190,10 +190,10 @@ public final class SqliteHistoryStore implements HistoryStore, AutoCloseable {
     public int readInto(Hub hub) {
         int channels = 0;
         try (Statement sql = db.createStatement();
-                PreparedStatement before = db.prepareStatement("SELECT channel, place, stored_at FROM events"
+                PreparedStatement before = db.prepareStatement("SELECT channel, place, id, stored_at FROM events"
                         + " WHERE channel < ? ORDER BY channel DESC, place DESC LIMIT 1")) {
             KeptChannel kept = newest(sql.executeQuery(
-                    "SELECT channel, place, stored_at FROM events ORDER BY channel DESC, place DESC LIMIT 1"));
+                    "SELECT channel, place, id, stored_at FROM events ORDER BY channel DESC, place DESC LIMIT 1"));
             while (kept != null) {
                 hub.restore(kept);
                 channels++;
@@ -218,25 +218,32 @@ public final class SqliteHistoryStore implements HistoryStore, AutoCloseable {
     /** The one row a query for a channel's newest event found, or null. */
     private static KeptChannel newest(ResultSet row) throws SQLException {
         try (row) {
-            return row.next() ? new KeptChannel(row.getString(1), row.getLong(2), row.getLong(3)) : null;
+            return row.next() ? new KeptChannel(row.getString(1), row.getLong(2), row.getString(3), row.getLong(4)) : null;
         }
     }
 
+    /** Reads newest first, and stops at the first event past the bounds: a file never costs more memory than they. */
     @Override
-    public synchronized List<KeptEvent> read(String channel) {
+    public synchronized List<KeptEvent> read(String channel, int maxEvents, long maxBytes, long notBeforeMillis) {
         List<KeptEvent> events = new ArrayList<>();
         try {
             readChannel.setString(1, channel);
             try (ResultSet rows = readChannel.executeQuery()) {
+                long bytes = 0;
                 while (rows.next()) {
-                    events.add(new KeptEvent(rows.getLong(1), rows.getString(2), rows.getBytes(3), rows.getLong(4)));
+                    KeptEvent event = new KeptEvent(rows.getLong(1), rows.getString(2), rows.getBytes(3), rows.getLong(4));
+                    events.add(event);
+                    bytes += event.frame().length;
+                    if (events.size() > maxEvents || bytes > maxBytes || event.storedAtMillis() < notBeforeMillis) {
+                        break;
+                    }
                 }
             }
         } catch (SQLException e) {
-            throw new HistoryUnavailableException("the history of " + channel + " could not be read from " + file
-                    + ": " + reason(e), e);
+            // The file's name is for the server's log, not for a subscriber.
+            throw new HistoryUnavailableException("the history of " + channel + " could not be read: " + reason(e), e);
         }
-        return events;
+        return events.reversed();
     }
 
     @Override
@@ -366,11 +373,14 @@ public final class SqliteHistoryStore implements HistoryStore, AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        for (Connection connection : List.of(reader, db)) {
-            try {
-                connection.close();
-            } catch (SQLException ignored) {
-                // Every commit is in: nothing is lost by a close that fails.
+        // Not while a read is under way on the reader.
+        synchronized (this) {
+            for (Connection connection : List.of(reader, db)) {
+                try {
+                    connection.close();
+                } catch (SQLException ignored) {
+                    // Every commit is in: nothing is lost by a close that fails.
+                }
             }
         }
         closeQuietly(lockFile);

@@ -1,6 +1,7 @@
 package dev.es.server.store;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.es.common.Event;
@@ -13,6 +14,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -47,37 +49,105 @@ class SqliteHistoryStoreTest {
 
     /**
      * A start reads no channel's events, only which channels have some: each channel's are read the first time it
-     * is asked for, and a channel never asked for can still be closed or expire, on disk too.
+     * is asked for (a publish too), and a channel never asked for can still be closed, made again, or expire, on
+     * disk too.
      */
     @Test
     void aStartReadsEachChannelsEventsOnlyWhenItIsFirstAskedFor() {
         String first;
+        long newest;
         try (SqliteHistoryStore store = SqliteHistoryStore.open(data, false)) {
             Hub hub = hubOn(store);
             first = hub.publish("read", Event.of("one")).id();
             hub.publish("read", Event.of("two"));
+            hub.publish("published", Event.of("before"));
             hub.publish("closed", Event.of("gone"));
-            hub.publish("expired", Event.of("old"));
+            newest = Long.parseLong(hub.publish("expired", Event.of("old")).id());
         }
         try (SqliteHistoryStore store = SqliteHistoryStore.open(data, false)) {
             Hub hub = hubOn(store);
-            assertEquals(3, hub.localChannels(), "every channel with history is known at start");
+            assertEquals(4, hub.localChannels(), "every channel with history is known at start");
             assertEquals(0, hub.retained(), "and none of its events is read");
             HistoryPage page = hub.history("read", first, 10);
-            assertEquals(List.of("two"), page.frames().stream().map(SqliteHistoryStoreTest::data).toList());
+            assertEquals(List.of("two"), texts(page));
             assertTrue(page.resume().exact(), "a resume across the restart is exact");
             assertEquals(2, hub.retained(), "the channel asked for is read, the others are not");
-            String next = hub.publish("read", Event.of("three")).id();
-            assertTrue(Long.parseLong(next) > Long.parseLong(first), next + " after " + first);
+
+            long next = Long.parseLong(hub.publish("published", Event.of("after")).id());
+            assertTrue(next > newest, next + " after " + newest);
+            assertEquals(List.of("before", "after"), texts(hub.history("published", null, 10)),
+                    "a publish first reads what was kept before it");
 
             hub.close("closed");
-            // An hour is the default TTL: every event of the channel never read is older than that by then.
-            hub.expireHistory(System.currentTimeMillis() + Duration.ofHours(2).toMillis());
-            assertEquals(0, hub.localChannels(), "closed, and expired unread, and expired once read");
+            hub.publish("closed", Event.of("again"));
+            // The default TTL is an hour: half an hour on, the channel never read still holds its event.
+            hub.expireHistory(System.currentTimeMillis() + Duration.ofMinutes(30).toMillis());
+            assertEquals(4, hub.localChannels());
         }
         try (SqliteHistoryStore store = SqliteHistoryStore.open(data, false)) {
-            assertEquals(0, hubOn(store).localChannels(), "what was closed or expired is gone from the file");
+            Hub hub = hubOn(store);
+            assertEquals(List.of("again"), texts(hub.history("closed", null, 10)),
+                    "closing a channel never read forgot its old events, not those of the channel made again");
+            hub.expireHistory(System.currentTimeMillis() + Duration.ofHours(2).toMillis());
+            assertEquals(0, hub.localChannels(), "expired, read or not");
         }
+        try (SqliteHistoryStore store = SqliteHistoryStore.open(data, false)) {
+            assertEquals(0, hubOn(store).localChannels(), "what expired is gone from the file");
+        }
+    }
+
+    /** A server restarted with a smaller history reads no more than it keeps, and lets the rest go on disk too. */
+    @Test
+    void aSmallerHistoryAfterARestartReadsOnlyWhatItKeeps() {
+        List<String> ids = new ArrayList<>();
+        try (SqliteHistoryStore store = SqliteHistoryStore.open(data, false)) {
+            Hub hub = hubOn(store);
+            for (int i = 0; i < 5; i++) {
+                ids.add(hub.publish("news", Event.of("event " + i)).id());
+            }
+        }
+        try (SqliteHistoryStore store = SqliteHistoryStore.open(data, false)) {
+            Hub hub = hubOn(store, 2);
+            HistoryPage page = hub.history("news", ids.get(2), 10);
+            assertEquals(List.of("event 3", "event 4"), texts(page));
+            assertTrue(page.resume().exact(), "after the newest event let go, the resume is exact");
+            assertEquals(2, hub.retained());
+            assertFalse(hub.history("news", ids.get(1), 10).resume().exact(), "before it, a gap");
+        }
+        try (SqliteHistoryStore store = SqliteHistoryStore.open(data, false)) {
+            assertEquals(List.of("event 3", "event 4"), texts(hubOn(store).history("news", null, 10)),
+                    "what the smaller history let go is gone from the file");
+        }
+    }
+
+    /**
+     * Past the history budget, what a channel read after a restart is older than anything published since, and
+     * goes first: reading cold history never costs the newest events elsewhere.
+     */
+    @Test
+    void pastTheBudgetEventsReadAfterARestartGoBeforeThosePublishedSince() {
+        String text = "x".repeat(300);
+        try (SqliteHistoryStore store = SqliteHistoryStore.open(data, false)) {
+            Hub hub = hubOn(store);
+            hub.publish("old", Event.of(text + " 1"));
+            hub.publish("old", Event.of(text + " 2"));
+        }
+        try (SqliteHistoryStore store = SqliteHistoryStore.open(data, false)) {
+            // Room for about three of these events.
+            Hub hub = new Hub(Broker.inProcess(), new HubLimits(100, 1 << 20, 3 * 500, HubLimits.DEFAULT_HISTORY_TTL,
+                    1 << 20, 100, 100, 100), warning -> {}, store);
+            store.readInto(hub);
+            hub.publish("new", Event.of(text + " a"));
+            hub.publish("new", Event.of(text + " b"));
+            // Reading "old" takes the history past its budget, which is shed once the read is answered.
+            assertEquals(2, hub.history("old", null, 10).frames().size());
+            assertEquals(List.of(text + " 2"), texts(hub.history("old", null, 10)), "the oldest read went first");
+            assertEquals(List.of(text + " a", text + " b"), texts(hub.history("new", null, 10)));
+        }
+    }
+
+    private static List<String> texts(HistoryPage page) {
+        return page.frames().stream().map(SqliteHistoryStoreTest::data).toList();
     }
 
     private static String data(byte[] frame) {
@@ -86,7 +156,11 @@ class SqliteHistoryStoreTest {
     }
 
     private static Hub hubOn(SqliteHistoryStore store) {
-        Hub hub = new Hub(Broker.inProcess(), HubLimits.of(100, 1 << 20), warning -> {}, store);
+        return hubOn(store, 100);
+    }
+
+    private static Hub hubOn(SqliteHistoryStore store, int historyEvents) {
+        Hub hub = new Hub(Broker.inProcess(), HubLimits.of(historyEvents, 1 << 20), warning -> {}, store);
         store.readInto(hub);
         return hub;
     }
