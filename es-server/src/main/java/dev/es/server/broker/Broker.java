@@ -6,6 +6,7 @@ import dev.es.server.ServerLog;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Predicate;
 
 /**
@@ -18,11 +19,12 @@ public interface Broker extends AutoCloseable {
     /** Where a broker delivers, and what it knows of this server: the local hub. */
     interface Sink {
         /**
-         * Delivers an event to this server's subscribers of the channel ({@code all}: of every channel).
+         * Delivers an event to this server's subscribers of the channel ({@code all}: of every channel): at once,
+         * or, where the hub keeps history on disk, once it is durable.
          *
-         * @return the event as stored, with its id
+         * @return the event as stored, with its id, once delivered
          */
-        Event deliver(String channel, Event event);
+        CompletableFuture<Event> deliver(String channel, Event event);
 
         /** Disconnects this server's subscribers of the channel ({@code all}: of every channel). */
         void closeChannel(String channel);
@@ -56,12 +58,12 @@ public interface Broker extends AutoCloseable {
     void connect(Sink sink);
 
     /**
-     * Accepts an event for every server; returns once it is accepted.
+     * Accepts an event for every server.
      *
-     * @return the event with its id when this broker assigns ids on acceptance, else as given
+     * @return the event with its id when this broker assigns ids on acceptance, else as given, once accepted
      * @throws BrokerUnavailableException when the event could not be stored
      */
-    Event publish(String channel, Event event);
+    CompletableFuture<Event> publish(String channel, Event event);
 
     /**
      * Makes sure this server receives the channel's events and holds its history before a subscriber joins it

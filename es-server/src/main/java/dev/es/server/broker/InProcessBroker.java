@@ -5,6 +5,7 @@ import dev.es.common.Event;
 import java.util.List;
 import java.util.function.Predicate;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 
 /** One server alone: accepting an event is delivering it, and this server's channels are all there are. */
 final class InProcessBroker implements Broker {
@@ -17,7 +18,7 @@ final class InProcessBroker implements Broker {
     }
 
     @Override
-    public Event publish(String channel, Event event) {
+    public CompletableFuture<Event> publish(String channel, Event event) {
         return sink.deliver(channel, event);
     }
 

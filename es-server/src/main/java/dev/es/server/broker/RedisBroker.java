@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Predicate;
 import javax.net.ssl.TrustManagerFactory;
@@ -161,14 +162,14 @@ final class RedisBroker implements Broker {
     }
 
     @Override
-    public Event publish(String channel, Event event) {
+    public CompletableFuture<Event> publish(String channel, Event event) {
         if (channel.equals(ChannelName.ALL)) {
             for (ChannelStatus each : statuses()) {
                 publishOne(each.name(), event);
             }
-            return event;
+            return CompletableFuture.completedFuture(event);
         }
-        return publishOne(channel, event);
+        return CompletableFuture.completedFuture(publishOne(channel, event));
     }
 
     private Event publishOne(String channel, Event event) {

@@ -54,14 +54,17 @@ public final class HttpApi {
         // Where what may block runs: Javalin's routes, a stream's opening, and with Redis or --data a publish.
         Executor blocking = VirtualThreads.getNamedVirtualThreadsExecutor("es-request");
         WriterTurns turns = new WriterTurns(threads);
+        // Events the store made durable are delivered on its thread, which writes their small fan-outs and
+        // answers their publishes itself, as a publisher's thread does in memory.
+        hub.deliverDurableThrough(turns::runHere);
         ChannelRoutes channels = new ChannelRoutes(hub, access, metrics);
         Cors cors = new Cors(settings.corsOrigin(), settings.corsMethods());
-        // With Redis a publish waits for Redis, with --data for its commit: on a thread of its own. Else nothing in
-        // it blocks.
+        // With Redis a publish waits for Redis: on a thread of its own. With --data it is answered from its commit,
+        // and else nothing in it blocks. A batch publishes each channel's lines in turn, waiting for each.
         boolean publishesWait = settings.redis() != null || settings.data() != null;
         Executor mayBlock = publishesWait ? blocking : Runnable::run;
         PublishHandler publishes = new PublishHandler(hub, access, cors, settings.maxEventBytes(), settings.requestDeadline(),
-                metrics, turns, mayBlock);
+                metrics, turns, settings.redis() != null ? blocking : Runnable::run);
         BatchPublishHandler batches = new BatchPublishHandler(hub, access, cors, settings.maxBatchBytes(),
                 settings.requestDeadline(), turns, mayBlock, publishesWait);
         // A stream is opened where Jetty parsed its request, unless its join may wait: with Redis it first reads

@@ -6,11 +6,15 @@ import dev.es.common.Protocol;
 import dev.es.common.PublishBody;
 import dev.es.server.ServerMetrics;
 import dev.es.server.hub.Hub;
+import io.micrometer.core.instrument.Timer;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
+import java.util.function.BiConsumer;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpMethod;
@@ -23,7 +27,8 @@ import org.eclipse.jetty.util.Callback;
 /**
  * POST {@code /{channel}}, a publish, as a Jetty handler that never blocks: it runs where Jetty parsed the request,
  * reads the body as it arrives ({@link BodyReader}), publishes on the thread the last bytes came on (which then
- * writes a small fan-out itself: {@link WriterTurns}), and answers with header fields made once. With Redis a
+ * writes a small fan-out itself: {@link WriterTurns}), and answers with header fields made once. With --data it
+ * is answered once the store made the event durable and delivered it, on the store's thread. With Redis a
  * publish waits for Redis, so it is handed to a thread that may block. Anything else goes on to the next handler.
  */
 final class PublishHandler extends Handler.Abstract.NonBlocking {
@@ -92,17 +97,39 @@ final class PublishHandler extends Handler.Abstract.NonBlocking {
             JsonErrors.answer(response, callback, new ApiError(400, unreadable.getMessage()));
             return;
         }
-        Event stored;
+        Timer.Sample started = Timer.start();
+        CompletableFuture<Event> stored;
         try {
-            stored = metrics.publishes().record(() -> turns.publish(() -> hub.publish(channel, event, maker)));
+            stored = turns.publish(() -> hub.publishAsync(channel, event, maker));
         } catch (RuntimeException e) {
             JsonErrors.answerOrFail(response, callback, e);
             return;
         }
-        response.setStatus(201);
-        response.getHeaders().put(JSON);
-        String answer = stored.id() == null ? "{}" : Json.write(Map.of("id", stored.id()));
-        response.write(true, ByteBuffer.wrap(answer.getBytes(StandardCharsets.UTF_8)), callback);
+        // Answered once delivered: here in memory (after the writes the publish woke); with --data once durable, on
+        // the store's thread as a writer turn, after those its delivery woke there.
+        BiConsumer<Event, Throwable> answer = (accepted, failure) -> {
+            started.stop(metrics.publishes());
+            if (failure != null) {
+                JsonErrors.answerOrFail(response, callback, unwrapped(failure));
+                return;
+            }
+            response.setStatus(201);
+            response.getHeaders().put(JSON);
+            String json = accepted.id() == null ? "{}" : Json.write(Map.of("id", accepted.id()));
+            response.write(true, ByteBuffer.wrap(json.getBytes(StandardCharsets.UTF_8)), callback);
+        };
+        if (stored.isDone()) {
+            stored.whenComplete(answer);
+        } else {
+            stored.whenCompleteAsync(answer, turns);
+        }
+    }
+
+    /** What a publish failed with, as the hub threw it (a later stage wraps it). */
+    private static RuntimeException unwrapped(Throwable failure) {
+        Throwable cause = failure instanceof CompletionException wrapped && wrapped.getCause() != null
+                ? wrapped.getCause() : failure;
+        return cause instanceof RuntimeException runtime ? runtime : new CompletionException(cause);
     }
 
     /**

@@ -53,6 +53,14 @@ final class WriterTurns extends AbstractLifeCycle implements Executor {
         }
     }
 
+    /** Runs a task here as a publish does: the turns it wakes, at most {@link #MAX_ON_PUBLISHER}, run here after it. */
+    void runHere(Runnable task) {
+        publish(() -> {
+            task.run();
+            return null;
+        });
+    }
+
     /**
      * A writer's turn: kept for its publisher when one is publishing on this thread with room left, else to the
      * pool — at the fan-out's first turn past the room, together with those kept so far.

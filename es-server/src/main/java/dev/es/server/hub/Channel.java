@@ -4,7 +4,10 @@ import dev.es.common.ChannelStatus;
 import dev.es.common.Event;
 import dev.es.common.SseFrames;
 import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
@@ -14,8 +17,8 @@ import java.util.function.Supplier;
  * A channel: its subscribers, its history and its id sequence. Publishing appends to the history and offers
  * the frame to every subscriber under one lock, and joining reads the history and adds the subscriber under
  * the same lock, so a joiner's replay and live frames meet with no gap and no duplicate. Offers never block,
- * so the lock is held across no subscriber's I/O; with a store it is held across the store's (a commit, and the
- * first read of what it kept before a restart).
+ * so the lock is held across no subscriber's I/O; with a store, only across the first read of what it kept
+ * before a restart (a commit is waited for with no lock held: the event is pending meanwhile).
  */
 final class Channel {
 
@@ -31,10 +34,14 @@ final class Channel {
      */
     private final AtomicLong order;
     /**
-     * While a publish takes its place and offers its frame: at most that place (see {@link #placing()}); else
-     * {@link #IDLE}.
+     * While a publish takes its place and offers its frame, or events are pending: at most the oldest such place
+     * (see {@link #placing()}); else {@link #IDLE}.
      */
     private volatile long placing = IDLE;
+    /** The places of events handed to the store and not yet delivered, oldest first (told in that order). */
+    private final ArrayDeque<Long> pending = new ArrayDeque<>();
+    /** Why the channel was closed (its pending events then go undelivered), or null while it is open. */
+    private CloseReason closedBy;
     /** The hub's count of frames queued for subscribers. */
     private final LongAdder delivered;
     private final int maxSubscribers;
@@ -88,15 +95,16 @@ final class Channel {
 
     /**
      * Stores and delivers an event, giving it the channel's next id when it has none. With a store that keeps
-     * history on disk, the event is durable before it is delivered (the lock is held meanwhile, so that joins
-     * and the order of events stay as without one).
+     * history on disk, the event is delivered once it is durable, on the store's thread, in the order of places:
+     * until then it is pending, neither in the history nor offered, so that a join meets it live (and a join
+     * never waits for the disk); subscribers dropped then as too slow are aborted there.
      *
-     * @param dropped receives the subscribers dropped as too slow, for the caller to abort once it holds no
-     *     lock (aborting closes a connection)
-     * @return the event as subscribers see it
-     * @throws HistoryUnavailableException when the store could not keep it: nothing was delivered
+     * @param dropped receives the subscribers dropped as too slow by a delivery made now, for the caller to abort
+     *     once it holds no lock (aborting closes a connection)
+     * @return the event as subscribers see it, once delivered; failed with {@link HistoryUnavailableException}
+     *     when the store could not keep it (nothing was delivered)
      */
-    Event publish(Event event, List<Subscription> dropped) {
+    CompletableFuture<Event> publish(Event event, List<Subscription> dropped) {
         lock.lock();
         try {
             readKept();
@@ -111,29 +119,66 @@ final class Channel {
             }
             Frame frame = new Frame(place, SseFrames.encode(stored));
             long now = System.currentTimeMillis();
-            if (history.keeps()) {
-                store.append(name, place, stored.id(), frame.bytes(), now);
+            if (history.keeps() && store != HistoryStore.NONE) {
+                CompletableFuture<Event> done = new CompletableFuture<>();
+                Event durable = stored;
+                store.append(name, place, stored.id(), frame.bytes(), now,
+                        failure -> delivered(durable, frame, now, failure, done));
+                pending.addLast(place);
+                return done;
             }
-            lastPublishedAtMillis = now;
-            history.add(stored.id(), frame, now);
-            published++;
-            int before = dropped.size();
-            for (int i = 0, n = subscribers.size(); i < n; i++) {
-                Subscription subscriber = subscribers.get(i);
-                if (!subscriber.offer(frame)) {
-                    dropped.add(subscriber);
-                }
-            }
-            // After the loop: removing moves subscribers between slots.
-            for (int i = before; i < dropped.size(); i++) {
-                subscribers.remove(dropped.get(i));
-            }
-            delivered.add(subscribers.size());
-            return stored;
+            deliver(stored, frame, now, dropped);
+            return CompletableFuture.completedFuture(stored);
         } finally {
-            placing = IDLE;
+            placing = pending.isEmpty() ? IDLE : pending.peekFirst();
             lock.unlock();
         }
+    }
+
+    /**
+     * The store made a pending event durable (or could not): it is delivered now, on the store's thread, unless
+     * the channel was closed meanwhile (then a close forgets it on disk too, a stop keeps it).
+     */
+    private void delivered(Event stored, Frame frame, long now, HistoryUnavailableException failure,
+            CompletableFuture<Event> done) {
+        List<Subscription> dropped = new ArrayList<>(0);
+        lock.lock();
+        try {
+            pending.removeFirst();
+            placing = pending.isEmpty() ? IDLE : pending.peekFirst();
+            if (failure == null && closedBy == null) {
+                deliver(stored, frame, now, dropped);
+            } else if (failure == null && closedBy != CloseReason.SHUTDOWN) {
+                store.forget(name, frame.seq());
+            }
+        } finally {
+            lock.unlock();
+        }
+        dropped.forEach(Subscription::abort);
+        if (failure != null) {
+            done.completeExceptionally(failure);
+        } else {
+            done.complete(stored);
+        }
+    }
+
+    /** Adds the event to the history and offers it to every subscriber; with the lock held. */
+    private void deliver(Event stored, Frame frame, long now, List<Subscription> dropped) {
+        lastPublishedAtMillis = now;
+        history.add(stored.id(), frame, now);
+        published++;
+        int before = dropped.size();
+        for (int i = 0, n = subscribers.size(); i < n; i++) {
+            Subscription subscriber = subscribers.get(i);
+            if (!subscriber.offer(frame)) {
+                dropped.add(subscriber);
+            }
+        }
+        // After the loop: removing moves subscribers between slots.
+        for (int i = before; i < dropped.size(); i++) {
+            subscribers.remove(dropped.get(i));
+        }
+        delivered.add(subscribers.size());
     }
 
     /**
@@ -145,12 +190,18 @@ final class Channel {
         long place;
         do {
             place = order.get();
-            placing = place;
+            // An older event still pending keeps placing at its own place, lower than this one.
+            if (pending.isEmpty()) {
+                placing = place;
+            }
         } while (!order.compareAndSet(place, place + 1));
         return place;
     }
 
-    /** At most the place of the event a publish here is offering now; {@link #IDLE} when none is. */
+    /**
+     * At most the place of the oldest event a publish here is offering now, or that is pending (waiting for the
+     * store to make it durable); {@link #IDLE} when none is.
+     */
     long placing() {
         return placing;
     }
@@ -264,6 +315,7 @@ final class Channel {
         Subscription[] ended;
         lock.lock();
         try {
+            closedBy = reason;
             ended = subscribers.clear();
             // A stopping server keeps its history on disk for the next start.
             if (reason != CloseReason.SHUTDOWN) {
@@ -314,7 +366,7 @@ final class Channel {
     boolean isIdle() {
         lock.lock();
         try {
-            return subscribers.size() == 0 && history.isEmpty() && unread == null;
+            return subscribers.size() == 0 && history.isEmpty() && unread == null && pending.isEmpty();
         } finally {
             lock.unlock();
         }

@@ -1,19 +1,23 @@
 package dev.es.server.hub;
 
 import java.util.List;
+import java.util.concurrent.Executor;
 
 /**
  * Where a hub keeps its channels' history beyond its own memory ({@code es serve --data}), or nowhere. A channel
- * calls it under its lock, in the order of its events: {@link #append} returns once the event is durable, before
- * any subscriber is offered it; {@link #forget} never waits; {@link #read} gives back, the first time a channel is
- * asked for after a restart, what was kept of it before.
+ * calls it under its lock, in the order of its events: {@link #append} never waits, and says on the store's own
+ * thread, in the order of the appends, once each event is durable (only then is any subscriber offered it);
+ * {@link #forget} never waits; {@link #read} gives back, the first time a channel is asked for after a restart,
+ * what was kept of it before.
  */
 public interface HistoryStore {
 
-    /** Keeps nothing: history lives in the hub's memory alone. */
+    /** Keeps nothing: history lives in the hub's memory alone (a channel then never appends). */
     HistoryStore NONE = new HistoryStore() {
         @Override
-        public void append(String channel, long place, String id, byte[] frame, long storedAtMillis) {}
+        public void append(String channel, long place, String id, byte[] frame, long storedAtMillis, Durable then) {
+            throw new UnsupportedOperationException("this store keeps nothing");
+        }
 
         @Override
         public void forget(String channel, long throughPlace) {}
@@ -25,14 +29,31 @@ public interface HistoryStore {
     /** An event the store kept, as {@link #read} gives it back. */
     record KeptEvent(long place, String id, byte[] frame, long storedAtMillis) {}
 
+    /** What an append is told once its event is durable, or could not be made so. */
+    @FunctionalInterface
+    interface Durable {
+        /**
+         * @param failure why the event could not be stored (the publish is refused, nothing is delivered), or null
+         *     once it is durable
+         */
+        void then(HistoryUnavailableException failure);
+    }
+
     /**
-     * Stores an event of a channel, returning once it is durable.
+     * Stores an event of a channel, returning at once; {@code then} is told on the store's thread once the event
+     * is durable, in the order of the appends (so a channel's events are told in the order of their places).
      *
      * @param place its place in the hub's order ({@link Frame#seq}), increasing within a channel
      * @param frame the event as subscribers receive it
-     * @throws HistoryUnavailableException when it could not be stored: the publish is refused, nothing is delivered
+     * @throws HistoryUnavailableException when the store takes nothing more (it is stopping)
      */
-    void append(String channel, long place, String id, byte[] frame, long storedAtMillis);
+    void append(String channel, long place, String id, byte[] frame, long storedAtMillis, Durable then);
+
+    /**
+     * Runs what each commit tells its appends (one task per commit, on the store's thread) through this, so that
+     * the server can write what those deliveries wake where they run: a small fan-out, then the publish's answer.
+     */
+    default void tellThrough(Executor runner) {}
 
     /** Forgets the channel's events up to and including this place: they are no longer retained. */
     void forget(String channel, long throughPlace);

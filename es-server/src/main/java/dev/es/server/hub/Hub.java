@@ -15,9 +15,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.ConcurrentSkipListSet;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
@@ -116,6 +119,21 @@ public final class Hub implements Broker.Sink {
      * @throws LimitReachedException when the event would make a channel past a limit
      */
     public Event publish(String channel, Event event, String maker) {
+        try {
+            return publishAsync(channel, event, maker).join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException cause ? cause : e;
+        }
+    }
+
+    /**
+     * As {@link #publish(String, Event, String)}, without waiting: the event is delivered at once, or, where the
+     * hub keeps history on disk, once it is durable (the future completes then, on the store's thread).
+     *
+     * @return the event as stored, once delivered; failed when it could not be stored
+     * @throws InvalidInputException, LimitReachedException, HubStoppedException as a publish refused at once
+     */
+    public CompletableFuture<Event> publishAsync(String channel, Event event, String maker) {
         requireValid(channel);
         String idProblem = Event.idProblem(event.id());
         if (idProblem != null) {
@@ -127,13 +145,20 @@ public final class Hub implements Broker.Sink {
             requireRoomFor(channel, maker);
             made = maker != null && !channels.containsKey(channel);
         }
-        Event stored = broker.publish(channel, event);
+        CompletableFuture<Event> stored = broker.publish(channel, event);
         if (made) {
-            // Delivered in this thread (one server) the channel is here now; with --redis it may come later, unclaimed.
+            // Taken in this thread (one server) the channel is here now; with --redis it may come later, unclaimed.
             channels.computeIfPresent(channel, (name, existing) -> claim(existing, maker));
         }
-        published.increment();
-        return stored;
+        if (stored.isDone() && !stored.isCompletedExceptionally()) {
+            published.increment();
+            return stored;
+        }
+        return stored.whenComplete((accepted, failure) -> {
+            if (failure == null) {
+                published.increment();
+            }
+        });
     }
 
     /**
@@ -259,6 +284,14 @@ public final class Hub implements Broker.Sink {
             return target;
         });
         orderFrom(kept.newestPlace() + 1);
+    }
+
+    /**
+     * Delivers the events a history store made durable through this runner, one task per commit
+     * ({@link HistoryStore#tellThrough}): set by the server before the first publish.
+     */
+    public void deliverDurableThrough(Executor runner) {
+        store.tellThrough(runner);
     }
 
     /** Numbers events from at least this place on: a store's record of the places it gave before a restart. */
@@ -439,22 +472,25 @@ public final class Hub implements Broker.Sink {
     }
 
     @Override
-    public Event deliver(String channel, Event event) {
+    public CompletableFuture<Event> deliver(String channel, Event event) {
         List<Subscription> dropped = new ArrayList<>(0);
-        Event stored = event;
+        CompletableFuture<Event> stored;
         if (channel.equals(ChannelName.ALL)) {
+            List<CompletableFuture<Event>> each = new ArrayList<>();
             for (String name : channels.keySet()) {
-                publishTo(name, event, false, dropped);
+                each.add(publishTo(name, event, false, dropped));
                 // Each channel may have read what a store kept of it: the budget holds all along.
                 shedHistory();
             }
+            stored = CompletableFuture.allOf(each.toArray(CompletableFuture[]::new)).thenApply(all -> event);
         } else {
             stored = publishTo(channel, event, publishMakesChannel(), dropped);
         }
         // After every lock is released: aborting closes connections, shedding takes other channels' locks.
         dropped.forEach(Subscription::abort);
         shedHistory();
-        return stored;
+        // An event delivered once durable grows the history then.
+        return stored.isDone() ? stored : stored.whenComplete((delivered, failure) -> shedHistory());
     }
 
     /** Bytes every channel's history holds now, each event's overhead counted (see {@link HubLimits#historyBudget}). */
@@ -518,16 +554,16 @@ public final class Hub implements Broker.Sink {
      *
      * @param create whether a missing channel is created (to hold the event in its history)
      */
-    private Event publishTo(String name, Event event, boolean create, List<Subscription> dropped) {
-        Event[] stored = {event};
+    private CompletableFuture<Event> publishTo(String name, Event event, boolean create, List<Subscription> dropped) {
+        List<CompletableFuture<Event>> stored = new ArrayList<>(1);
         channels.compute(name, (key, existing) -> {
             Channel target = existing != null || !create ? existing : newChannel(key);
             if (target != null) {
-                stored[0] = target.publish(event, dropped);
+                stored.add(target.publish(event, dropped));
             }
             return target;
         });
-        return stored[0];
+        return stored.isEmpty() ? CompletableFuture.completedFuture(event) : stored.getFirst();
     }
 
     @Override

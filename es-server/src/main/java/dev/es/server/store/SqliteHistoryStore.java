@@ -20,15 +20,14 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
  * Channels' history in a SQLite file in the data directory ({@code es serve --data}): one table keyed by
  * (channel, place), WAL mode, written by one thread that commits whatever is waiting in one transaction and one
- * sync (group commit), then lets every publisher it holds go on. A lock file keeps a second server off the
+ * sync (group commit), then tells each event's publish, in order, on that thread. A lock file keeps a second server off the
  * directory. DESIGN.md, "History on disk", says why it is built so.
  */
 public final class SqliteHistoryStore implements HistoryStore, AutoCloseable {
@@ -49,11 +48,11 @@ public final class SqliteHistoryStore implements HistoryStore, AutoCloseable {
      */
     static final long PLACES_RESERVED = 1_000_000;
 
-    /** What the writer does: store an event (and let its publisher go on), or forget a channel's oldest. */
+    /** What the writer does: store an event (and tell its publish), or forget a channel's oldest. */
     private sealed interface Change permits Append, Forget {}
 
-    private record Append(String channel, long place, String id, byte[] frame, long storedAtMillis,
-            CompletableFuture<Void> done) implements Change {}
+    private record Append(String channel, long place, String id, byte[] frame, long storedAtMillis, Durable then)
+            implements Change {}
 
     private record Forget(String channel, long throughPlace) implements Change {}
 
@@ -69,6 +68,8 @@ public final class SqliteHistoryStore implements HistoryStore, AutoCloseable {
     private final BlockingQueue<Change> waiting = new LinkedBlockingQueue<>();
     private final Thread writer;
     private volatile boolean closing;
+    /** Runs each commit's tells, here on the writer ({@link #tellThrough}). */
+    private volatile Executor tells = Runnable::run;
     /**
      * The next place recorded in the file (0 while none is): every place given is below it. The writer's alone once
      * it runs.
@@ -247,17 +248,11 @@ public final class SqliteHistoryStore implements HistoryStore, AutoCloseable {
     }
 
     @Override
-    public void append(String channel, long place, String id, byte[] frame, long storedAtMillis) {
+    public void append(String channel, long place, String id, byte[] frame, long storedAtMillis, Durable then) {
         if (closing) {
             throw new HistoryUnavailableException("the server is stopping", null);
         }
-        CompletableFuture<Void> done = new CompletableFuture<>();
-        waiting.add(new Append(channel, place, id, frame, storedAtMillis, done));
-        try {
-            done.join();
-        } catch (CompletionException e) {
-            throw (HistoryUnavailableException) e.getCause();
-        }
+        waiting.add(new Append(channel, place, id, frame, storedAtMillis, then));
     }
 
     @Override
@@ -325,19 +320,39 @@ public final class SqliteHistoryStore implements HistoryStore, AutoCloseable {
             HistoryUnavailableException failure = new HistoryUnavailableException(
                     "the history could not be written to " + file + ": " + reason(e), e);
             for (Change change : batch) {
-                switch (change) {
-                    case Append append -> append.done().completeExceptionally(failure);
+                if (change instanceof Forget forget) {
                     // Still to be done: tried again with the next commit.
-                    case Forget forget -> waiting.add(forget);
+                    waiting.add(forget);
                 }
             }
+            tell(batch, failure);
             return;
         }
-        for (Change change : batch) {
-            if (change instanceof Append append) {
-                append.done().complete(null);
+        tell(batch, null);
+    }
+
+    /**
+     * Tells each append of a commit how it went, in order, as one task of the runner given; what a publish then
+     * does (deliver, answer) cannot stop the writer.
+     */
+    private void tell(List<Change> batch, HistoryUnavailableException failure) {
+        tells.execute(() -> {
+            for (Change change : batch) {
+                if (change instanceof Append append) {
+                    try {
+                        append.then().then(failure);
+                    } catch (RuntimeException e) {
+                        Thread thread = Thread.currentThread();
+                        thread.getUncaughtExceptionHandler().uncaughtException(thread, e);
+                    }
+                }
             }
-        }
+        });
+    }
+
+    @Override
+    public void tellThrough(Executor runner) {
+        tells = runner;
     }
 
     /**
