@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # es serve keeping history in memory beside es serve --data (synced, then relaxed): the same loads through es
-# bench, servers taking turns round by round (a warm-up round first), at 4 and at 32 publishers. Prints a markdown
+# bench, servers taking turns round by round (three warm-up rounds first), at 4 and at 32 publishers. Prints a markdown
 # table of deliveries/s, p99, server CPU per delivery (and its kernel part), each against memory mode's.
 # Usage: bench/data-compare.sh [RUNS]   (default 2). Loopback only; bounded runs.
 set -euo pipefail
@@ -38,14 +38,16 @@ ticks() {
 
 out="$scratch/results"
 touch "$out"
-# run_load NAME ARGS...: one es bench run against each server per round (round 0 a warm-up, not kept).
+# run_load NAME ARGS...: one es bench run against each server per round. Rounds up to 0 are warm-ups
+# (DATA_COMPARE_WARMUPS, default 3, as compare.sh: the JIT compiles a load's code over its first rounds).
+warmups=${DATA_COMPARE_WARMUPS:-3}
 run_load() {
   local name=$1; shift
-  for round in $(seq 0 "$runs"); do
+  for round in $(seq $((1 - warmups)) "$runs"); do
     for mode in memory full relaxed; do
       local user0 system0 user1 system1 json
       read -r user0 system0 < <(ticks "$mode")
-      json=$("$root/es" bench --url "http://127.0.0.1:${port[$mode]}" --channel-prefix "$name-$round" --timeout 300s \
+      json=$("$root/es" bench --url "http://127.0.0.1:${port[$mode]}" --channel-prefix "$name-r$((round + warmups))" --timeout 300s \
         --json "$@" 2>/dev/null) || true
       read -r user1 system1 < <(ticks "$mode")
       ((round > 0)) && printf '%s\t%s\t%s\t%s\n' "$name" "$mode" "$((user1 - user0 + system1 - system0)) $((system1 - system0))" \
