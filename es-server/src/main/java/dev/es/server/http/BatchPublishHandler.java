@@ -17,6 +17,8 @@ import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.eclipse.jetty.http.HttpField;
@@ -33,14 +35,15 @@ import org.eclipse.jetty.util.Callback;
  * blocks, like {@link PublishHandler}: the body is read as it arrives, then each line is published as a single
  * publish would be (token, channel tokens, limits, validation, {@code all}), and the answer says, line by line and
  * in order, what that publish came to. A bad line costs only itself. The writers the batch wakes run once it is
- * done, each once however many of its events it took ({@link WriterTurns}).
+ * done, each once however many of its events it took ({@link WriterTurns}). With --data every line is handed to
+ * the store at once, in order, and the batch is answered once the last is delivered: they share commits.
  */
 final class BatchPublishHandler extends Handler.Abstract.NonBlocking {
 
     private static final HttpField NDJSON = new PreEncodedHttpField(HttpHeader.CONTENT_TYPE, Protocol.NDJSON);
     /**
-     * Threads one batch publishes on at most, where publishes wait: enough for a commit to take many events at
-     * once, few enough that a batch of many channels does not hold a thread (and its stack) for each.
+     * Threads one batch publishes on at most, where publishes wait for Redis: enough for many to wait at once, few
+     * enough that a batch of many channels does not hold a thread (and its stack) for each.
      */
     private static final int MAX_THREADS = 256;
 
@@ -51,7 +54,7 @@ final class BatchPublishHandler extends Handler.Abstract.NonBlocking {
     private final Duration bodyDeadline;
     private final WriterTurns turns;
     private final Executor publishing;
-    /** Whether a publish waits (for its commit, or Redis): then each channel's lines get a thread of their own. */
+    /** Whether a publish waits (for Redis): then each channel's lines get a thread of their own. */
     private final boolean publishesWait;
 
     BatchPublishHandler(Hub hub, Access access, Cors cors, long maxBatchBytes, Duration bodyDeadline, WriterTurns turns,
@@ -85,7 +88,7 @@ final class BatchPublishHandler extends Handler.Abstract.NonBlocking {
         BodyReader.read(request, maxBatchBytes, "--max-batch-bytes", bodyDeadline, new BodyReader.Done() {
             @Override
             public void body(byte[] body) {
-                publishing.execute(() -> answer(publishAll(body, shown, maker), response, callback));
+                publishing.execute(() -> publishAll(body, shown, maker).thenAccept(lines -> answer(lines, response, callback)));
             }
 
             @Override
@@ -97,12 +100,12 @@ final class BatchPublishHandler extends Handler.Abstract.NonBlocking {
     }
 
     /**
-     * Publishes every line, and answers each in order. Where a publish waits (for its commit with --data, for
-     * Redis), the lines of different channels are published each channel on a thread of its own, in order within
-     * the channel, so that they wait together (one commit for many) rather than one after another; a line to
-     * {@code all} is published alone, after the lines before it and before those after it.
+     * Publishes every line, and answers each in order, once every line is delivered. Where a publish waits for
+     * Redis, the lines of different channels are published each channel on a thread of its own, in order within
+     * the channel, so that they wait together rather than one after another; a line to {@code all} is published
+     * alone, after the lines before it and before those after it.
      */
-    private StringBuilder publishAll(byte[] body, String shown, String maker) {
+    private CompletableFuture<StringBuilder> publishAll(byte[] body, String shown, String maker) {
         List<Line> lines = new ArrayList<>();
         int start = 0;
         while (start < body.length) {
@@ -114,17 +117,20 @@ final class BatchPublishHandler extends Handler.Abstract.NonBlocking {
             lines.add(readLine(body, start, length, shown));
             start = end + 1;
         }
+        List<CompletableFuture<?>> delivered = new ArrayList<>();
         turns.publish(() -> {
             if (publishesWait) {
                 publishByChannel(lines, maker);
             } else {
-                lines.forEach(line -> line.publishTo(line.channels(), hub, maker));
+                lines.forEach(line -> delivered.addAll(line.publishTo(line.channels(), hub, maker)));
             }
             return null;
         });
-        StringBuilder answer = new StringBuilder();
-        lines.forEach(line -> answer.append(line.answer()).append('\n'));
-        return answer;
+        return CompletableFuture.allOf(delivered.toArray(CompletableFuture[]::new)).thenApply(all -> {
+            StringBuilder answer = new StringBuilder();
+            lines.forEach(line -> answer.append(line.answer()).append('\n'));
+            return answer;
+        });
     }
 
     /** Publishes each channel's lines on a virtual thread of their own, a line to {@code all} alone between them. */
@@ -208,19 +214,36 @@ final class BatchPublishHandler extends Handler.Abstract.NonBlocking {
             return event == null ? List.of() : channels;
         }
 
-        void publishTo(List<String> targets, Hub hub, String maker) {
+        /**
+         * Publishes the event to each target, recording its id or the first refusal as each is delivered.
+         *
+         * @return what is delivered only later (with --data, once durable)
+         */
+        List<CompletableFuture<?>> publishTo(List<String> targets, Hub hub, String maker) {
+            List<CompletableFuture<?>> later = new ArrayList<>(0);
             for (String channel : targets) {
                 try {
-                    Event stored = hub.publish(channel, event, maker);
-                    if (stored.id() != null && !channel.equals(ChannelName.ALL)) {
-                        ids.put(channel, stored.id());
+                    CompletableFuture<Event> stored = hub.publishAsync(channel, event, maker).whenComplete((accepted, failure) -> {
+                        if (failure != null) {
+                            refuse(failure instanceof CompletionException wrapped ? wrapped.getCause() : failure);
+                        } else if (accepted.id() != null && !channel.equals(ChannelName.ALL)) {
+                            ids.put(channel, accepted.id());
+                        }
+                    });
+                    if (!stored.isDone()) {
+                        later.add(stored.exceptionally(failed -> null));
                     }
                 } catch (RuntimeException e) {
-                    ApiError failure = ApiError.of(e);
-                    if (refusal == null) {
-                        refusal = failure != null ? failure : new ApiError(500, "the hub failed to publish: " + e);
-                    }
+                    refuse(e);
                 }
+            }
+            return later;
+        }
+
+        private synchronized void refuse(Throwable e) {
+            ApiError failure = e instanceof RuntimeException runtime ? ApiError.of(runtime) : null;
+            if (refusal == null) {
+                refusal = failure != null ? failure : new ApiError(500, "the hub failed to publish: " + e);
             }
         }
 

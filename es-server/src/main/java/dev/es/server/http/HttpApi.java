@@ -60,17 +60,18 @@ public final class HttpApi {
         ChannelRoutes channels = new ChannelRoutes(hub, access, metrics);
         Cors cors = new Cors(settings.corsOrigin(), settings.corsMethods());
         // With Redis a publish waits for Redis: on a thread of its own. With --data it is answered from its commit,
-        // and else nothing in it blocks. A batch publishes each channel's lines in turn, waiting for each.
-        boolean publishesWait = settings.redis() != null || settings.data() != null;
+        // and else nothing in it blocks.
+        boolean publishesWait = settings.redis() != null;
         Executor mayBlock = publishesWait ? blocking : Runnable::run;
         PublishHandler publishes = new PublishHandler(hub, access, cors, settings.maxEventBytes(), settings.requestDeadline(),
-                metrics, turns, settings.redis() != null ? blocking : Runnable::run);
+                metrics, turns, mayBlock);
         BatchPublishHandler batches = new BatchPublishHandler(hub, access, cors, settings.maxBatchBytes(),
                 settings.requestDeadline(), turns, mayBlock, publishesWait);
         // A stream is opened where Jetty parsed its request, unless its join may wait: with Redis it first reads
         // the channel's stream, with --data what the store kept of the channel before a restart.
         streams = new StreamHandler(hub, cors, settings.keepalive(), metrics, access, turns,
-                new SubscriptionQuota(settings.maxSubscriptionsPerClient()), publishesWait ? blocking : Runnable::run);
+                new SubscriptionQuota(settings.maxSubscriptionsPerClient()),
+                settings.redis() != null || settings.data() != null ? blocking : Runnable::run);
         AllowedHosts hosts = new AllowedHosts(settings.host(), settings.allowedHosts());
         ConnectionLimits limits = new ConnectionLimits(settings.maxConnections(), settings.maxConnectionsPerClient());
         stopGrace = settings.shutdownTimeout().dividedBy(4);

@@ -5,8 +5,8 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The batch publish's every rule again with history on disk (--data), where each channel's lines are published on
- * a thread of their own so that they share commits: the same answers, in the same order, with the same ids.
+ * The batch publish's every rule again with history on disk (--data), where every line is handed to the store at
+ * once and the batch answered once the last is delivered: the same answers, in the same order, with the same ids.
  */
 class BatchPublishOnDiskTest extends BatchPublishTest {
 
