@@ -336,15 +336,20 @@ public final class SqliteHistoryStore implements HistoryStore, AutoCloseable {
      * does (deliver, answer) cannot stop the writer.
      */
     private void tell(List<Change> batch, HistoryUnavailableException failure) {
+        // A list of its own: the writer reuses the batch's once this returns, and a runner may run later.
+        List<Durable> told = new ArrayList<>(batch.size());
+        for (Change change : batch) {
+            if (change instanceof Append append) {
+                told.add(append.then());
+            }
+        }
         tells.execute(() -> {
-            for (Change change : batch) {
-                if (change instanceof Append append) {
-                    try {
-                        append.then().then(failure);
-                    } catch (RuntimeException e) {
-                        Thread thread = Thread.currentThread();
-                        thread.getUncaughtExceptionHandler().uncaughtException(thread, e);
-                    }
+            for (Durable then : told) {
+                try {
+                    then.then(failure);
+                } catch (RuntimeException e) {
+                    Thread thread = Thread.currentThread();
+                    thread.getUncaughtExceptionHandler().uncaughtException(thread, e);
                 }
             }
         });
