@@ -35,8 +35,9 @@ import org.eclipse.jetty.util.Callback;
  * blocks, like {@link PublishHandler}: the body is read as it arrives, then each line is published as a single
  * publish would be (token, channel tokens, limits, validation, {@code all}), and the answer says, line by line and
  * in order, what that publish came to. A bad line costs only itself. The writers the batch wakes run once it is
- * done, each once however many of its events it took ({@link WriterTurns}). With --data every line is handed to
- * the store at once, in order, and the batch is answered once the last is delivered: they share commits.
+ * done, each once however many of its events it took ({@link WriterTurns}). With --data the lines are handed to
+ * the store in order, {@link #MAX_IN_FLIGHT} at a time, and the batch is answered once the last is delivered:
+ * they share commits.
  */
 final class BatchPublishHandler extends Handler.Abstract.NonBlocking {
 
@@ -46,6 +47,11 @@ final class BatchPublishHandler extends Handler.Abstract.NonBlocking {
      * enough that a batch of many channels does not hold a thread (and its stack) for each.
      */
     private static final int MAX_THREADS = 256;
+    /**
+     * Publishes one batch has waiting for their commits at most (with --data): enough to fill a commit, few enough
+     * that a batch of many small lines (or lines to {@code all}) does not hold the store's queue.
+     */
+    private static final int MAX_IN_FLIGHT = 4096;
 
     private final Hub hub;
     private final Access access;
@@ -88,7 +94,7 @@ final class BatchPublishHandler extends Handler.Abstract.NonBlocking {
         BodyReader.read(request, maxBatchBytes, "--max-batch-bytes", bodyDeadline, new BodyReader.Done() {
             @Override
             public void body(byte[] body) {
-                publishing.execute(() -> publishAll(body, shown, maker).thenAccept(lines -> answer(lines, response, callback)));
+                publishing.execute(() -> answer(publishAll(body, shown, maker), response, callback));
             }
 
             @Override
@@ -103,9 +109,10 @@ final class BatchPublishHandler extends Handler.Abstract.NonBlocking {
      * Publishes every line, and answers each in order, once every line is delivered. Where a publish waits for
      * Redis, the lines of different channels are published each channel on a thread of its own, in order within
      * the channel, so that they wait together rather than one after another; a line to {@code all} is published
-     * alone, after the lines before it and before those after it.
+     * alone, after the lines before it and before those after it. With --data the lines are handed to the store
+     * in order, and this waits whenever {@link #MAX_IN_FLIGHT} are in its hands, or a line went to {@code all}.
      */
-    private CompletableFuture<StringBuilder> publishAll(byte[] body, String shown, String maker) {
+    private StringBuilder publishAll(byte[] body, String shown, String maker) {
         List<Line> lines = new ArrayList<>();
         int start = 0;
         while (start < body.length) {
@@ -117,20 +124,30 @@ final class BatchPublishHandler extends Handler.Abstract.NonBlocking {
             lines.add(readLine(body, start, length, shown));
             start = end + 1;
         }
-        List<CompletableFuture<?>> delivered = new ArrayList<>();
         turns.publish(() -> {
             if (publishesWait) {
                 publishByChannel(lines, maker);
             } else {
-                lines.forEach(line -> delivered.addAll(line.publishTo(line.channels(), hub, maker)));
+                publishInOrder(lines, maker);
             }
             return null;
         });
-        return CompletableFuture.allOf(delivered.toArray(CompletableFuture[]::new)).thenApply(all -> {
-            StringBuilder answer = new StringBuilder();
-            lines.forEach(line -> answer.append(line.answer()).append('\n'));
-            return answer;
-        });
+        StringBuilder answer = new StringBuilder();
+        lines.forEach(line -> answer.append(line.answer()).append('\n'));
+        return answer;
+    }
+
+    /** Publishes the lines in order, waiting for those still on their way to the store a window at a time. */
+    private void publishInOrder(List<Line> lines, String maker) {
+        List<CompletableFuture<?>> inFlight = new ArrayList<>();
+        for (Line line : lines) {
+            inFlight.addAll(line.publishTo(line.channels(), hub, maker));
+            if (inFlight.size() >= MAX_IN_FLIGHT || line.channels().contains(ChannelName.ALL)) {
+                CompletableFuture.allOf(inFlight.toArray(CompletableFuture[]::new)).join();
+                inFlight.clear();
+            }
+        }
+        CompletableFuture.allOf(inFlight.toArray(CompletableFuture[]::new)).join();
     }
 
     /** Publishes each channel's lines on a virtual thread of their own, a line to {@code all} alone between them. */

@@ -59,14 +59,15 @@ public final class HttpApi {
         hub.deliverDurableThrough(turns::runHere);
         ChannelRoutes channels = new ChannelRoutes(hub, access, metrics);
         Cors cors = new Cors(settings.corsOrigin(), settings.corsMethods());
-        // With Redis a publish waits for Redis: on a thread of its own. With --data it is answered from its commit,
-        // and else nothing in it blocks.
+        // With Redis a publish waits for Redis: on a thread of its own. With --data it is answered from its commit
+        // (on a thread of its own only when it may first read a channel's history from disk; a batch always, which
+        // waits for its lines a window at a time), and else nothing in it blocks.
         boolean publishesWait = settings.redis() != null;
-        Executor mayBlock = publishesWait ? blocking : Runnable::run;
         PublishHandler publishes = new PublishHandler(hub, access, cors, settings.maxEventBytes(), settings.requestDeadline(),
-                metrics, turns, mayBlock);
+                metrics, turns, blocking, publishesWait);
         BatchPublishHandler batches = new BatchPublishHandler(hub, access, cors, settings.maxBatchBytes(),
-                settings.requestDeadline(), turns, mayBlock, publishesWait);
+                settings.requestDeadline(), turns, publishesWait || settings.data() != null ? blocking : Runnable::run,
+                publishesWait);
         // A stream is opened where Jetty parsed its request, unless its join may wait: with Redis it first reads
         // the channel's stream, with --data what the store kept of the channel before a restart.
         streams = new StreamHandler(hub, cors, settings.keepalive(), metrics, access, turns,

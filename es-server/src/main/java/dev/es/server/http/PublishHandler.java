@@ -28,8 +28,9 @@ import org.eclipse.jetty.util.Callback;
  * POST {@code /{channel}}, a publish, as a Jetty handler that never blocks: it runs where Jetty parsed the request,
  * reads the body as it arrives ({@link BodyReader}), publishes on the thread the last bytes came on (which then
  * writes a small fan-out itself: {@link WriterTurns}), and answers with header fields made once. With --data it
- * is answered once the store made the event durable and delivered it, on the store's thread. With Redis a
- * publish waits for Redis, so it is handed to a thread that may block. Anything else goes on to the next handler.
+ * is answered once the store made the event durable and delivered it, on the store's thread. A publish that may
+ * wait (for Redis, or for a channel's history on disk to be read) is handed to a thread that may block. Anything
+ * else goes on to the next handler.
  */
 final class PublishHandler extends Handler.Abstract.NonBlocking {
 
@@ -42,12 +43,15 @@ final class PublishHandler extends Handler.Abstract.NonBlocking {
     private final Duration bodyDeadline;
     private final ServerMetrics metrics;
     private final WriterTurns turns;
-    /** Where a publish runs once its body is read: where it came, or (with Redis) a thread that may block. */
-    private final Executor publishing;
+    /** Where a publish that may wait runs once its body is read; others run where it came. */
+    private final Executor blocking;
+    /** Whether every publish waits (for Redis). */
+    private final boolean publishesWait;
 
     PublishHandler(Hub hub, Access access, Cors cors, long maxEventBytes, Duration bodyDeadline, ServerMetrics metrics,
-            WriterTurns turns, Executor publishing) {
-        this.publishing = publishing;
+            WriterTurns turns, Executor blocking, boolean publishesWait) {
+        this.blocking = blocking;
+        this.publishesWait = publishesWait;
         this.hub = hub;
         this.access = access;
         this.cors = cors;
@@ -78,7 +82,9 @@ final class PublishHandler extends Handler.Abstract.NonBlocking {
         BodyReader.read(request, maxEventBytes, "--max-event-bytes", bodyDeadline, new BodyReader.Done() {
             @Override
             public void body(byte[] body) {
-                publishing.execute(() -> publish(channel, body, maker, response, callback));
+                // With --data a channel not read since the start is read from disk before it takes the event.
+                Executor where = publishesWait || hub.mayReadStore(channel) ? blocking : Runnable::run;
+                where.execute(() -> publish(channel, body, maker, response, callback));
             }
 
             @Override
@@ -102,6 +108,7 @@ final class PublishHandler extends Handler.Abstract.NonBlocking {
         try {
             stored = turns.publish(() -> hub.publishAsync(channel, event, maker));
         } catch (RuntimeException e) {
+            started.stop(metrics.publishes());
             JsonErrors.answerOrFail(response, callback, e);
             return;
         }

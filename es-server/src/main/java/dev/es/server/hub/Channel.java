@@ -59,7 +59,7 @@ final class Channel {
      * nothing was kept): read the first time the channel is published to, joined or replayed, so that a start
      * reads no channel's events and memory holds only those of channels asked for.
      */
-    private HistoryStore.KeptChannel unread;
+    private volatile HistoryStore.KeptChannel unread;
 
     /** No publish in progress. */
     static final long IDLE = Long.MAX_VALUE;
@@ -137,28 +137,33 @@ final class Channel {
 
     /**
      * The store made a pending event durable (or could not): it is delivered now, on the store's thread, unless
-     * the channel was closed meanwhile (then a close forgets it on disk too, a stop keeps it).
+     * the channel was closed meanwhile (then a close forgets it on disk too, a stop keeps it; its publish is
+     * answered as accepted, like one just before the close). The publish is answered whatever a delivery throws.
      */
     private void delivered(Event stored, Frame frame, long now, HistoryUnavailableException failure,
             CompletableFuture<Event> done) {
         List<Subscription> dropped = new ArrayList<>(0);
-        lock.lock();
         try {
-            pending.removeFirst();
-            placing = pending.isEmpty() ? IDLE : pending.peekFirst();
-            if (failure == null && closedBy == null) {
-                deliver(stored, frame, now, dropped);
-            } else if (failure == null && closedBy != CloseReason.SHUTDOWN) {
-                store.forget(name, frame.seq());
+            lock.lock();
+            try {
+                pending.removeFirst();
+                if (failure == null && closedBy == null) {
+                    deliver(stored, frame, now, dropped);
+                } else if (failure == null && closedBy != CloseReason.SHUTDOWN) {
+                    store.forget(name, frame.seq());
+                }
+            } finally {
+                // Only once offered: a merged stream must not pass this place before its frame is queued.
+                placing = pending.isEmpty() ? IDLE : pending.peekFirst();
+                lock.unlock();
             }
+            dropped.forEach(Subscription::abort);
         } finally {
-            lock.unlock();
-        }
-        dropped.forEach(Subscription::abort);
-        if (failure != null) {
-            done.completeExceptionally(failure);
-        } else {
-            done.complete(stored);
+            if (failure != null) {
+                done.completeExceptionally(failure);
+            } else {
+                done.complete(stored);
+            }
         }
     }
 
@@ -204,6 +209,11 @@ final class Channel {
      */
     long placing() {
         return placing;
+    }
+
+    /** Whether a publish or a resume here would first read what the store kept before a restart (it may wait). */
+    boolean unread() {
+        return unread != null;
     }
 
     /** Learns that the store kept events of this channel before a restart: read when first asked for. */

@@ -128,7 +128,8 @@ public final class Hub implements Broker.Sink {
 
     /**
      * As {@link #publish(String, Event, String)}, without waiting: the event is delivered at once, or, where the
-     * hub keeps history on disk, once it is durable (the future completes then, on the store's thread).
+     * hub keeps history on disk, once it is durable (the future completes then, on the store's thread: what runs
+     * there must not wait for another publish, which would wait for that very thread).
      *
      * @return the event as stored, once delivered; failed when it could not be stored
      * @throws InvalidInputException, LimitReachedException, HubStoppedException as a publish refused at once
@@ -284,6 +285,18 @@ public final class Hub implements Broker.Sink {
             return target;
         });
         orderFrom(kept.newestPlace() + 1);
+    }
+
+    /**
+     * Whether publishing to the channel may first wait for the disk: with a store, a channel not read since the
+     * start reads what the store kept of it ({@code all}: any may).
+     */
+    public boolean mayReadStore(String channel) {
+        if (store == HistoryStore.NONE) {
+            return false;
+        }
+        Channel found = channel.equals(ChannelName.ALL) ? null : channels.get(channel);
+        return channel.equals(ChannelName.ALL) || found != null && found.unread();
     }
 
     /**

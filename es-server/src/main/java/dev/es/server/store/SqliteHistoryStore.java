@@ -253,6 +253,17 @@ public final class SqliteHistoryStore implements HistoryStore, AutoCloseable {
             throw new HistoryUnavailableException("the server is stopping", null);
         }
         waiting.add(new Append(channel, place, id, frame, storedAtMillis, then));
+        if (closing && !writer.isAlive()) {
+            // Came as the store closed, after its writer's last look: told here, so that its publish is answered.
+            refuseLeftovers();
+        }
+    }
+
+    /** Tells every append still waiting once the writer has gone that it was not stored (the server stopped). */
+    private void refuseLeftovers() {
+        List<Change> left = new ArrayList<>();
+        waiting.drainTo(left);
+        tell(left, new HistoryUnavailableException("the server is stopping", null));
     }
 
     @Override
@@ -347,7 +358,8 @@ public final class SqliteHistoryStore implements HistoryStore, AutoCloseable {
             for (Durable then : told) {
                 try {
                     then.then(failure);
-                } catch (RuntimeException e) {
+                } catch (RuntimeException | Error e) {
+                    // Reported, and the writer goes on: every later publish depends on it.
                     Thread thread = Thread.currentThread();
                     thread.getUncaughtExceptionHandler().uncaughtException(thread, e);
                 }
@@ -393,6 +405,7 @@ public final class SqliteHistoryStore implements HistoryStore, AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        refuseLeftovers();
         // Not while a read is under way on the reader.
         synchronized (this) {
             for (Connection connection : List.of(reader, db)) {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.es.common.Event;
 import dev.es.common.MergedStreamId;
+import dev.es.server.ServerSettings;
 import dev.es.server.testing.RunningHub;
 import dev.es.server.testing.SseRecorder;
 import java.net.http.HttpResponse;
@@ -19,7 +20,12 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class MultiChannelStreamTest {
 
     @RegisterExtension
-    final RunningHub hub = RunningHub.withDefaults();
+    final RunningHub hub = RunningHub.with(this::settings);
+
+    /** The hub's settings; {@link MultiChannelStreamOnDiskTest} keeps its history on disk. */
+    ServerSettings.Builder settings(ServerSettings.Builder settings) {
+        return settings;
+    }
 
     @Test
     void eventsOfEveryChannelComeOnOneStreamEachSayingItsChannel() throws Exception {

@@ -9,6 +9,7 @@ import dev.es.server.broker.Broker;
 import dev.es.server.hub.HistoryPage;
 import dev.es.server.hub.Hub;
 import dev.es.server.hub.HubLimits;
+import dev.es.server.hub.Subscription;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -16,6 +17,8 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -143,6 +146,61 @@ class SqliteHistoryStoreTest {
             assertEquals(2, hub.history("old", null, 10).frames().size());
             assertEquals(List.of(text + " 2"), texts(hub.history("old", null, 10)), "the oldest read went first");
             assertEquals(List.of(text + " a", text + " b"), texts(hub.history("new", null, 10)));
+        }
+    }
+
+    /**
+     * Publishes answered from their commits, with subscribers joining while events wait for the disk: each
+     * subscriber gets every event from its first on, once and in order, pending ones live.
+     */
+    @Test
+    void subscribersJoiningWhileEventsArePendingGetEachOnceInOrder() throws Exception {
+        try (SqliteHistoryStore store = SqliteHistoryStore.open(data, false)) {
+            Hub hub = hubOn(store);
+            List<CompletableFuture<Event>> published = new ArrayList<>();
+            List<Subscription> joined = new ArrayList<>();
+            for (int i = 0; i < 300; i++) {
+                published.add(hub.publishAsync("news", Event.of("event " + i), null));
+                if (i % 30 == 0) {
+                    joined.add(hub.subscribe("news", null));
+                }
+            }
+            List<String> ids = new ArrayList<>();
+            for (CompletableFuture<Event> each : published) {
+                ids.add(each.get(10, TimeUnit.SECONDS).id());
+            }
+            for (Subscription subscriber : joined) {
+                List<String> got = new ArrayList<>();
+                // Until nothing more comes for a while (an empty take).
+                for (byte[] frame = subscriber.take(1, TimeUnit.SECONDS); frame != null && frame.length > 0;
+                        frame = subscriber.take(200, TimeUnit.MILLISECONDS)) {
+                    new String(frame, StandardCharsets.UTF_8).lines().filter(line -> line.startsWith("id: "))
+                            .forEach(line -> got.add(line.substring(4)));
+                }
+                assertFalse(got.isEmpty(), "a subscriber that joined before the last publish gets events");
+                int from = ids.indexOf(got.getFirst());
+                assertEquals(ids.subList(from, ids.size()), got, "every event from its first on, once, in order");
+            }
+        }
+    }
+
+    /** A channel closed while its events wait for the disk keeps none of them, in memory or on disk. */
+    @Test
+    void aChannelClosedWhileEventsArePendingKeepsNoneOfThem() throws Exception {
+        try (SqliteHistoryStore store = SqliteHistoryStore.open(data, false)) {
+            Hub hub = hubOn(store);
+            List<CompletableFuture<Event>> published = new ArrayList<>();
+            for (int i = 0; i < 200; i++) {
+                published.add(hub.publishAsync("news", Event.of("event " + i), null));
+            }
+            hub.close("news");
+            for (CompletableFuture<Event> each : published) {
+                assertTrue(each.get(10, TimeUnit.SECONDS).id() != null, "accepted, as a publish just before a close");
+            }
+            assertEquals(0, hub.localChannels());
+        }
+        try (SqliteHistoryStore store = SqliteHistoryStore.open(data, false)) {
+            assertEquals(0, hubOn(store).localChannels(), "nothing of the closed channel on disk");
         }
     }
 
