@@ -104,8 +104,9 @@ run_round() {
     [[ $server == nchan ]] && port=$nchan_port mode=raw
     [[ $server == es ]] && extra=("${es_only[@]}")
     read -r user0 system0 < <(ticks "$server")
-    json=$("$root/es" bench --url "http://127.0.0.1:$port" --pub-mode "$mode" --channel-prefix "$name-$round" \
-      --timeout 300s --json "$@" "${extra[@]}" 2>/dev/null) || true
+    # The load generator shares the machine's two cores: its own CPU (user + system seconds) is recorded too.
+    json=$(/usr/bin/time -f "%U %S" -o "$scratch/generator" "$root/es" bench --url "http://127.0.0.1:$port" \
+      --pub-mode "$mode" --channel-prefix "$name-$round" --timeout 300s --json "$@" "${extra[@]}" 2>/dev/null) || true
     read -r user1 system1 < <(ticks "$server")
     # Wait until the last run's subscribers are gone from es (it notices a close at once, and ends
     # thousands of them in a moment), so that no run pays for the last one's connections.
@@ -113,14 +114,16 @@ run_round() {
       [[ $(curl -s -I "http://127.0.0.1:$es_port/all" | tr -d '\r' | awk -F': ' 'tolower($1)=="x-consumer-count"{print $2}') == 0 ]] && break
       sleep 0.1
     done
-    record "$name" "$server" "$round" "$user0" "$system0" "$user1" "$system1" "$json"
+    record "$name" "$server" "$round" "$user0" "$system0" "$user1" "$system1" "$json" \
+      "$(awk '{print $1 + $2}' "$scratch/generator" 2>/dev/null)"
   done
 }
 
-# record NAME SERVER ROUND USER0 SYSTEM0 USER1 SYSTEM1 JSON: keeps a run's figures (not the warm-up's).
+# record NAME SERVER ROUND USER0 SYSTEM0 USER1 SYSTEM1 JSON [GENERATOR]: keeps a run's figures (not the warm-up's),
+# with the load generator's CPU seconds when known.
 record() {
   if (($3 > 0)); then
-    printf '%s\t%s\t%s\t%s\n' "$1" "$2" "$(($6 - $4 + $7 - $5)) $(($7 - $5))" "${8:-{\}}" >>"$out"
+    printf '%s\t%s\t%s\t%s\t%s\n' "$1" "$2" "$(($6 - $4 + $7 - $5)) $(($7 - $5))" "${9:--}" "${8:-{\}}" >>"$out"
   fi
   echo "compare: $1 $2 run $3: $8" >&2
 }
@@ -257,23 +260,24 @@ import json, statistics, sys
 hz, path, memory = int(sys.argv[1]), sys.argv[2], sys.argv[3]
 rows = {}
 for line in open(path):
-    name, server, ticks, text = line.rstrip("\n").split("\t", 3)
+    name, server, ticks, generator, text = line.rstrip("\n").split("\t", 4)
     r = json.loads(text)
     # A load with no events (connect) is counted per connection.
     unit = r.get("delivered", 0) or r.get("connected", 0)
     total, system = (int(t) / hz * 1e6 / unit if unit else float("nan") for t in ticks.split())
+    load = float(generator) * 1e6 / unit if unit and generator != "-" else float("nan")
     rows.setdefault((name, server), []).append(
-        (r.get("deliveriesPerSecond", 0), r.get("p50", 0), r.get("p99", 0), total, system, r.get("lost", -1)))
+        (r.get("deliveriesPerSecond", 0), r.get("p50", 0), r.get("p99", 0), total, system, load, r.get("lost", -1)))
 med = {key: [statistics.median(col) for col in zip(*runs)] for key, runs in rows.items()}
-print("| load | server | deliveries/s | p50 ms | p99 ms | server CPU µs/delivery | of it, kernel | lost (all runs) |")
-print("|---|---|---|---|---|---|---|---|")
+print("| load | server | deliveries/s | p50 ms | p99 ms | server CPU µs/delivery | of it, kernel | load generator's CPU µs/delivery | lost (all runs) |")
+print("|---|---|---|---|---|---|---|---|---|")
 for name in dict.fromkeys(k[0] for k in rows):
     for server in ("es", "nchan"):
-        d, p50, p99, cpu, kernel, _ = med.get((name, server), [0] * 6)
-        print(f"| {name} | {server} | {d:,.0f} | {p50:.1f} | {p99:.1f} | {cpu:.2f} | {kernel:.2f} | {sum(x[5] for x in rows.get((name, server), []))} |")
-    e, n = med.get((name, "es"), [0] * 6), med.get((name, "nchan"), [0] * 6)
+        d, p50, p99, cpu, kernel, load, _ = med.get((name, server), [0] * 7)
+        print(f"| {name} | {server} | {d:,.0f} | {p50:.1f} | {p99:.1f} | {cpu:.2f} | {kernel:.2f} | {load:.2f} | {sum(x[6] for x in rows.get((name, server), []))} |")
+    e, n = med.get((name, "es"), [0] * 7), med.get((name, "nchan"), [0] * 7)
     ratio = lambda a, b: f"{a / b:.2f}×" if b else "-"
-    print(f"| {name} | es / nchan | " + " | ".join(ratio(e[i], n[i]) for i in range(5)) + " | |")
+    print(f"| {name} | es / nchan | " + " | ".join(ratio(e[i], n[i]) for i in range(6)) + " | |")
 p99 = lambda name, server: statistics.median(r[2] for r in rows[(name, server)])
 pairs = [(h, s) for h, s in (("healthy-8k", "stalled-8k"), ("healthy-8k-paced", "stalled-8k-paced"))
          if all((load, server) in rows and p99(load, server) for load in (h, s) for server in ("es", "nchan"))]
