@@ -63,16 +63,16 @@ final class BatchPublishHandler extends Handler.Abstract.NonBlocking {
     /** Whether a publish waits (for Redis): then each channel's lines get a thread of their own. */
     private final boolean publishesWait;
 
-    BatchPublishHandler(Hub hub, Access access, Cors cors, long maxBatchBytes, Duration bodyDeadline, WriterTurns turns,
-            Executor publishing, boolean publishesWait) {
-        this.hub = hub;
-        this.access = access;
-        this.cors = cors;
+    /** @param publishing where a batch runs once its body is read: where it came, or a thread that may block */
+    BatchPublishHandler(Publishing shared, long maxBatchBytes, Executor publishing) {
+        this.hub = shared.hub();
+        this.access = shared.access();
+        this.cors = shared.cors();
+        this.bodyDeadline = shared.bodyDeadline();
+        this.turns = shared.turns();
+        this.publishesWait = shared.waitsForRedis();
         this.maxBatchBytes = maxBatchBytes;
-        this.bodyDeadline = bodyDeadline;
-        this.turns = turns;
         this.publishing = publishing;
-        this.publishesWait = publishesWait;
     }
 
     @Override

@@ -62,12 +62,11 @@ public final class HttpApi {
         // With Redis a publish waits for Redis: on a thread of its own. With --data it is answered from its commit
         // (on a thread of its own only when it may first read a channel's history from disk; a batch always, which
         // waits for its lines a window at a time), and else nothing in it blocks.
-        boolean publishesWait = settings.redis() != null;
-        PublishHandler publishes = new PublishHandler(hub, access, cors, settings.maxEventBytes(), settings.requestDeadline(),
-                metrics, turns, blocking, publishesWait);
-        BatchPublishHandler batches = new BatchPublishHandler(hub, access, cors, settings.maxBatchBytes(),
-                settings.requestDeadline(), turns, publishesWait || settings.data() != null ? blocking : Runnable::run,
-                publishesWait);
+        Publishing publishing = new Publishing(hub, access, cors, settings.requestDeadline(), turns, blocking,
+                settings.redis() != null);
+        PublishHandler publishes = new PublishHandler(publishing, settings.maxEventBytes(), metrics);
+        BatchPublishHandler batches = new BatchPublishHandler(publishing, settings.maxBatchBytes(),
+                settings.redis() != null || settings.data() != null ? blocking : Runnable::run);
         // A stream is opened where Jetty parsed its request, unless its join may wait: with Redis it first reads
         // the channel's stream, with --data what the store kept of the channel before a restart.
         streams = new StreamHandler(hub, cors, settings.keepalive(), metrics, access, turns,

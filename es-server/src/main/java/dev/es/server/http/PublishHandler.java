@@ -48,17 +48,16 @@ final class PublishHandler extends Handler.Abstract.NonBlocking {
     /** Whether every publish waits (for Redis). */
     private final boolean publishesWait;
 
-    PublishHandler(Hub hub, Access access, Cors cors, long maxEventBytes, Duration bodyDeadline, ServerMetrics metrics,
-            WriterTurns turns, Executor blocking, boolean publishesWait) {
-        this.blocking = blocking;
-        this.publishesWait = publishesWait;
-        this.hub = hub;
-        this.access = access;
-        this.cors = cors;
+    PublishHandler(Publishing publishing, long maxEventBytes, ServerMetrics metrics) {
+        this.hub = publishing.hub();
+        this.access = publishing.access();
+        this.cors = publishing.cors();
+        this.bodyDeadline = publishing.bodyDeadline();
+        this.turns = publishing.turns();
+        this.blocking = publishing.blocking();
+        this.publishesWait = publishing.waitsForRedis();
         this.maxEventBytes = maxEventBytes;
-        this.bodyDeadline = bodyDeadline;
         this.metrics = metrics;
-        this.turns = turns;
     }
 
     @Override
