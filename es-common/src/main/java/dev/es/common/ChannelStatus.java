@@ -47,6 +47,11 @@ public record ChannelStatus(String name, int consumers, long events, String last
         while (parser.nextToken() == JsonToken.FIELD_NAME) {
             String field = parser.currentName();
             JsonToken value = parser.nextToken();
+            if (value.isStructStart()) {
+                // Not what any field of a channel holds: passed over whole, whatever its name.
+                parser.skipChildren();
+                continue;
+            }
             switch (field) {
                 case "name" -> name = parser.getValueAsString();
                 case "consumers" -> consumers = parser.getIntValue();

@@ -14,11 +14,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.eclipse.jetty.http.HttpField;
@@ -240,15 +240,17 @@ final class BatchPublishHandler extends Handler.Abstract.NonBlocking {
             List<CompletableFuture<?>> later = new ArrayList<>(0);
             for (String channel : targets) {
                 try {
-                    CompletableFuture<Event> stored = hub.publishAsync(channel, event, maker).whenComplete((accepted, failure) -> {
+                    // Recorded whatever happens (a stage that always completes normally), so the wait ends.
+                    CompletableFuture<Void> recorded = hub.publishAsync(channel, event, maker).handle((accepted, failure) -> {
                         if (failure != null) {
                             refuse(failure instanceof CompletionException wrapped ? wrapped.getCause() : failure);
                         } else if (accepted.id() != null && !channel.equals(ChannelName.ALL)) {
                             ids.put(channel, accepted.id());
                         }
+                        return null;
                     });
-                    if (!stored.isDone()) {
-                        later.add(stored.exceptionally(failed -> null));
+                    if (!recorded.isDone()) {
+                        later.add(recorded);
                     }
                 } catch (RuntimeException e) {
                     refuse(e);

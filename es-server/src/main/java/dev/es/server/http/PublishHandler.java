@@ -115,14 +115,19 @@ final class PublishHandler extends Handler.Abstract.NonBlocking {
         // the store's thread as a writer turn, after those its delivery woke there.
         BiConsumer<Event, Throwable> answer = (accepted, failure) -> {
             started.stop(metrics.publishes());
-            if (failure != null) {
-                JsonErrors.answerOrFail(response, callback, unwrapped(failure));
-                return;
+            try {
+                if (failure != null) {
+                    JsonErrors.answerOrFail(response, callback, unwrapped(failure));
+                    return;
+                }
+                response.setStatus(201);
+                response.getHeaders().put(JSON);
+                String json = accepted.id() == null ? "{}" : Json.write(Map.of("id", accepted.id()));
+                response.write(true, ByteBuffer.wrap(json.getBytes(StandardCharsets.UTF_8)), callback);
+            } catch (RuntimeException e) {
+                // Nothing else would end the request: the stage that ran this is dropped.
+                callback.failed(e);
             }
-            response.setStatus(201);
-            response.getHeaders().put(JSON);
-            String json = accepted.id() == null ? "{}" : Json.write(Map.of("id", accepted.id()));
-            response.write(true, ByteBuffer.wrap(json.getBytes(StandardCharsets.UTF_8)), callback);
         };
         if (stored.isDone()) {
             stored.whenComplete(answer);

@@ -103,6 +103,7 @@ final class Channel {
      *     once it holds no lock (aborting closes a connection)
      * @return the event as subscribers see it, once delivered; failed with {@link HistoryUnavailableException}
      *     when the store could not keep it (nothing was delivered)
+     * @throws HistoryUnavailableException when the store takes nothing more (it is stopping)
      */
     CompletableFuture<Event> publish(Event event, List<Subscription> dropped) {
         lock.lock();
@@ -121,16 +122,16 @@ final class Channel {
             long now = System.currentTimeMillis();
             if (history.keeps() && store != HistoryStore.NONE) {
                 CompletableFuture<Event> done = new CompletableFuture<>();
-                Event durable = stored;
+                Event numbered = stored;
                 store.append(name, place, stored.id(), frame.bytes(), now,
-                        failure -> delivered(durable, frame, now, failure, done));
+                        failure -> onDurable(numbered, frame, now, failure, done));
                 pending.addLast(place);
                 return done;
             }
             deliver(stored, frame, now, dropped);
             return CompletableFuture.completedFuture(stored);
         } finally {
-            placing = pending.isEmpty() ? IDLE : pending.peekFirst();
+            settlePlacing();
             lock.unlock();
         }
     }
@@ -140,7 +141,7 @@ final class Channel {
      * the channel was closed meanwhile (then a close forgets it on disk too, a stop keeps it; its publish is
      * answered as accepted, like one just before the close). The publish is answered whatever a delivery throws.
      */
-    private void delivered(Event stored, Frame frame, long now, HistoryUnavailableException failure,
+    private void onDurable(Event stored, Frame frame, long storedAtMillis, HistoryUnavailableException failure,
             CompletableFuture<Event> done) {
         List<Subscription> dropped = new ArrayList<>(0);
         try {
@@ -148,13 +149,13 @@ final class Channel {
             try {
                 pending.removeFirst();
                 if (failure == null && closedBy == null) {
-                    deliver(stored, frame, now, dropped);
+                    deliver(stored, frame, storedAtMillis, dropped);
                 } else if (failure == null && closedBy != CloseReason.SHUTDOWN) {
                     store.forget(name, frame.seq());
                 }
             } finally {
                 // Only once offered: a merged stream must not pass this place before its frame is queued.
-                placing = pending.isEmpty() ? IDLE : pending.peekFirst();
+                settlePlacing();
                 lock.unlock();
             }
             dropped.forEach(Subscription::abort);
@@ -165,6 +166,11 @@ final class Channel {
                 done.complete(stored);
             }
         }
+    }
+
+    /** Once no publish is offering here: the oldest pending place, else idle; with the lock held. */
+    private void settlePlacing() {
+        placing = pending.isEmpty() ? IDLE : pending.peekFirst();
     }
 
     /** Adds the event to the history and offers it to every subscriber; with the lock held. */
@@ -212,8 +218,18 @@ final class Channel {
     }
 
     /** Whether a publish or a resume here would first read what the store kept before a restart (it may wait). */
-    boolean unread() {
+    boolean hasUnreadKept() {
         return unread != null;
+    }
+
+    /** Reads what the store kept of this channel before a restart, if not yet: before the hub's map is locked for it. */
+    void readKeptNow() {
+        lock.lock();
+        try {
+            readKept();
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** Learns that the store kept events of this channel before a restart: read when first asked for. */

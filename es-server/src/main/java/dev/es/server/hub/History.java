@@ -95,9 +95,7 @@ final class History {
         entries.addLast(entry);
         bytes += frame.bytes().length;
         budget.stored(entry);
-        while (entries.size() > capacity || (bytes > maxBytes && entries.size() > 1)) {
-            dropOldest();
-        }
+        trimToBounds();
     }
 
     /**
@@ -113,6 +111,11 @@ final class History {
             added.add(entry);
         }
         budget.storedEarlier(added);
+        trimToBounds();
+    }
+
+    /** Drops the oldest events past the bounds: the newest always stays. */
+    private void trimToBounds() {
         while (entries.size() > capacity || (bytes > maxBytes && entries.size() > 1)) {
             dropOldest();
         }

@@ -39,22 +39,24 @@ final class HistoryBudget {
     /** An event a channel now retains, with its lock held. */
     void stored(History.Entry entry) {
         order.add(entry);
-        queued.incrementAndGet();
-        retained.incrementAndGet();
-        bytes.addAndGet(cost(entry));
+        counted(entry);
     }
 
     /**
      * Events a channel took back from a store after a restart, oldest first, with its lock held: older than any
-     * stored since the start, so queued ahead of them, the oldest first of all.
+     * stored since the start, so queued ahead of every one of those (and of those read before them).
      */
     void storedEarlier(List<History.Entry> entries) {
         for (History.Entry entry : entries.reversed()) {
             order.addFirst(entry);
-            queued.incrementAndGet();
-            retained.incrementAndGet();
-            bytes.addAndGet(cost(entry));
+            counted(entry);
         }
+    }
+
+    private void counted(History.Entry entry) {
+        queued.incrementAndGet();
+        retained.incrementAndGet();
+        bytes.addAndGet(cost(entry));
     }
 
     /** An event a channel no longer retains, with its lock held: its place in the queue is skipped. */

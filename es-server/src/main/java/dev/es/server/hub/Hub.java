@@ -132,7 +132,9 @@ public final class Hub implements Broker.Sink {
      * there must not wait for another publish, which would wait for that very thread).
      *
      * @return the event as stored, once delivered; failed when it could not be stored
-     * @throws InvalidInputException, LimitReachedException, HubStoppedException as a publish refused at once
+     * @throws InvalidInputException for a name or id refused at once
+     * @throws LimitReachedException when the event would make a channel past a limit
+     * @throws HubStoppedException when the hub is stopping
      */
     public CompletableFuture<Event> publishAsync(String channel, Event event, String maker) {
         requireValid(channel);
@@ -257,6 +259,9 @@ public final class Hub implements Broker.Sink {
         broker.follow(channel, lastEventId);
         try {
             Subscription subscription = new Subscription(channel, limits.queueBytes(), wake);
+            if (lastEventId != null) {
+                readKeptOutsideMap(channel);
+            }
             // Joined inside compute so that a channel being forgotten as idle cannot swallow the join.
             channels.compute(channel, (name, existing) -> {
                 // Checked again here: a shutdown that began since would not reach a channel made now.
@@ -295,8 +300,11 @@ public final class Hub implements Broker.Sink {
         if (store == HistoryStore.NONE) {
             return false;
         }
-        Channel found = channel.equals(ChannelName.ALL) ? null : channels.get(channel);
-        return channel.equals(ChannelName.ALL) || found != null && found.unread();
+        if (channel.equals(ChannelName.ALL)) {
+            return true;
+        }
+        Channel found = channels.get(channel);
+        return found != null && found.hasUnreadKept();
     }
 
     /**
@@ -568,6 +576,7 @@ public final class Hub implements Broker.Sink {
      * @param create whether a missing channel is created (to hold the event in its history)
      */
     private CompletableFuture<Event> publishTo(String name, Event event, boolean create, List<Subscription> dropped) {
+        readKeptOutsideMap(name);
         List<CompletableFuture<Event>> stored = new ArrayList<>(1);
         channels.compute(name, (key, existing) -> {
             Channel target = existing != null || !create ? existing : newChannel(key);
@@ -643,6 +652,17 @@ public final class Hub implements Broker.Sink {
         if (maker != null && made.getOrDefault(maker, 0) >= limits.channelsPerClient()) {
             throw new LimitReachedException("channels made by " + maker + " that still exist are at the limit of "
                     + limits.channelsPerClient() + " (--max-channels-per-client); try again once some are gone", false);
+        }
+    }
+
+    /**
+     * Reads what a store kept of the channel before a restart, if it has not yet, with no lock of the map held: the
+     * read waits for the disk, which would hold every channel of the map's bin meanwhile.
+     */
+    private void readKeptOutsideMap(String name) {
+        Channel found = channels.get(name);
+        if (found != null && found.hasUnreadKept()) {
+            found.readKeptNow();
         }
     }
 

@@ -2,6 +2,7 @@ package dev.es.server.store;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.es.common.Event;
@@ -16,7 +17,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -158,27 +161,30 @@ class SqliteHistoryStoreTest {
         try (SqliteHistoryStore store = SqliteHistoryStore.open(data, false)) {
             Hub hub = hubOn(store);
             List<CompletableFuture<Event>> published = new ArrayList<>();
-            List<Subscription> joined = new ArrayList<>();
+            // Each subscriber with the index of the publish just before it joined.
+            Map<Subscription, Integer> joined = new LinkedHashMap<>();
             for (int i = 0; i < 300; i++) {
                 published.add(hub.publishAsync("news", Event.of("event " + i), null));
                 if (i % 30 == 0) {
-                    joined.add(hub.subscribe("news", null));
+                    joined.put(hub.subscribe("news", null), i);
                 }
             }
             List<String> ids = new ArrayList<>();
             for (CompletableFuture<Event> each : published) {
                 ids.add(each.get(10, TimeUnit.SECONDS).id());
             }
-            for (Subscription subscriber : joined) {
+            for (Map.Entry<Subscription, Integer> subscriber : joined.entrySet()) {
                 List<String> got = new ArrayList<>();
-                // Until nothing more comes for a while (an empty take).
-                for (byte[] frame = subscriber.take(1, TimeUnit.SECONDS); frame != null && frame.length > 0;
-                        frame = subscriber.take(200, TimeUnit.MILLISECONDS)) {
-                    new String(frame, StandardCharsets.UTF_8).lines().filter(line -> line.startsWith("id: "))
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+                while ((got.isEmpty() || !got.getLast().equals(ids.getLast())) && System.nanoTime() < deadline) {
+                    byte[] frames = subscriber.getKey().take(100, TimeUnit.MILLISECONDS);
+                    new String(frames, StandardCharsets.UTF_8).lines().filter(line -> line.startsWith("id: "))
                             .forEach(line -> got.add(line.substring(4)));
                 }
                 assertFalse(got.isEmpty(), "a subscriber that joined before the last publish gets events");
                 int from = ids.indexOf(got.getFirst());
+                assertTrue(from >= 0 && from <= subscriber.getValue() + 1,
+                        "it gets the events still pending when it joined: from " + from + ", joined after " + subscriber.getValue());
                 assertEquals(ids.subList(from, ids.size()), got, "every event from its first on, once, in order");
             }
         }
@@ -195,7 +201,7 @@ class SqliteHistoryStoreTest {
             }
             hub.close("news");
             for (CompletableFuture<Event> each : published) {
-                assertTrue(each.get(10, TimeUnit.SECONDS).id() != null, "accepted, as a publish just before a close");
+                assertNotNull(each.get(10, TimeUnit.SECONDS).id(), "accepted, as a publish just before a close");
             }
             assertEquals(0, hub.localChannels());
         }
