@@ -87,7 +87,7 @@ public final class EsServer implements AutoCloseable {
             String historyRead = null;
             if (store != null) {
                 long started = System.nanoTime();
-                int channels = store.readInto(hub);
+                int channels = store.restoreChannelsInto(hub);
                 historyRead = String.format(Locale.ROOT, "history of %d channels found in %d ms, each read when first"
                         + " asked for", channels, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
             }

@@ -8,17 +8,14 @@ import dev.es.server.hub.Hub;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.eclipse.jetty.http.HttpField;
@@ -53,26 +50,12 @@ final class BatchPublishHandler extends Handler.Abstract.NonBlocking {
      */
     private static final int MAX_IN_FLIGHT = 4096;
 
-    private final Hub hub;
-    private final Access access;
-    private final Cors cors;
+    private final Publishing shared;
     private final long maxBatchBytes;
-    private final Duration bodyDeadline;
-    private final WriterTurns turns;
-    private final Executor publishing;
-    /** Whether a publish waits (for Redis): then each channel's lines get a thread of their own. */
-    private final boolean publishesWait;
 
-    /** @param publishing where a batch runs once its body is read: where it came, or a thread that may block */
-    BatchPublishHandler(Publishing shared, long maxBatchBytes, Executor publishing) {
-        this.hub = shared.hub();
-        this.access = shared.access();
-        this.cors = shared.cors();
-        this.bodyDeadline = shared.bodyDeadline();
-        this.turns = shared.turns();
-        this.publishesWait = shared.waitsForRedis();
+    BatchPublishHandler(Publishing shared, long maxBatchBytes) {
+        this.shared = shared;
         this.maxBatchBytes = maxBatchBytes;
-        this.publishing = publishing;
     }
 
     @Override
@@ -80,21 +63,22 @@ final class BatchPublishHandler extends Handler.Abstract.NonBlocking {
         if (!HttpMethod.POST.is(request.getMethod()) || !ChannelPath.is(request, Protocol.PUBLISH_PATH)) {
             return false;
         }
-        cors.headers().forEach(response.getHeaders()::put);
+        shared.cors().headers().forEach(response.getHeaders()::put);
         String shown;
         try {
             shown = Access.headerToken(request.getHeaders().getValuesList(HttpHeader.AUTHORIZATION),
                     request.getHeaders().getValuesList(Protocol.AUTH_TOKEN));
             PublishHandler.requireMediaType(request, Protocol.NDJSON);
         } catch (ApiError refusal) {
-            return BodyReader.refuse(request, response, callback, refusal, bodyDeadline);
+            return BodyReader.refuse(request, response, callback, refusal, shared.bodyDeadline());
         }
         // Whose limit of channels made the lines count against: its address, unless it shows the hub's token.
-        String maker = access.isHubToken(shown) ? null : Request.getRemoteAddr(request);
-        BodyReader.read(request, maxBatchBytes, "--max-batch-bytes", bodyDeadline, new BodyReader.Done() {
+        String maker = shared.access().isHubToken(shown) ? null : Request.getRemoteAddr(request);
+        BodyReader.read(request, maxBatchBytes, "--max-batch-bytes", shared.bodyDeadline(), new BodyReader.Done() {
             @Override
             public void body(byte[] body) {
-                publishing.execute(() -> answer(publishAll(body, shown, maker), response, callback));
+                // Its lines may go to any channel, so it may wait as a publish to all would.
+                shared.runnerFor(ChannelName.ALL).execute(() -> answer(publishAll(body, shown, maker), response, callback));
             }
 
             @Override
@@ -124,8 +108,8 @@ final class BatchPublishHandler extends Handler.Abstract.NonBlocking {
             lines.add(readLine(body, start, length, shown));
             start = end + 1;
         }
-        turns.publish(() -> {
-            if (publishesWait) {
+        shared.turns().publish(() -> {
+            if (shared.waitsForRedis()) {
                 publishByChannel(lines, maker);
             } else {
                 publishInOrder(lines, maker);
@@ -141,7 +125,7 @@ final class BatchPublishHandler extends Handler.Abstract.NonBlocking {
     private void publishInOrder(List<Line> lines, String maker) {
         List<CompletableFuture<?>> inFlight = new ArrayList<>();
         for (Line line : lines) {
-            inFlight.addAll(line.publishTo(line.channels(), hub, maker));
+            inFlight.addAll(line.publishTo(line.channels(), shared.hub(), maker));
             if (inFlight.size() >= MAX_IN_FLIGHT || line.channels().contains(ChannelName.ALL)) {
                 CompletableFuture.allOf(inFlight.toArray(CompletableFuture[]::new)).join();
                 inFlight.clear();
@@ -156,7 +140,7 @@ final class BatchPublishHandler extends Handler.Abstract.NonBlocking {
         for (Line line : lines) {
             if (line.channels().contains(ChannelName.ALL)) {
                 publishTogether(byChannel, maker);
-                line.publishTo(line.channels(), hub, maker);
+                line.publishTo(line.channels(), shared.hub(), maker);
             } else {
                 line.channels().forEach(channel -> byChannel.computeIfAbsent(channel, c -> new ArrayList<>()).add(line));
             }
@@ -175,7 +159,7 @@ final class BatchPublishHandler extends Handler.Abstract.NonBlocking {
                 threads.execute(() -> {
                     for (var next = channels.poll(); next != null; next = channels.poll()) {
                         String channel = next.getKey();
-                        next.getValue().forEach(line -> line.publishTo(List.of(channel), hub, maker));
+                        next.getValue().forEach(line -> line.publishTo(List.of(channel), shared.hub(), maker));
                     }
                 });
             }
@@ -196,7 +180,7 @@ final class BatchPublishHandler extends Handler.Abstract.NonBlocking {
         }
         try {
             // Every channel is checked before any is published to: a line is refused whole.
-            line.channels().forEach(channel -> access.requirePublish(shown, channel));
+            line.channels().forEach(channel -> shared.access().requirePublish(shown, channel));
         } catch (ApiError refusal) {
             return Line.refused(line.channels(), refusal);
         }
@@ -243,7 +227,7 @@ final class BatchPublishHandler extends Handler.Abstract.NonBlocking {
                     // Recorded whatever happens (a stage that always completes normally), so the wait ends.
                     CompletableFuture<Void> recorded = hub.publishAsync(channel, event, maker).handle((accepted, failure) -> {
                         if (failure != null) {
-                            refuse(failure instanceof CompletionException wrapped ? wrapped.getCause() : failure);
+                            refuse(Hub.failureOf(failure));
                         } else if (accepted.id() != null && !channel.equals(ChannelName.ALL)) {
                             ids.put(channel, accepted.id());
                         }
@@ -259,8 +243,8 @@ final class BatchPublishHandler extends Handler.Abstract.NonBlocking {
             return later;
         }
 
-        private synchronized void refuse(Throwable e) {
-            ApiError failure = e instanceof RuntimeException runtime ? ApiError.of(runtime) : null;
+        private synchronized void refuse(RuntimeException e) {
+            ApiError failure = ApiError.of(e);
             if (refusal == null) {
                 refusal = failure != null ? failure : new ApiError(500, "the hub failed to publish: " + e);
             }

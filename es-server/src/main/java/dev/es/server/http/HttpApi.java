@@ -51,7 +51,8 @@ public final class HttpApi {
     public HttpApi(Hub hub, ServerSettings settings, ServerMetrics metrics, ServerLog log) {
         Access access = new Access(settings.token(), settings.subscribeToken(), settings.jwtKey());
         QueuedThreadPool threads = threadPool();
-        // Where what may block runs: Javalin's routes, a stream's opening, and with Redis or --data a publish.
+        // Where what may block runs: Javalin's routes, and with Redis or --data a stream's opening and a publish that
+        // may wait.
         Executor blocking = VirtualThreads.getNamedVirtualThreadsExecutor("es-request");
         WriterTurns turns = new WriterTurns(threads);
         // Events the store made durable are delivered on its thread, which writes their small fan-outs and
@@ -59,14 +60,13 @@ public final class HttpApi {
         hub.deliverDurableThrough(turns::runHere);
         ChannelRoutes channels = new ChannelRoutes(hub, access, metrics);
         Cors cors = new Cors(settings.corsOrigin(), settings.corsMethods());
-        // With Redis a publish waits for Redis: on a thread of its own. With --data it is answered from its commit
-        // (on a thread of its own only when it may first read a channel's history from disk; a batch always, which
-        // waits for its lines a window at a time), and else nothing in it blocks.
+        // With Redis a publish waits for Redis: on a thread of its own. With --data it is answered from its commit,
+        // on a thread of its own only when it may first read a channel's history from disk (Publishing.runnerFor);
+        // else nothing in it blocks.
         Publishing publishing = new Publishing(hub, access, cors, settings.requestDeadline(), turns, blocking,
                 settings.redis() != null);
         PublishHandler publishes = new PublishHandler(publishing, settings.maxEventBytes(), metrics);
-        BatchPublishHandler batches = new BatchPublishHandler(publishing, settings.maxBatchBytes(),
-                settings.redis() != null || settings.data() != null ? blocking : Runnable::run);
+        BatchPublishHandler batches = new BatchPublishHandler(publishing, settings.maxBatchBytes());
         // A stream is opened where Jetty parsed its request, unless its join may wait: with Redis it first reads
         // the channel's stream, with --data what the store kept of the channel before a restart.
         streams = new StreamHandler(hub, cors, settings.keepalive(), metrics, access, turns,

@@ -9,11 +9,8 @@ import dev.es.server.hub.Hub;
 import io.micrometer.core.instrument.Timer;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.Executor;
 import java.util.function.BiConsumer;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpHeader;
@@ -36,26 +33,12 @@ final class PublishHandler extends Handler.Abstract.NonBlocking {
 
     private static final HttpField JSON = new PreEncodedHttpField(HttpHeader.CONTENT_TYPE, Protocol.JSON);
 
-    private final Hub hub;
-    private final Access access;
-    private final Cors cors;
+    private final Publishing shared;
     private final long maxEventBytes;
-    private final Duration bodyDeadline;
     private final ServerMetrics metrics;
-    private final WriterTurns turns;
-    /** Where a publish that may wait runs once its body is read; others run where it came. */
-    private final Executor blocking;
-    /** Whether every publish waits (for Redis). */
-    private final boolean publishesWait;
 
-    PublishHandler(Publishing publishing, long maxEventBytes, ServerMetrics metrics) {
-        this.hub = publishing.hub();
-        this.access = publishing.access();
-        this.cors = publishing.cors();
-        this.bodyDeadline = publishing.bodyDeadline();
-        this.turns = publishing.turns();
-        this.blocking = publishing.blocking();
-        this.publishesWait = publishing.waitsForRedis();
+    PublishHandler(Publishing shared, long maxEventBytes, ServerMetrics metrics) {
+        this.shared = shared;
         this.maxEventBytes = maxEventBytes;
         this.metrics = metrics;
     }
@@ -66,24 +49,22 @@ final class PublishHandler extends Handler.Abstract.NonBlocking {
         if (!HttpMethod.POST.is(request.getMethod()) || channel == null) {
             return false;
         }
-        cors.headers().forEach(response.getHeaders()::put);
+        shared.cors().headers().forEach(response.getHeaders()::put);
         String maker;
         try {
             String shown = Access.headerToken(request.getHeaders().getValuesList(HttpHeader.AUTHORIZATION),
                     request.getHeaders().getValuesList(Protocol.AUTH_TOKEN));
-            access.requirePublish(shown, channel);
+            shared.access().requirePublish(shown, channel);
             // Whose limit of channels made this counts against: its address, unless it shows the hub's token.
-            maker = access.isHubToken(shown) ? null : Request.getRemoteAddr(request);
+            maker = shared.access().isHubToken(shown) ? null : Request.getRemoteAddr(request);
             requireMediaType(request, Protocol.JSON);
         } catch (ApiError refusal) {
-            return BodyReader.refuse(request, response, callback, refusal, bodyDeadline);
+            return BodyReader.refuse(request, response, callback, refusal, shared.bodyDeadline());
         }
-        BodyReader.read(request, maxEventBytes, "--max-event-bytes", bodyDeadline, new BodyReader.Done() {
+        BodyReader.read(request, maxEventBytes, "--max-event-bytes", shared.bodyDeadline(), new BodyReader.Done() {
             @Override
             public void body(byte[] body) {
-                // With --data a channel not read since the start is read from disk before it takes the event.
-                Executor where = publishesWait || hub.mayReadStore(channel) ? blocking : Runnable::run;
-                where.execute(() -> publish(channel, body, maker, response, callback));
+                shared.runnerFor(channel).execute(() -> publish(channel, body, maker, response, callback));
             }
 
             @Override
@@ -105,7 +86,7 @@ final class PublishHandler extends Handler.Abstract.NonBlocking {
         Timer.Sample started = Timer.start();
         CompletableFuture<Event> stored;
         try {
-            stored = turns.publish(() -> hub.publishAsync(channel, event, maker));
+            stored = shared.turns().publish(() -> shared.hub().publishAsync(channel, event, maker));
         } catch (RuntimeException e) {
             started.stop(metrics.publishes());
             JsonErrors.answerOrFail(response, callback, e);
@@ -117,7 +98,7 @@ final class PublishHandler extends Handler.Abstract.NonBlocking {
             started.stop(metrics.publishes());
             try {
                 if (failure != null) {
-                    JsonErrors.answerOrFail(response, callback, unwrapped(failure));
+                    JsonErrors.answerOrFail(response, callback, Hub.failureOf(failure));
                     return;
                 }
                 response.setStatus(201);
@@ -132,15 +113,8 @@ final class PublishHandler extends Handler.Abstract.NonBlocking {
         if (stored.isDone()) {
             stored.whenComplete(answer);
         } else {
-            stored.whenCompleteAsync(answer, turns);
+            stored.whenCompleteAsync(answer, shared.turns());
         }
-    }
-
-    /** What a publish failed with, as the hub threw it (a later stage wraps it). */
-    private static RuntimeException unwrapped(Throwable failure) {
-        Throwable cause = failure instanceof CompletionException wrapped && wrapped.getCause() != null
-                ? wrapped.getCause() : failure;
-        return cause instanceof RuntimeException runtime ? runtime : new CompletionException(cause);
     }
 
     /**

@@ -13,4 +13,13 @@ import java.util.concurrent.Executor;
  * @param waitsForRedis whether every publish waits (for Redis)
  */
 record Publishing(Hub hub, Access access, Cors cors, Duration bodyDeadline, WriterTurns turns, Executor blocking,
-        boolean waitsForRedis) {}
+        boolean waitsForRedis) {
+
+    /**
+     * Where a publish to the channel runs once its body is read: where it came, unless it may wait — for Redis, or
+     * to read the channel's history from disk first ({@code all}, as for a batch, whose lines may go anywhere).
+     */
+    Executor runnerFor(String channel) {
+        return waitsForRedis || hub.mayReadStore(channel) ? blocking : Runnable::run;
+    }
+}

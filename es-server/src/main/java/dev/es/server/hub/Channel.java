@@ -51,8 +51,6 @@ final class Channel {
     private volatile String maker;
     private long published;
     private long lastPublishedAtMillis;
-    private final int historyEvents;
-    private final long historyBytes;
     private final long historyTtlMillis;
     /**
      * What the store kept of this channel before this start and it has not read yet (null once read, or when
@@ -69,8 +67,6 @@ final class Channel {
         this.store = store;
         this.history = new History(limits.historyEvents(), limits.historyBytes(), name, budget, store);
         this.maxSubscribers = limits.subscribersPerChannel();
-        this.historyEvents = limits.historyEvents();
-        this.historyBytes = limits.historyBytes();
         this.historyTtlMillis = limits.historyTtl().toMillis();
         this.order = order;
         this.delivered = delivered;
@@ -250,15 +246,12 @@ final class Channel {
         if (unread == null) {
             return;
         }
-        long cutoff = System.currentTimeMillis() - historyTtlMillis;
-        List<HistoryStore.KeptEvent> kept = store.read(name, historyEvents, historyBytes, cutoff);
+        List<HistoryStore.KeptEvent> kept = history.readKept(System.currentTimeMillis() - historyTtlMillis);
         unread = null;
         for (HistoryStore.KeptEvent event : kept) {
             followPublisherId(event.id());
             lastPublishedAtMillis = event.storedAtMillis();
         }
-        history.addKept(kept);
-        history.dropStoredBefore(cutoff);
     }
 
     /** What a subscriber resuming after this id would be replayed ({@link History#after}). */

@@ -99,10 +99,14 @@ final class History {
     }
 
     /**
-     * Takes back the events a store kept before a restart, oldest first, into a history that holds none yet: the
-     * budget queues them ahead of every event stored since (they are older), and the bounds apply as to adds.
+     * Reads back, into a history that holds none yet, the events the store kept before a restart, no more than the
+     * bounds and the TTL's cutoff keep: the budget queues them ahead of every event stored since (they are older).
+     *
+     * @return the events read, oldest first (some perhaps let go at once, as past the bounds)
+     * @throws HistoryUnavailableException when they could not be read
      */
-    void addKept(List<HistoryStore.KeptEvent> kept) {
+    List<HistoryStore.KeptEvent> readKept(long notBeforeMillis) {
+        List<HistoryStore.KeptEvent> kept = store.read(channel, capacity, maxBytes, notBeforeMillis);
         List<Entry> added = new ArrayList<>(kept.size());
         for (HistoryStore.KeptEvent event : kept) {
             Entry entry = new Entry(event.id(), new Frame(event.place(), event.frame()), event.storedAtMillis(), channel);
@@ -112,6 +116,8 @@ final class History {
         }
         budget.storedEarlier(added);
         trimToBounds();
+        dropStoredBefore(notBeforeMillis);
+        return kept;
     }
 
     /** Drops the oldest events past the bounds: the newest always stays. */

@@ -122,8 +122,15 @@ public final class Hub implements Broker.Sink {
         try {
             return publishAsync(channel, event, maker).join();
         } catch (CompletionException e) {
-            throw e.getCause() instanceof RuntimeException cause ? cause : e;
+            throw failureOf(e);
         }
+    }
+
+    /** What a publish's future failed with, as the hub threw it: a later stage of the future wraps it. */
+    public static RuntimeException failureOf(Throwable failure) {
+        Throwable cause = failure instanceof CompletionException wrapped && wrapped.getCause() != null
+                ? wrapped.getCause() : failure;
+        return cause instanceof RuntimeException runtime ? runtime : new CompletionException(cause);
     }
 
     /**
@@ -297,14 +304,7 @@ public final class Hub implements Broker.Sink {
      * start reads what the store kept of it ({@code all}: any may).
      */
     public boolean mayReadStore(String channel) {
-        if (store == HistoryStore.NONE) {
-            return false;
-        }
-        if (channel.equals(ChannelName.ALL)) {
-            return true;
-        }
-        Channel found = channels.get(channel);
-        return found != null && found.hasUnreadKept();
+        return store != HistoryStore.NONE && (channel.equals(ChannelName.ALL) || unread(channel) != null);
     }
 
     /**
@@ -660,10 +660,19 @@ public final class Hub implements Broker.Sink {
      * read waits for the disk, which would hold every channel of the map's bin meanwhile.
      */
     private void readKeptOutsideMap(String name) {
-        Channel found = channels.get(name);
-        if (found != null && found.hasUnreadKept()) {
+        Channel found = unread(name);
+        if (found != null) {
             found.readKeptNow();
         }
+    }
+
+    /** The channel, if a store kept events of it that it has not read yet; none without a store (no map lookup). */
+    private Channel unread(String name) {
+        if (store == HistoryStore.NONE) {
+            return null;
+        }
+        Channel found = channels.get(name);
+        return found != null && found.hasUnreadKept() ? found : null;
     }
 
     /** A channel made inside the map's compute for its name, and indexed there. */

@@ -27,8 +27,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * Channels' history in a SQLite file in the data directory ({@code es serve --data}): one table keyed by
  * (channel, place), WAL mode, written by one thread that commits whatever is waiting in one transaction and one
- * sync (group commit), then tells each event's publish, in order, on that thread. A lock file keeps a second server off the
- * directory. DESIGN.md, "History on disk", says why it is built so.
+ * sync (group commit), then tells each event's publish, in order, on that thread. A lock file keeps a second
+ * server off the directory. DESIGN.md, "History on disk", says why it is built so.
  */
 public final class SqliteHistoryStore implements HistoryStore, AutoCloseable {
 
@@ -188,7 +188,7 @@ public final class SqliteHistoryStore implements HistoryStore, AutoCloseable {
      *
      * @return how many channels have events kept
      */
-    public int readInto(Hub hub) {
+    public int restoreChannelsInto(Hub hub) {
         int channels = 0;
         try (Statement sql = db.createStatement();
                 PreparedStatement before = db.prepareStatement("SELECT channel, place, id, stored_at FROM events"

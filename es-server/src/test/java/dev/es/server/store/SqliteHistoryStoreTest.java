@@ -142,7 +142,7 @@ class SqliteHistoryStoreTest {
             // Room for about three of these events.
             Hub hub = new Hub(Broker.inProcess(), new HubLimits(100, 1 << 20, 3 * 500, HubLimits.DEFAULT_HISTORY_TTL,
                     1 << 20, 100, 100, 100), warning -> {}, store);
-            store.readInto(hub);
+            store.restoreChannelsInto(hub);
             hub.publish("new", Event.of(text + " a"));
             hub.publish("new", Event.of(text + " b"));
             // Reading "old" takes the history past its budget, which is shed once the read is answered.
@@ -225,7 +225,7 @@ class SqliteHistoryStoreTest {
 
     private static Hub hubOn(SqliteHistoryStore store, int historyEvents) {
         Hub hub = new Hub(Broker.inProcess(), HubLimits.of(historyEvents, 1 << 20), warning -> {}, store);
-        store.readInto(hub);
+        store.restoreChannelsInto(hub);
         return hub;
     }
 }
