@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The size of es serve --data's files under a steady load that keeps trimming history: 100 channels of 100 events
-# each (--history 100), events of ~200 bytes at RATE a second, for MINUTES; the database and its log are
-# sampled every 30 s. Flat after the first samples means SQLite reuses what trimming frees.
+# each (--history 100), events of ~200 bytes at RATE a second, for MINUTES; the history log is sampled every 30 s.
+# It grows until what trimming let go passes the compaction threshold, then is compacted back: bounded, not flat.
 # Usage: bench/data-soak.sh [MINUTES [RATE]]   (default 10 1000). Loopback only; bounded.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -19,14 +19,12 @@ done
 "$root/es" bench --url "http://127.0.0.1:$port" -s 100 -c 100 -m $((minutes * 60 * rate)) --size 200 -p 4 \
   --rate "$rate" --duration "${minutes}m" --timeout "$((minutes + 1))m" --json >"$scratch/bench.json" 2>/dev/null &
 bench=$!
-echo "| minute | history.db KiB | history.db-wal KiB |"
-echo "|---|---|---|"
+echo "| minute | history.log KiB |"
+echo "|---|---|"
 for sample in $(seq 0 $((minutes * 2))); do
   ((sample > 0)) && sleep 30
   kill -0 "$bench" 2>/dev/null || break
-  db=$(du -k "$scratch/data/history.db" | cut -f1)
-  wal=$(du -k "$scratch/data/history.db-wal" 2>/dev/null | cut -f1 || echo 0)
-  echo "| $(awk "BEGIN {print $sample / 2}") | $db | $wal |"
+  echo "| $(awk "BEGIN {print $sample / 2}") | $(du -k "$scratch/data/history.log" | cut -f1) |"
 done
 wait "$bench" || true
 echo

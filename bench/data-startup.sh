@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # How long es serve --data takes to start with CHANNELS channels of EVENTS retained events each (of ~200 bytes):
-# es makes the file, sqlite3 fills it (faster than publishing a million events), then es serve is started
+# es makes the log, a few lines of Python append the events (faster than publishing a million), then es serve is started
 # ROUNDS times and timed from launch to its first answer; the start line's own figure (finding the history) too,
 # and what the first reads of a channel's history cost.
 # Usage: bench/data-startup.sh [CHANNELS [EVENTS [ROUNDS]]]   (default 10000 100 3). Loopback only.
@@ -10,10 +10,6 @@ channels=${1:-10000}
 events=${2:-100}
 rounds=${3:-3}
 port=18097
-if ! command -v sqlite3 >/dev/null; then
-  echo "data-startup: installing sqlite3" >&2
-  apt-get update -q >/dev/null && apt-get install -y -q sqlite3 >/dev/null
-fi
 scratch=$(mktemp -d)
 trap 'pkill -f "dev.es.cli.Main serve --port $port" 2>/dev/null || true; rm -rf "$scratch"' EXIT
 "$root/es" --version >/dev/null   # builds first if needed
@@ -42,17 +38,23 @@ serve_once() {
 }
 
 serve_once >/dev/null
-data=$(printf 'x%.0s' $(seq 180))
-sqlite3 "$scratch/data/history.db" <<SQL
-WITH RECURSIVE c(n) AS (SELECT 0 UNION ALL SELECT n + 1 FROM c WHERE n + 1 < $channels),
-               e(n) AS (SELECT 0 UNION ALL SELECT n + 1 FROM e WHERE n + 1 < $events)
-INSERT INTO events (channel, place, id, frame, stored_at)
-SELECT 'user-' || c.n, 1000000 + c.n * $events + e.n, CAST(1000000 + c.n * $events + e.n AS TEXT),
-       CAST('id: ' || (1000000 + c.n * $events + e.n) || char(10) || 'data: $data' || char(10) || char(10) AS BLOB),
-       CAST(strftime('%s', 'now') AS INTEGER) * 1000
-FROM c, e;
-SQL
-echo "data-startup: $channels channels x $events events, $(du -h "$scratch/data/history.db" | cut -f1) on disk"
+# Records as es writes them (es-server's store/LogRecords.java): length, CRC-32 and body, in place order.
+python3 - "$scratch/data/history.log" "$channels" "$events" <<'PY'
+import struct, sys, time, zlib
+path, channels, events = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+now = int(time.time() * 1000)
+with open(path, "ab") as log:
+    for c in range(channels):
+        name = f"user-{c}".encode()
+        for e in range(events):
+            place = 1_000_000 + c * events + e
+            ident = str(place).encode()
+            frame = b"id: " + ident + b"\ndata: " + b"x" * 180 + b"\n\n"
+            body = (struct.pack(">bqqi", 1, place, now, len(name)) + name + struct.pack(">i", len(ident)) + ident
+                    + frame)
+            log.write(struct.pack(">iI", len(body), zlib.crc32(body)) + body)
+PY
+echo "data-startup: $channels channels x $events events, $(du -h "$scratch/data/history.log" | cut -f1) on disk"
 for _ in $(seq "$rounds"); do
   serve_once
 done

@@ -114,7 +114,7 @@ class DebPackageIT {
             Programs.Finished published = run("/usr/bin/es", "publish", "--url", serve.url().toString(), "--token-file",
                     "/etc/es/token", "news", "installed");
             assertEquals(0, published.exitCode(), published.output());
-            assertTrue(Files.exists(data.resolve("history.db")), "history on disk, written by the user es");
+            assertTrue(Files.exists(data.resolve("history.log")), "history on disk, written by the user es");
         }
     }
 

@@ -237,22 +237,6 @@ class DurableHistoryIT {
                 HttpResponse.BodyHandlers.ofString());
     }
 
-    @Test
-    void aKilledServerLeavesNoCopyOfSqlitesLibraryBehind() throws Exception {
-        // sqlite-jdbc copies its native library into /tmp at each start and deletes it only at a clean exit.
-        try (ServeProcess serve = ServeProcess.start(Map.of(), "--port", "0", "--data", dir.resolve("data").toString())) {
-            List<String> mapped = Files.readAllLines(Path.of("/proc", Long.toString(serve.pid()), "maps")).stream()
-                    .filter(line -> line.contains("libsqlitejdbc"))
-                    .map(line -> line.substring(line.indexOf('/')).replace(" (deleted)", ""))
-                    .distinct()
-                    .toList();
-            assertFalse(mapped.isEmpty(), "es serve --data has SQLite's library loaded");
-            for (String copy : mapped) {
-                assertFalse(Files.exists(Path.of(copy)), copy + " is still there, for a kill -9 to leave behind");
-            }
-        }
-    }
-
     /** What cannot be used is refused at start, in one line naming it, with exit 1; never a start with no history. */
     @Test
     void aDirectoryThatCannotBeUsedIsRefusedInOneLine() throws Exception {
@@ -265,9 +249,9 @@ class DurableHistoryIT {
                 file.resolve("data").toString());
         Path corrupt = dir.resolve("corrupt");
         Files.createDirectories(corrupt);
-        Files.write(corrupt.resolve("history.db"), "this is no database, just some text".repeat(200)
+        Files.write(corrupt.resolve("history.log"), "this is no history, just some text".repeat(200)
                 .getBytes(StandardCharsets.UTF_8));
-        assertRefused(corrupt.resolve("history.db") + " cannot be used as es's history", "--port", "0", "--data",
+        assertRefused(corrupt.resolve("history.log") + " is not es's history log", "--port", "0", "--data",
                 corrupt.toString());
         ServeProcess.Finished both = ServeProcess.run("--port", "0", "--data", data.toString(), "--redis",
                 "redis://127.0.0.1:1");

@@ -104,7 +104,7 @@ class SelfContainedIT {
                     HttpResponse.BodyHandlers.ofString());
             assertEquals(200, metrics.statusCode(), "the metrics' JVM gauges need java.management: " + metrics.body());
         }
-        assertTrue(Files.exists(data.resolve("history.db")), "SQLite's native library loaded");
+        assertTrue(Files.exists(data.resolve("history.log")), "history on disk");
     }
 
     @Test

@@ -7,7 +7,7 @@ import dev.es.server.broker.Broker;
 import dev.es.server.http.HttpApi;
 import dev.es.server.hub.HistoryStore;
 import dev.es.server.hub.Hub;
-import dev.es.server.store.SqliteHistoryStore;
+import dev.es.server.store.LogHistoryStore;
 import java.net.URI;
 import java.util.List;
 import java.util.Locale;
@@ -31,7 +31,7 @@ public final class EsServer implements AutoCloseable {
     private final ServerSettings settings;
     private final Broker broker;
     /** Where history is kept on disk (--data), or null. */
-    private final SqliteHistoryStore store;
+    private final LogHistoryStore store;
     /** What start-up read from the store, in words, or null without one. */
     private final String historyRead;
     private final Hub hub;
@@ -40,7 +40,7 @@ public final class EsServer implements AutoCloseable {
     /** Drops history older than its TTL, every tenth of the TTL (at most every 10 s, at least every 100 ms). */
     private final ScheduledExecutorService expiry;
 
-    private EsServer(ServerSettings settings, Broker broker, SqliteHistoryStore store, Hub hub, HttpApi http,
+    private EsServer(ServerSettings settings, Broker broker, LogHistoryStore store, Hub hub, HttpApi http,
             ServerMetrics metrics, String historyRead) {
         this.settings = settings;
         this.historyRead = historyRead;
@@ -69,7 +69,7 @@ public final class EsServer implements AutoCloseable {
 
     /** Starts a hub that logs to the given log (its warnings; every request with the access log on). */
     public static EsServer start(ServerSettings settings, ServerLog log) {
-        SqliteHistoryStore store = settings.data() == null ? null : SqliteHistoryStore.open(settings.data(), settings.dataSync());
+        LogHistoryStore store = settings.data() == null ? null : LogHistoryStore.open(settings.data(), settings.dataSync());
         Broker broker;
         try {
             broker = settings.redis() == null
@@ -106,7 +106,7 @@ public final class EsServer implements AutoCloseable {
         }
     }
 
-    private static void closeIfOpen(SqliteHistoryStore store) {
+    private static void closeIfOpen(LogHistoryStore store) {
         if (store != null) {
             store.close();
         }

@@ -91,15 +91,16 @@ final class Channel {
 
     /**
      * Stores and delivers an event, giving it the channel's next id when it has none. With a store that keeps
-     * history on disk, the event is delivered once it is durable, on the store's thread, in the order of places:
-     * until then it is pending, neither in the history nor offered, so that a join meets it live (and a join
-     * never waits for the disk); subscribers dropped then as too slow are aborted there.
+     * history on disk, the event is delivered once it is durable: here when the store's write made it so, else on
+     * the store's thread, in the order of places. Until then it is pending, neither in the history nor offered, so
+     * that a join meets it live (and a join never waits for the disk); subscribers dropped then as too slow are
+     * aborted there.
      *
      * @param dropped receives the subscribers dropped as too slow by a delivery made now, for the caller to abort
      *     once it holds no lock (aborting closes a connection)
      * @return the event as subscribers see it, once delivered; failed with {@link HistoryUnavailableException}
      *     when the store could not keep it (nothing was delivered)
-     * @throws HistoryUnavailableException when the store takes nothing more (it is stopping)
+     * @throws HistoryUnavailableException when the store takes nothing more (it is stopping) or could not write it
      */
     CompletableFuture<Event> publish(Event event, List<Subscription> dropped) {
         lock.lock();
@@ -119,10 +120,11 @@ final class Channel {
             if (history.keeps() && store != HistoryStore.NONE) {
                 CompletableFuture<Event> done = new CompletableFuture<>();
                 Event numbered = stored;
-                store.append(name, place, stored.id(), frame.bytes(), now,
-                        failure -> onDurable(numbered, frame, now, failure, done));
-                pending.addLast(place);
-                return done;
+                if (!store.append(name, place, stored.id(), frame.bytes(), now,
+                        failure -> onDurable(numbered, frame, now, failure, done))) {
+                    pending.addLast(place);
+                    return done;
+                }
             }
             deliver(stored, frame, now, dropped);
             return CompletableFuture.completedFuture(stored);

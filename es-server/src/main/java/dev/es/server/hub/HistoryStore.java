@@ -5,17 +5,17 @@ import java.util.concurrent.Executor;
 
 /**
  * Where a hub keeps its channels' history beyond its own memory ({@code es serve --data}), or nowhere. A channel
- * calls it under its lock, in the order of its events: {@link #append} never waits, and says on the store's own
- * thread, in the order of the appends, once each event is durable (only then is any subscriber offered it);
- * {@link #forget} never waits; {@link #read} gives back, the first time a channel is asked for after a restart,
- * what was kept of it before.
+ * calls it under its lock, in the order of its events: {@link #append} waits for no disk (a write, at most), and
+ * says either that the event is durable at once or, later, on the store's own thread, in the order of the appends,
+ * that it is (only then is any subscriber offered it); {@link #forget} never waits; {@link #read} gives back, the
+ * first time a channel is asked for after a restart, what was kept of it before.
  */
 public interface HistoryStore {
 
     /** Keeps nothing: history lives in the hub's memory alone (a channel then never appends). */
     HistoryStore NONE = new HistoryStore() {
         @Override
-        public void append(String channel, long place, String id, byte[] frame, long storedAtMillis, Durable then) {
+        public boolean append(String channel, long place, String id, byte[] frame, long storedAtMillis, Durable then) {
             throw new UnsupportedOperationException("this store keeps nothing");
         }
 
@@ -40,17 +40,20 @@ public interface HistoryStore {
     }
 
     /**
-     * Stores an event of a channel, returning at once; {@code then} is told on the store's thread once the event
-     * is durable, in the order of the appends (so a channel's events are told in the order of their places).
+     * Stores an event of a channel without waiting for the disk: either it is durable when this returns, or
+     * {@code then} is told on the store's thread once it is, in the order of the appends (so a channel's events
+     * are told in the order of their places).
      *
      * @param place its place in the hub's order ({@link Frame#seq}), increasing within a channel
      * @param frame the event as subscribers receive it
-     * @throws HistoryUnavailableException when the store takes nothing more (it is stopping)
+     * @return true when the event is durable already ({@code then} is never told), false when it will be told
+     * @throws HistoryUnavailableException when the store takes nothing more (it is stopping) or could not write
+     *     the event (nothing of it was kept)
      */
-    void append(String channel, long place, String id, byte[] frame, long storedAtMillis, Durable then);
+    boolean append(String channel, long place, String id, byte[] frame, long storedAtMillis, Durable then);
 
     /**
-     * Runs what each commit tells its appends (one task per commit, on the store's thread) through this, so that
+     * Runs what each sync tells its appends (one task per sync, on the store's thread) through this, so that
      * the server can write what those deliveries wake where they run: a small fan-out, then the publish's answer.
      */
     default void tellThrough(Executor runner) {}

@@ -3,6 +3,7 @@ package dev.es.server.store;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.es.common.Event;
@@ -12,11 +13,13 @@ import dev.es.server.hub.Hub;
 import dev.es.server.hub.HubLimits;
 import dev.es.server.hub.Subscription;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,8 +28,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The history file as a restarted hub reads it: a real SQLite file, closed and opened again. */
-class SqliteHistoryStoreTest {
+/** The history log as a restarted hub reads it: a real file, closed and opened again (or cut short, or damaged). */
+class LogHistoryStoreTest {
 
     @TempDir
     Path data;
@@ -36,16 +39,15 @@ class SqliteHistoryStoreTest {
         // Places an hour ahead of the clock: as if the clock went back an hour between the two starts.
         long ahead = ChronoUnit.MICROS.between(Instant.EPOCH, Instant.now()) + 3_600_000_000L;
         long last = 0;
-        try (SqliteHistoryStore store = SqliteHistoryStore.open(data, false)) {
+        try (LogHistoryStore store = LogHistoryStore.open(data, false)) {
             Hub hub = hubOn(store);
-            // More than one reservation of places, so that the record is renewed as well as first written.
             for (int i = 0; i < 3; i++) {
-                hub.orderFrom(ahead + i * SqliteHistoryStore.PLACES_RESERVED);
+                hub.orderFrom(ahead + i * 1_000_000L);
                 last = Long.parseLong(hub.publish("news", Event.of("event " + i)).id());
             }
             hub.close("news");
         }
-        try (SqliteHistoryStore store = SqliteHistoryStore.open(data, false)) {
+        try (LogHistoryStore store = LogHistoryStore.open(data, false)) {
             Hub hub = hubOn(store);
             assertEquals(0, hub.localChannels(), "the channel closed is gone from the file");
             long next = Long.parseLong(hub.publish("news", Event.of("after")).id());
@@ -62,7 +64,7 @@ class SqliteHistoryStoreTest {
     void aStartReadsEachChannelsEventsOnlyWhenItIsFirstAskedFor() {
         String first;
         long newest;
-        try (SqliteHistoryStore store = SqliteHistoryStore.open(data, false)) {
+        try (LogHistoryStore store = LogHistoryStore.open(data, false)) {
             Hub hub = hubOn(store);
             first = hub.publish("read", Event.of("one")).id();
             hub.publish("read", Event.of("two"));
@@ -70,7 +72,7 @@ class SqliteHistoryStoreTest {
             hub.publish("closed", Event.of("gone"));
             newest = Long.parseLong(hub.publish("expired", Event.of("old")).id());
         }
-        try (SqliteHistoryStore store = SqliteHistoryStore.open(data, false)) {
+        try (LogHistoryStore store = LogHistoryStore.open(data, false)) {
             Hub hub = hubOn(store);
             assertEquals(4, hub.localChannels(), "every channel with history is known at start");
             assertEquals(0, hub.retained(), "and none of its events is read");
@@ -90,14 +92,14 @@ class SqliteHistoryStoreTest {
             hub.expireHistory(System.currentTimeMillis() + Duration.ofMinutes(30).toMillis());
             assertEquals(4, hub.localChannels());
         }
-        try (SqliteHistoryStore store = SqliteHistoryStore.open(data, false)) {
+        try (LogHistoryStore store = LogHistoryStore.open(data, false)) {
             Hub hub = hubOn(store);
             assertEquals(List.of("again"), texts(hub.history("closed", null, 10)),
                     "closing a channel never read forgot its old events, not those of the channel made again");
             hub.expireHistory(System.currentTimeMillis() + Duration.ofHours(2).toMillis());
             assertEquals(0, hub.localChannels(), "expired, read or not");
         }
-        try (SqliteHistoryStore store = SqliteHistoryStore.open(data, false)) {
+        try (LogHistoryStore store = LogHistoryStore.open(data, false)) {
             assertEquals(0, hubOn(store).localChannels(), "what expired is gone from the file");
         }
     }
@@ -106,13 +108,13 @@ class SqliteHistoryStoreTest {
     @Test
     void aSmallerHistoryAfterARestartReadsOnlyWhatItKeeps() {
         List<String> ids = new ArrayList<>();
-        try (SqliteHistoryStore store = SqliteHistoryStore.open(data, false)) {
+        try (LogHistoryStore store = LogHistoryStore.open(data, false)) {
             Hub hub = hubOn(store);
             for (int i = 0; i < 5; i++) {
                 ids.add(hub.publish("news", Event.of("event " + i)).id());
             }
         }
-        try (SqliteHistoryStore store = SqliteHistoryStore.open(data, false)) {
+        try (LogHistoryStore store = LogHistoryStore.open(data, false)) {
             Hub hub = hubOn(store, 2);
             HistoryPage page = hub.history("news", ids.get(2), 10);
             assertEquals(List.of("event 3", "event 4"), texts(page));
@@ -120,7 +122,7 @@ class SqliteHistoryStoreTest {
             assertEquals(2, hub.retained());
             assertFalse(hub.history("news", ids.get(1), 10).resume().exact(), "before it, a gap");
         }
-        try (SqliteHistoryStore store = SqliteHistoryStore.open(data, false)) {
+        try (LogHistoryStore store = LogHistoryStore.open(data, false)) {
             assertEquals(List.of("event 3", "event 4"), texts(hubOn(store).history("news", null, 10)),
                     "what the smaller history let go is gone from the file");
         }
@@ -133,12 +135,12 @@ class SqliteHistoryStoreTest {
     @Test
     void pastTheBudgetEventsReadAfterARestartGoBeforeThosePublishedSince() {
         String text = "x".repeat(300);
-        try (SqliteHistoryStore store = SqliteHistoryStore.open(data, false)) {
+        try (LogHistoryStore store = LogHistoryStore.open(data, false)) {
             Hub hub = hubOn(store);
             hub.publish("old", Event.of(text + " 1"));
             hub.publish("old", Event.of(text + " 2"));
         }
-        try (SqliteHistoryStore store = SqliteHistoryStore.open(data, false)) {
+        try (LogHistoryStore store = LogHistoryStore.open(data, false)) {
             // Room for about three of these events.
             Hub hub = new Hub(Broker.inProcess(), new HubLimits(100, 1 << 20, 3 * 500, HubLimits.DEFAULT_HISTORY_TTL,
                     1 << 20, 100, 100, 100), warning -> {}, store);
@@ -153,12 +155,12 @@ class SqliteHistoryStoreTest {
     }
 
     /**
-     * Publishes answered from their commits, with subscribers joining while events wait for the disk: each
+     * Publishes answered from their syncs, with subscribers joining while events wait for the disk: each
      * subscriber gets every event from its first on, once and in order, pending ones live.
      */
     @Test
     void subscribersJoiningWhileEventsArePendingGetEachOnceInOrder() throws Exception {
-        try (SqliteHistoryStore store = SqliteHistoryStore.open(data, false)) {
+        try (LogHistoryStore store = LogHistoryStore.open(data, true)) {
             Hub hub = hubOn(store);
             List<CompletableFuture<Event>> published = new ArrayList<>();
             // Each subscriber with the index of the publish just before it joined.
@@ -193,7 +195,7 @@ class SqliteHistoryStoreTest {
     /** A channel closed while its events wait for the disk keeps none of them, in memory or on disk. */
     @Test
     void aChannelClosedWhileEventsArePendingKeepsNoneOfThem() throws Exception {
-        try (SqliteHistoryStore store = SqliteHistoryStore.open(data, false)) {
+        try (LogHistoryStore store = LogHistoryStore.open(data, true)) {
             Hub hub = hubOn(store);
             List<CompletableFuture<Event>> published = new ArrayList<>();
             for (int i = 0; i < 200; i++) {
@@ -205,13 +207,88 @@ class SqliteHistoryStoreTest {
             }
             assertEquals(0, hub.localChannels());
         }
-        try (SqliteHistoryStore store = SqliteHistoryStore.open(data, false)) {
+        try (LogHistoryStore store = LogHistoryStore.open(data, false)) {
             assertEquals(0, hubOn(store).localChannels(), "nothing of the closed channel on disk");
         }
     }
 
+    /**
+     * A write cut short at the log's end (the machine stopped mid-write) is cut off at the next start, and what
+     * came before it is served; bytes changed inside the log are damage, refused in words naming the file.
+     */
+    @Test
+    void aWriteCutShortIsCutOffAndDamageIsRefused() throws Exception {
+        try (LogHistoryStore store = LogHistoryStore.open(data, false)) {
+            Hub hub = hubOn(store);
+            hub.publish("news", Event.of("one"));
+            hub.publish("news", Event.of("two"));
+        }
+        Path log = data.resolve(LogHistoryStore.FILE_NAME);
+        byte[] whole = Files.readAllBytes(log);
+        Files.write(log, Arrays.copyOf(whole, whole.length - 5));
+        try (LogHistoryStore store = LogHistoryStore.open(data, false)) {
+            Hub hub = hubOn(store);
+            assertEquals(List.of("one"), texts(hub.history("news", null, 10)), "the event cut short is gone");
+            hub.publish("news", Event.of("three"));
+        }
+        try (LogHistoryStore store = LogHistoryStore.open(data, false)) {
+            assertEquals(List.of("one", "three"), texts(hubOn(store).history("news", null, 10)),
+                    "written after the cut, read back whole");
+        }
+        byte[] damaged = Files.readAllBytes(log);
+        damaged[20] ^= 0x55;
+        Files.write(log, damaged);
+        try (LogHistoryStore store = LogHistoryStore.open(data, false)) {
+            DataDirectoryException refused = assertThrows(DataDirectoryException.class, () -> hubOn(store));
+            assertTrue(refused.getMessage().startsWith(log + " cannot be used as es's history: it is damaged at byte"),
+                    refused.getMessage());
+        }
+    }
+
+    /**
+     * Under a steady load whose history is trimmed all along, the log is compacted: it stays near what is kept, and
+     * a restart reads back exactly the events kept, numbering after them.
+     */
+    @Test
+    void aTrimmedLogIsCompactedAndReadsBackWhatIsKept() throws Exception {
+        Path log = data.resolve(LogHistoryStore.FILE_NAME);
+        String text = "x".repeat(1000);
+        Map<String, List<String>> newest = new LinkedHashMap<>();
+        long last = 0;
+        try (LogHistoryStore store = LogHistoryStore.open(data, false)) {
+            Hub hub = hubOn(store, 5);
+            // About 3 compactions' worth of events let go.
+            for (int i = 0; i < 3 * (int) (LogHistoryStore.COMPACT_PAST_BYTES / 1000); i++) {
+                String channel = "channel-" + i % 10;
+                hub.publish(channel, Event.of(text + " " + i));
+                List<String> kept = newest.computeIfAbsent(channel, name -> new ArrayList<>());
+                kept.add(text + " " + i);
+                if (kept.size() > 5) {
+                    kept.removeFirst();
+                }
+            }
+            last = Long.parseLong(hub.publish("channel-0", Event.of(text + " last")).id());
+            newest.get("channel-0").removeFirst();
+            newest.get("channel-0").add(text + " last");
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (Files.size(log) > LogHistoryStore.COMPACT_PAST_BYTES && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            assertTrue(Files.size(log) < LogHistoryStore.COMPACT_PAST_BYTES, "compacted: " + Files.size(log));
+            assertEquals(newest.get("channel-3"), texts(hub.history("channel-3", null, 10)));
+        }
+        try (LogHistoryStore store = LogHistoryStore.open(data, false)) {
+            Hub hub = hubOn(store, 5);
+            for (Map.Entry<String, List<String>> channel : newest.entrySet()) {
+                assertEquals(channel.getValue(), texts(hub.history(channel.getKey(), null, 10)), channel.getKey());
+            }
+            long next = Long.parseLong(hub.publish("channel-0", Event.of("after")).id());
+            assertTrue(next > last, next + " after " + last);
+        }
+    }
+
     private static List<String> texts(HistoryPage page) {
-        return page.frames().stream().map(SqliteHistoryStoreTest::data).toList();
+        return page.frames().stream().map(LogHistoryStoreTest::data).toList();
     }
 
     private static String data(byte[] frame) {
@@ -219,11 +296,11 @@ class SqliteHistoryStoreTest {
         return text.substring(text.indexOf("data: ") + 6, text.indexOf('\n', text.indexOf("data: ")));
     }
 
-    private static Hub hubOn(SqliteHistoryStore store) {
+    private static Hub hubOn(LogHistoryStore store) {
         return hubOn(store, 100);
     }
 
-    private static Hub hubOn(SqliteHistoryStore store, int historyEvents) {
+    private static Hub hubOn(LogHistoryStore store, int historyEvents) {
         Hub hub = new Hub(Broker.inProcess(), HubLimits.of(historyEvents, 1 << 20), warning -> {}, store);
         store.restoreChannelsInto(hub);
         return hub;

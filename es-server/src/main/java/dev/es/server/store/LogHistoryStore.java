@@ -1,0 +1,590 @@
+package dev.es.server.store;
+
+import dev.es.server.hub.HistoryStore;
+import dev.es.server.hub.HistoryUnavailableException;
+import dev.es.server.hub.Hub;
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Channels' history in a log of our own in the data directory ({@code es serve --data}): each publish's event is
+ * one record appended with one write, where the publish runs; the log is synced by a thread of its own for every
+ * write made while it synced last (group commit), unless commits are relaxed, when the write is the commit. Where
+ * each channel's kept events lie is held in memory ({@link ChannelRecords}); a compaction rewrites the log with
+ * only those once most of it is events let go. A lock file keeps a second server off the directory. DESIGN.md,
+ * "History on disk", says why it is built so.
+ */
+public final class LogHistoryStore implements HistoryStore, AutoCloseable {
+
+    /** The log's name in the data directory. */
+    public static final String FILE_NAME = "history.log";
+    private static final String LOCK_NAME = "es.lock";
+    /** Where a new or compacted log is written before it takes the log's name. */
+    private static final String NEW_NAME = "history.log.new";
+    /** What es kept history in before this log (SQLite): refused, never taken for an empty history. */
+    private static final String SQLITE_NAME = "history.db";
+    /**
+     * A log is compacted once the events let go in it pass both this and the size of those kept: it stays under
+     * about twice what is kept, or this, and each byte written is copied about once more at most.
+     */
+    static final long COMPACT_PAST_BYTES = 16L << 20;
+    /** How often the keeper writes forgets no publish has carried and looks whether to compact. */
+    private static final long KEEPER_PERIOD_MILLIS = 100;
+
+    private final Path directory;
+    private final Path file;
+    private final FileChannel lockFile;
+    private final boolean syncEachCommit;
+    /** Guards everything below: the log's handles and end, the index, what waits to be written or synced. */
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition toSync = lock.newCondition();
+    /** Written at its end only (its position is the end). */
+    private RandomAccessFile log;
+    /** Read at records' offsets, for a channel's events. */
+    private RandomAccessFile reader;
+    private long end;
+    /** Bumped when a compaction swaps the log: a sync of the old one that failed then did not need to succeed. */
+    private long generation;
+    private final Map<String, ChannelRecords> channels = new HashMap<>();
+    /** Bytes of the log held by records of kept events. */
+    private long keptBytes;
+    /** Every place given is below this. */
+    private long placesBelow;
+    /** Forgets waiting to go out with the next write: they need not be durable before anything is answered. */
+    private final LogRecords unwritten = new LogRecords();
+    /** Appends written and not yet synced, in order (synced commits only). */
+    private List<Durable> unsynced = new ArrayList<>();
+    /** The log's end from which a compaction is next worth trying after one failed (a full disk). */
+    private long compactNotBefore;
+    private final Thread syncer;
+    private final Thread keeper;
+    private volatile boolean closing;
+    /** Runs each sync's tells, here on the syncer ({@link #tellThrough}). */
+    private volatile Executor tells = Runnable::run;
+
+    private LogHistoryStore(Path directory, FileChannel lockFile, boolean syncEachCommit) {
+        this.directory = directory;
+        this.file = directory.resolve(FILE_NAME);
+        this.lockFile = lockFile;
+        this.syncEachCommit = syncEachCommit;
+        syncer = Thread.ofPlatform().name("es-history-syncer").daemon().unstarted(this::syncLoop);
+        keeper = Thread.ofPlatform().name("es-history-keeper").daemon().unstarted(this::keep);
+    }
+
+    /**
+     * Opens (making it if needed) the history in a data directory, and locks the directory for this process.
+     *
+     * @param syncEachCommit whether a commit waits for the disk (survives power loss), or only for the operating
+     *     system (survives the process being killed)
+     * @throws DataDirectoryException when the directory cannot be made or written, or another server holds it
+     */
+    public static LogHistoryStore open(Path directory, boolean syncEachCommit) {
+        try {
+            Files.createDirectories(directory);
+        } catch (IOException e) {
+            throw new DataDirectoryException("cannot make the data directory " + directory + ": " + reason(e), e);
+        }
+        Path lockPath = directory.resolve(LOCK_NAME);
+        FileChannel lockFile;
+        try {
+            lockFile = FileChannel.open(lockPath, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        } catch (IOException e) {
+            throw new DataDirectoryException("cannot write in the data directory " + directory + ": " + reason(e), e);
+        }
+        try {
+            FileLock lock = lockFile.tryLock();
+            if (lock == null) {
+                throw new DataDirectoryException("the data directory " + directory
+                        + " is in use by another es serve (it holds " + lockPath + ")", null);
+            }
+            if (Files.exists(directory.resolve(SQLITE_NAME)) && !Files.exists(directory.resolve(FILE_NAME))) {
+                throw new DataDirectoryException(directory.resolve(SQLITE_NAME) + " cannot be used as es's history:"
+                        + " it is an earlier es's SQLite history, which this es does not read", null);
+            }
+            return new LogHistoryStore(directory, lockFile, syncEachCommit);
+        } catch (IOException e) {
+            closeQuietly(lockFile);
+            throw new DataDirectoryException("cannot lock the data directory " + directory + ": " + reason(e), e);
+        } catch (RuntimeException e) {
+            closeQuietly(lockFile);
+            throw e;
+        }
+    }
+
+    /**
+     * Reads the log through, learning where each channel's kept events lie, and gives the hub back every channel
+     * with events kept, each known by its newest event (its events are read when the hub first asks for them:
+     * {@link #read}), and the place it numbers from; then starts writing. Called once, before the hub takes
+     * publishes. A write cut short at the log's end is cut off.
+     *
+     * @return how many channels have events kept
+     * @throws DataDirectoryException when the log cannot be read or written, or is not a log of es's or damaged
+     */
+    public int restoreChannelsInto(Hub hub) {
+        try {
+            Files.deleteIfExists(directory.resolve(NEW_NAME));
+            if (!Files.exists(file)) {
+                createLog();
+            }
+            end = LogScanner.scan(file, new Replay());
+            log = new RandomAccessFile(file.toFile(), "rw");
+            if (log.length() != end) {
+                log.setLength(end);
+            }
+            log.seek(end);
+            reader = new RandomAccessFile(file.toFile(), "r");
+        } catch (IOException e) {
+            throw new DataDirectoryException(file + " cannot be used as es's history: " + reason(e), e);
+        }
+        channels.forEach((name, records) -> hub.restore(new KeptChannel(name, records.newestPlace(), records.newestId,
+                records.newestStoredAtMillis)));
+        hub.orderFrom(placesBelow);
+        compactNotBefore = end;
+        if (syncEachCommit) {
+            syncer.start();
+        }
+        keeper.start();
+        return channels.size();
+    }
+
+    /** What a start learns from each record of the log, in the order written. */
+    private final class Replay implements LogScanner.Visitor {
+        @Override
+        public void event(String channel, long place, String id, long storedAtMillis, long offset, int length) {
+            ChannelRecords records = channels.computeIfAbsent(channel, name -> new ChannelRecords());
+            records.add(place, offset, length);
+            records.newestId = id;
+            records.newestStoredAtMillis = storedAtMillis;
+            keptBytes += length;
+            placesBelow = Math.max(placesBelow, place + 1);
+        }
+
+        @Override
+        public void forget(String channel, long throughPlace) {
+            forgetKept(channel, throughPlace);
+            placesBelow = Math.max(placesBelow, throughPlace + 1);
+        }
+
+        @Override
+        public void mark(long below) {
+            placesBelow = Math.max(placesBelow, below);
+        }
+    }
+
+    /** Lets the index go of a channel's records through a place; with the lock held (or at start). */
+    private void forgetKept(String channel, long throughPlace) {
+        ChannelRecords records = channels.get(channel);
+        if (records != null) {
+            keptBytes -= records.forgetThrough(throughPlace);
+            if (records.size() == 0) {
+                channels.remove(channel);
+            }
+        }
+    }
+
+    /**
+     * Writes the event's record (with any forgets waiting) in one write. Relaxed, that write is the commit: the
+     * event is durable at once. Synced, the syncer tells {@code then} once a sync has taken it to the disk.
+     */
+    @Override
+    public boolean append(String channel, long place, String id, byte[] frame, long storedAtMillis, Durable then) {
+        lock.lock();
+        try {
+            if (closing) {
+                throw new HistoryUnavailableException("the server is stopping", null);
+            }
+            int start = unwritten.event(channel, place, id, frame, storedAtMillis);
+            int length = unwritten.size() - start;
+            ChannelRecords records = channels.computeIfAbsent(channel, name -> new ChannelRecords());
+            records.add(place, end + start, length);
+            keptBytes += length;
+            try {
+                writeUnwritten();
+            } catch (IOException e) {
+                unwritten.truncate(start);
+                keptBytes -= records.dropNewest();
+                if (records.size() == 0) {
+                    channels.remove(channel);
+                }
+                throw new HistoryUnavailableException("the history could not be written to " + file + ": " + reason(e), e);
+            }
+            placesBelow = Math.max(placesBelow, place + 1);
+            if (!syncEachCommit) {
+                return true;
+            }
+            unsynced.add(then);
+            toSync.signal();
+            return false;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Writes what waits in one write; on failure the log is cut back to its end before, nothing half-written. */
+    private void writeUnwritten() throws IOException {
+        try {
+            log.write(unwritten.bytes(), 0, unwritten.size());
+        } catch (IOException e) {
+            try {
+                log.setLength(end);
+                log.seek(end);
+            } catch (IOException cannotCutBack) {
+                e.addSuppressed(cannotCutBack);
+            }
+            throw e;
+        }
+        end += unwritten.size();
+        unwritten.clear();
+    }
+
+    @Override
+    public void forget(String channel, long throughPlace) {
+        lock.lock();
+        try {
+            forgetKept(channel, throughPlace);
+            unwritten.forget(channel, throughPlace);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The syncer's loop: each sync takes every write made before it to the disk, then tells their publishes. */
+    private void syncLoop() {
+        while (true) {
+            List<Durable> told;
+            RandomAccessFile synced;
+            long syncedGeneration;
+            lock.lock();
+            try {
+                while (unsynced.isEmpty() && !closing) {
+                    toSync.awaitUninterruptibly();
+                }
+                if (unsynced.isEmpty()) {
+                    return;
+                }
+                told = unsynced;
+                unsynced = new ArrayList<>();
+                synced = log;
+                syncedGeneration = generation;
+            } finally {
+                lock.unlock();
+            }
+            HistoryUnavailableException failure = null;
+            try {
+                synced.getFD().sync();
+            } catch (IOException e) {
+                failure = syncFailure(e, syncedGeneration);
+            }
+            tell(told, failure);
+        }
+    }
+
+    /** Why a sync failed; null when a compaction swapped the log meanwhile, having synced its copy of these writes. */
+    private HistoryUnavailableException syncFailure(IOException e, long syncedGeneration) {
+        lock.lock();
+        try {
+            return generation != syncedGeneration ? null
+                    : new HistoryUnavailableException("the history could not be written to " + file + ": " + reason(e), e);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Tells each append of a sync how it went, in order, as one task of the runner given. */
+    private void tell(List<Durable> told, HistoryUnavailableException failure) {
+        tells.execute(() -> {
+            for (Durable then : told) {
+                try {
+                    then.then(failure);
+                } catch (RuntimeException | Error e) {
+                    // Reported, and the syncer goes on: every later publish depends on it.
+                    Thread thread = Thread.currentThread();
+                    thread.getUncaughtExceptionHandler().uncaughtException(thread, e);
+                }
+            }
+        });
+    }
+
+    @Override
+    public void tellThrough(Executor runner) {
+        tells = runner;
+    }
+
+    /** The keeper's loop: writes the forgets no publish carried, and compacts the log when it is due. */
+    private void keep() {
+        while (!closing) {
+            try {
+                TimeUnit.MILLISECONDS.sleep(KEEPER_PERIOD_MILLIS);
+            } catch (InterruptedException e) {
+                return;
+            }
+            lock.lock();
+            try {
+                if (!unwritten.isEmpty()) {
+                    writeUnwritten();
+                }
+            } catch (IOException e) {
+                // Kept, and tried again with the next write.
+            } finally {
+                lock.unlock();
+            }
+            compactIfDue();
+        }
+    }
+
+    /** Reads newest first, and stops at the first event past the bounds: a log never costs more memory than they. */
+    @Override
+    public List<KeptEvent> read(String channel, int maxEvents, long maxBytes, long notBeforeMillis) {
+        List<KeptEvent> events = new ArrayList<>();
+        lock.lock();
+        try {
+            ChannelRecords records = channels.get(channel);
+            long bytes = 0;
+            for (int i = records == null ? -1 : records.size() - 1; i >= 0; i--) {
+                ByteBuffer body = readBody(records.offset(i), records.length(i));
+                body.get();
+                long place = body.getLong();
+                long storedAt = body.getLong();
+                LogRecords.string(body);
+                String id = LogRecords.string(body);
+                byte[] frame = new byte[body.remaining()];
+                body.get(frame);
+                events.add(new KeptEvent(place, id, frame, storedAt));
+                bytes += frame.length;
+                if (events.size() > maxEvents || bytes > maxBytes || storedAt < notBeforeMillis) {
+                    break;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // The file's name is for the server's log, not for a subscriber.
+            throw new HistoryUnavailableException("the history of " + channel + " could not be read: " + reason(e), e);
+        } finally {
+            lock.unlock();
+        }
+        return events.reversed();
+    }
+
+    /** A record's body, read at its offset; with the lock held. */
+    private ByteBuffer readBody(long offset, int length) throws IOException {
+        byte[] record = new byte[length];
+        reader.seek(offset);
+        reader.readFully(record);
+        return ByteBuffer.wrap(record, LogRecords.FRAMING_BYTES, length - LogRecords.FRAMING_BYTES).slice();
+    }
+
+    /**
+     * Rewrites the log with only the records of kept events, once those let go pass {@link #COMPACT_PAST_BYTES}
+     * and the kept ones. The kept records are copied with no lock held while publishes go on appending; then,
+     * locked, what was appended meanwhile is copied after them, and the copy is synced and takes the log's name.
+     * A compaction that fails (a full disk) leaves the log as it was, and is tried again once the log has grown.
+     */
+    private void compactIfDue() {
+        Map<String, long[]> kept = new HashMap<>();
+        long copyThrough;
+        long mark;
+        lock.lock();
+        try {
+            long letGo = end - LogRecords.HEADER_BYTES - keptBytes;
+            if (closing || end < compactNotBefore || letGo < Math.max(COMPACT_PAST_BYTES, keptBytes)) {
+                return;
+            }
+            copyThrough = end;
+            mark = placesBelow;
+            channels.forEach((name, records) -> {
+                long[] offsets = new long[records.size()];
+                for (int i = 0; i < offsets.length; i++) {
+                    offsets[i] = records.offset(i);
+                }
+                kept.put(name, offsets);
+            });
+        } finally {
+            lock.unlock();
+        }
+        Path fresh = directory.resolve(NEW_NAME);
+        try (RandomAccessFile source = new RandomAccessFile(file.toFile(), "r");
+                RandomAccessFile target = new RandomAccessFile(fresh.toFile(), "rw")) {
+            target.setLength(0);
+            LogRecords head = new LogRecords();
+            head.mark(mark);
+            target.write(LogRecords.header());
+            target.write(head.bytes(), 0, head.size());
+            Map<String, long[]> moved = copyKept(kept, source, target);
+            lock.lock();
+            try {
+                if (!unwritten.isEmpty()) {
+                    writeUnwritten();
+                }
+                long tailAt = target.getFilePointer();
+                copy(source, copyThrough, end - copyThrough, target);
+                target.getFD().sync();
+                Files.move(fresh, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                syncDirectory();
+                channels.forEach((name, records) -> records.move(offset -> offset >= copyThrough
+                        ? tailAt + offset - copyThrough
+                        : moved.get(name)[java.util.Arrays.binarySearch(kept.get(name), offset)]));
+                end = target.getFilePointer();
+                reopen();
+            } finally {
+                lock.unlock();
+            }
+        } catch (IOException e) {
+            lock.lock();
+            try {
+                compactNotBefore = end + COMPACT_PAST_BYTES;
+            } finally {
+                lock.unlock();
+            }
+            try {
+                Files.deleteIfExists(fresh);
+            } catch (IOException ignored) {
+                // Deleted at the next start.
+            }
+        }
+    }
+
+    /**
+     * Copies the kept records, in the order they lie in the log, and says where each went: for each channel, the
+     * new offsets beside its old ones.
+     */
+    private static Map<String, long[]> copyKept(Map<String, long[]> kept, RandomAccessFile source,
+            RandomAccessFile target) throws IOException {
+        record Kept(String channel, int index, long offset) {}
+        List<Kept> all = new ArrayList<>();
+        kept.forEach((name, offsets) -> {
+            for (int i = 0; i < offsets.length; i++) {
+                all.add(new Kept(name, i, offsets[i]));
+            }
+        });
+        all.sort(java.util.Comparator.comparingLong(Kept::offset));
+        Map<String, long[]> moved = new HashMap<>();
+        kept.forEach((name, offsets) -> moved.put(name, new long[offsets.length]));
+        byte[] framing = new byte[LogRecords.FRAMING_BYTES];
+        for (Kept record : all) {
+            source.seek(record.offset());
+            source.readFully(framing);
+            int length = LogRecords.FRAMING_BYTES + ByteBuffer.wrap(framing).getInt();
+            moved.get(record.channel())[record.index()] = target.getFilePointer();
+            copy(source, record.offset(), length, target);
+        }
+        return moved;
+    }
+
+    /** Copies bytes of one file to the end of another. */
+    private static void copy(RandomAccessFile source, long from, long length, RandomAccessFile target)
+            throws IOException {
+        byte[] buffer = new byte[(int) Math.min(length, 1 << 20)];
+        source.seek(from);
+        for (long left = length; left > 0; ) {
+            int chunk = (int) Math.min(left, buffer.length);
+            source.readFully(buffer, 0, chunk);
+            target.write(buffer, 0, chunk);
+            left -= chunk;
+        }
+    }
+
+    /** Opens the log's handles afresh (a compaction swapped the file under its name); with the lock held. */
+    private void reopen() throws IOException {
+        RandomAccessFile oldLog = log;
+        RandomAccessFile oldReader = reader;
+        log = new RandomAccessFile(file.toFile(), "rw");
+        log.seek(end);
+        reader = new RandomAccessFile(file.toFile(), "r");
+        generation++;
+        oldLog.close();
+        oldReader.close();
+    }
+
+    /** Makes a new log, its header alone, under the log's name. */
+    private void createLog() throws IOException {
+        Path fresh = directory.resolve(NEW_NAME);
+        try (RandomAccessFile target = new RandomAccessFile(fresh.toFile(), "rw")) {
+            target.setLength(0);
+            target.write(LogRecords.header());
+            target.getFD().sync();
+        }
+        Files.move(fresh, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        syncDirectory();
+    }
+
+    /** Syncs the directory, so that a file's new name survives the machine stopping. */
+    private void syncDirectory() throws IOException {
+        try (FileChannel dir = FileChannel.open(directory, StandardOpenOption.READ)) {
+            dir.force(true);
+        }
+    }
+
+    /** Writes what waits, syncs, and lets go of the log and the directory. */
+    @Override
+    public void close() {
+        lock.lock();
+        try {
+            closing = true;
+            toSync.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        keeper.interrupt();
+        try {
+            syncer.join();
+            keeper.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        lock.lock();
+        try {
+            if (log != null) {
+                if (!unwritten.isEmpty()) {
+                    writeUnwritten();
+                }
+                log.getFD().sync();
+            }
+        } catch (IOException ignored) {
+            // Every commit is in: a forget not written is done again after the restart by the bounds.
+        } finally {
+            closeQuietly(log);
+            closeQuietly(reader);
+            lock.unlock();
+        }
+        closeQuietly(lockFile);
+    }
+
+    private static void closeQuietly(AutoCloseable closeable) {
+        try {
+            if (closeable != null) {
+                closeable.close();
+            }
+        } catch (Exception ignored) {
+            // The process lets go of it anyway.
+        }
+    }
+
+    /** A failure's own words. */
+    private static String reason(Exception e) {
+        if (e instanceof java.nio.file.FileSystemException files && files.getReason() != null) {
+            return files.getReason().toLowerCase(Locale.ROOT);
+        }
+        if (e instanceof java.nio.file.AccessDeniedException) {
+            return "permission denied";
+        }
+        String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        // RandomAccessFile says "<path> (No space left on device)": the reason is in the parentheses.
+        java.util.regex.Matcher inParentheses = java.util.regex.Pattern.compile("\\(([^()]+)\\)$").matcher(message);
+        return (inParentheses.find() ? inParentheses.group(1) : message).toLowerCase(Locale.ROOT);
+    }
+}
