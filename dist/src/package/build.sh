@@ -12,7 +12,7 @@ launcher=$here/../main/dist
 name=es-$version-linux-x64
 tree=$target/$name
 
-# What the jars use (listed from jdeps; the packages' tests check it by running every command): HTTP, SQL (SQLite), JNDI and DNS (Redis), JMX
+# What the jars use (listed from jdeps; the packages' tests check it by running every command): HTTP, SQL (types Jetty and Jackson name), JNDI and DNS (Redis), JMX
 # (metrics), JFR (for profiling a running server), XML (Jetty) and sun.misc.Unsafe (Netty, JLine).
 modules=java.base,java.logging,java.management,java.naming,java.net.http,java.sql,java.xml,jdk.jfr,jdk.management,jdk.naming.dns,jdk.net,jdk.unsupported
 

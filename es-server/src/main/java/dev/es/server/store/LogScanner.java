@@ -8,9 +8,9 @@ import java.nio.file.StandardOpenOption;
 
 /**
  * Reads a history log from its start, record by record, checking each against its CRC, and says where the intact
- * records end. A bad record with nothing but zeros or its own bytes after it is a write cut short (the process or
- * the machine stopped mid-write): the log ends before it. A bad record with more after it is damage, and the log is
- * refused rather than read past it.
+ * records end. A bad record with nothing but zeros after it is a write cut short (the machine stopped mid-write):
+ * the log ends before it. A bad record with more after it is damage, and the log is refused rather than read past
+ * it.
  */
 final class LogScanner {
 
@@ -104,19 +104,24 @@ final class LogScanner {
     }
 
     /**
-     * Where a bad record starts: the log's end when the file ends inside the record (not far short of where the
-     * record says it ends: a garbled length says far more) or all after it is zeros (a write cut short), else damage.
+     * Where a bad record starts: the log's end when nothing but zeros follows where the record says it ends, or
+     * the file ends inside it (not far short of that: a garbled length says far more) — a write cut short, in
+     * blocks written ahead or not; else damage.
      */
     private long cutShort(long offset) throws IOException {
         ByteBuffer framing = ByteBuffer.allocate(4);
-        if (in.read(framing, offset) == 4) {
-            long claimedEnd = offset + LogRecords.FRAMING_BYTES + Integer.toUnsignedLong(framing.flip().getInt());
-            if (claimedEnd >= size && claimedEnd - size < MAX_CUT_BYTES) {
+        if (in.read(framing, offset) < 4) {
+            return offset;
+        }
+        long claimedEnd = offset + LogRecords.FRAMING_BYTES + Integer.toUnsignedLong(framing.flip().getInt());
+        if (claimedEnd >= size) {
+            if (claimedEnd - size < MAX_CUT_BYTES) {
                 return offset;
             }
+            throw damaged(offset);
         }
         ByteBuffer rest = ByteBuffer.allocate(1 << 16);
-        for (long at = offset; at < size; ) {
+        for (long at = claimedEnd; at < size; ) {
             int read = in.read(rest.clear(), at);
             if (read <= 0) {
                 break;

@@ -225,7 +225,8 @@ class LogHistoryStoreTest {
         }
         Path log = data.resolve(LogHistoryStore.FILE_NAME);
         byte[] whole = Files.readAllBytes(log);
-        Files.write(log, Arrays.copyOf(whole, whole.length - 5));
+        // Cut inside the last record, and zeros after it, as a synced log's blocks written ahead leave.
+        Files.write(log, Arrays.copyOf(Arrays.copyOf(whole, whole.length - 5), whole.length + 4096));
         try (LogHistoryStore store = LogHistoryStore.open(data, false)) {
             Hub hub = hubOn(store);
             assertEquals(List.of("one"), texts(hub.history("news", null, 10)), "the event cut short is gone");
