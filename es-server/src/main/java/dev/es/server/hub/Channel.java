@@ -149,7 +149,7 @@ final class Channel {
                 if (failure == null && closedBy == null) {
                     deliver(stored, frame, storedAtMillis, dropped);
                 } else if (failure == null && closedBy != CloseReason.SHUTDOWN) {
-                    store.forget(name, frame.seq());
+                    store.forgetClosed(name, frame.seq());
                 }
             } finally {
                 // Only once offered: a merged stream must not pass this place before its frame is queued.
@@ -319,7 +319,7 @@ final class Channel {
         lock.lock();
         try {
             if (unread != null && unread.newestStoredAtMillis() < cutoffMillis) {
-                forgetUnread();
+                forgetUnread(false);
             }
             history.dropStoredBefore(cutoffMillis);
         } finally {
@@ -340,7 +340,7 @@ final class Channel {
             ended = subscribers.clear();
             // A stopping server keeps its history on disk for the next start.
             if (reason != CloseReason.SHUTDOWN) {
-                forgetUnread();
+                forgetUnread(true);
             }
             history.clear(reason != CloseReason.SHUTDOWN);
         } finally {
@@ -355,10 +355,17 @@ final class Channel {
         return subscribers.size();
     }
 
-    /** Has the store forget what it kept of this channel and this one never read, through its newest (not past it). */
-    private void forgetUnread() {
+    /**
+     * Has the store forget what it kept of this channel and this one never read, through its newest (not past it):
+     * on disk at once when the channel is closed.
+     */
+    private void forgetUnread(boolean closed) {
         if (unread != null) {
-            store.forget(name, unread.newestPlace());
+            if (closed) {
+                store.forgetClosed(name, unread.newestPlace());
+            } else {
+                store.forget(name, unread.newestPlace());
+            }
             unread = null;
         }
     }

@@ -158,7 +158,7 @@ final class History {
             release(entries.pollFirst());
         }
         if (fromStore && newest >= 0) {
-            store.forget(channel, newest);
+            store.forgetClosed(channel, newest);
         }
     }
 

@@ -62,6 +62,14 @@ public interface HistoryStore {
     void forget(String channel, long throughPlace);
 
     /**
+     * Forgets a closed channel's events up to and including this place, on disk before this returns (its close is
+     * answered after it), so that a restart does not bring them back.
+     */
+    default void forgetClosed(String channel, long throughPlace) {
+        forget(channel, throughPlace);
+    }
+
+    /**
      * A channel's newest events kept before this start, oldest first: as many as the bounds given keep, and the
      * newest one past them (its history lets that one go, and with it, on disk, every older one). Nothing for a
      * store that keeps nothing.

@@ -65,13 +65,16 @@ public final class LogHistoryStore implements HistoryStore, AutoCloseable {
     private final Condition keeperWake = lock.newCondition();
     /** Written at its end only (its position is the end). */
     private RandomAccessFile log;
-    /** Read at records' offsets, for a channel's events. */
-    private RandomAccessFile reader;
     private long end;
     /** The file's length: past {@link #end}, zeros written ahead (synced commits only). */
     private long allocated;
-    /** Bumped when a compaction swaps the log: a sync of the old one that failed then did not need to succeed. */
+    /**
+     * Bumped when a compaction swaps the log: a sync of the old one that failed then did not need to succeed, and a
+     * read of records at their old offsets is made again.
+     */
     private long generation;
+    /** Why a sync failed, after which nothing more is appended until a restart (what the disk kept is unknown). */
+    private String syncFailed;
     private final Map<String, ChannelRecords> channels = new HashMap<>();
     /** Bytes of the log held by records of kept events. */
     private long keptBytes;
@@ -119,7 +122,12 @@ public final class LogHistoryStore implements HistoryStore, AutoCloseable {
             throw new DataDirectoryException("cannot write in the data directory " + directory + ": " + reason(e), e);
         }
         try {
-            FileLock lock = lockFile.tryLock();
+            FileLock lock;
+            try {
+                lock = lockFile.tryLock();
+            } catch (java.nio.channels.OverlappingFileLockException heldHere) {
+                lock = null;
+            }
             if (lock == null) {
                 throw new DataDirectoryException("the data directory " + directory
                         + " is in use by another es serve (it holds " + lockPath + ")", null);
@@ -149,7 +157,10 @@ public final class LogHistoryStore implements HistoryStore, AutoCloseable {
      */
     public int restoreChannelsInto(Hub hub) {
         try {
+            // Also proves the directory writable: a compaction writes there.
             Files.deleteIfExists(directory.resolve(NEW_NAME));
+            Files.newOutputStream(directory.resolve(NEW_NAME)).close();
+            Files.delete(directory.resolve(NEW_NAME));
             if (!Files.exists(file)) {
                 createLog();
             }
@@ -160,7 +171,6 @@ public final class LogHistoryStore implements HistoryStore, AutoCloseable {
             }
             log.seek(end);
             allocated = end;
-            reader = new RandomAccessFile(file.toFile(), "r");
         } catch (IOException e) {
             throw new DataDirectoryException(file + " cannot be used as es's history: " + reason(e), e);
         }
@@ -220,6 +230,10 @@ public final class LogHistoryStore implements HistoryStore, AutoCloseable {
         try {
             if (closing) {
                 throw new HistoryUnavailableException("the server is stopping", null);
+            }
+            if (syncFailed != null) {
+                throw new HistoryUnavailableException("the history log could not be synced (" + syncFailed
+                        + "): nothing more is kept until es serve is restarted", null);
             }
             int start = unwritten.event(channel, place, id, frame, storedAtMillis);
             int length = unwritten.size() - start;
@@ -288,8 +302,11 @@ public final class LogHistoryStore implements HistoryStore, AutoCloseable {
     /** Cuts the file back to the records' end, dropping anything past it. */
     private void cutBack() throws IOException {
         allocated = end;
-        log.setLength(end);
-        log.seek(end);
+        try {
+            log.setLength(end);
+        } finally {
+            log.seek(end);
+        }
     }
 
     @Override
@@ -300,6 +317,32 @@ public final class LogHistoryStore implements HistoryStore, AutoCloseable {
             unwritten.forget(channel, throughPlace);
         } finally {
             lock.unlock();
+        }
+    }
+
+    /** Writes the forget before returning, and syncs it when commits are synced: a restart does not bring it back. */
+    @Override
+    public void forgetClosed(String channel, long throughPlace) {
+        RandomAccessFile written;
+        lock.lock();
+        try {
+            forgetKept(channel, throughPlace);
+            unwritten.forget(channel, throughPlace);
+            writeUnwritten();
+            written = log;
+        } catch (IOException e) {
+            // Kept, and written with the next write.
+            return;
+        } finally {
+            lock.unlock();
+        }
+        if (syncEachCommit) {
+            try {
+                // fsync: this thread may be interrupted, which would close a FileChannel for every thread.
+                written.getFD().sync();
+            } catch (IOException e) {
+                // A compaction swapped the log (and synced the copy), or the next sync fails too and says why.
+            }
         }
     }
 
@@ -339,8 +382,12 @@ public final class LogHistoryStore implements HistoryStore, AutoCloseable {
     private HistoryUnavailableException syncFailure(IOException e, long syncedGeneration) {
         lock.lock();
         try {
-            return generation != syncedGeneration ? null
-                    : new HistoryUnavailableException("the history could not be written to " + file + ": " + reason(e), e);
+            if (generation != syncedGeneration) {
+                return null;
+            }
+            // After a failed fsync the kernel may have dropped the pages: nothing written since can be trusted.
+            syncFailed = reason(e);
+            return new HistoryUnavailableException("the history could not be written to " + file + ": " + reason(e), e);
         } finally {
             lock.unlock();
         }
@@ -381,55 +428,98 @@ public final class LogHistoryStore implements HistoryStore, AutoCloseable {
             } finally {
                 lock.unlock();
             }
-            compactIfDue();
+            try {
+                compactIfDue();
+            } catch (RuntimeException | OutOfMemoryError e) {
+                // Reported, and tried again once the log has grown: the keeper must go on writing forgets.
+                Thread thread = Thread.currentThread();
+                thread.getUncaughtExceptionHandler().uncaughtException(thread, e);
+                putOffCompaction();
+            }
         }
     }
 
-    /** Reads newest first, and stops at the first event past the bounds: a log never costs more memory than they. */
+    /**
+     * Reads newest first, and stops at the first event past the bounds: a log never costs more memory than they.
+     * The records are read with no lock held, on a handle of this read's own; a compaction meanwhile moved them, and
+     * they are read again where they went.
+     */
     @Override
     public List<KeptEvent> read(String channel, int maxEvents, long maxBytes, long notBeforeMillis) {
-        List<KeptEvent> events = new ArrayList<>();
-        lock.lock();
-        try {
-            ChannelRecords records = channels.get(channel);
-            long bytes = 0;
-            for (int i = records == null ? -1 : records.size() - 1; i >= 0; i--) {
-                ByteBuffer body = readBody(records.offset(i), records.length(i));
-                body.get();
-                long place = body.getLong();
-                long storedAt = body.getLong();
-                LogRecords.string(body);
-                String id = LogRecords.string(body);
-                byte[] frame = new byte[body.remaining()];
-                body.get(frame);
-                events.add(new KeptEvent(place, id, frame, storedAt));
-                bytes += frame.length;
-                if (events.size() > maxEvents || bytes > maxBytes || storedAt < notBeforeMillis) {
-                    break;
+        for (int attempt = 1; ; attempt++) {
+            long[] offsets;
+            int[] lengths;
+            long readGeneration;
+            lock.lock();
+            try {
+                ChannelRecords records = channels.get(channel);
+                int count = records == null ? 0 : records.size();
+                offsets = new long[count];
+                lengths = new int[count];
+                for (int i = 0; i < count; i++) {
+                    offsets[i] = records.offset(i);
+                    lengths[i] = records.length(i);
                 }
+                readGeneration = generation;
+            } finally {
+                lock.unlock();
             }
-        } catch (IOException | RuntimeException e) {
-            // The file's name is for the server's log, not for a subscriber.
-            throw new HistoryUnavailableException("the history of " + channel + " could not be read: " + reason(e), e);
-        } finally {
-            lock.unlock();
+            List<KeptEvent> events = new ArrayList<>();
+            Exception failure = null;
+            try (RandomAccessFile reader = new RandomAccessFile(file.toFile(), "r")) {
+                long bytes = 0;
+                for (int i = offsets.length - 1; i >= 0; i--) {
+                    KeptEvent event = readEvent(reader, offsets[i], lengths[i]);
+                    events.add(event);
+                    bytes += event.frame().length;
+                    if (events.size() > maxEvents || bytes > maxBytes || event.storedAtMillis() < notBeforeMillis) {
+                        break;
+                    }
+                }
+            } catch (IOException | RuntimeException e) {
+                failure = e;
+            }
+            lock.lock();
+            try {
+                if (generation == readGeneration && failure == null) {
+                    return events.reversed();
+                }
+                if (generation == readGeneration || attempt == 3) {
+                    // The file's name is for the server's log, not for a subscriber.
+                    throw new HistoryUnavailableException("the history of " + channel + " could not be read: "
+                            + (failure == null ? "the log kept moving" : reason(failure)), failure);
+                }
+            } finally {
+                lock.unlock();
+            }
         }
-        return events.reversed();
     }
 
-    /** A record's body, read at its offset; with the lock held. */
-    private ByteBuffer readBody(long offset, int length) throws IOException {
+    /** An event's record, read at its offset and checked. */
+    private static KeptEvent readEvent(RandomAccessFile reader, long offset, int length) throws IOException {
         byte[] record = new byte[length];
         reader.seek(offset);
         reader.readFully(record);
-        return ByteBuffer.wrap(record, LogRecords.FRAMING_BYTES, length - LogRecords.FRAMING_BYTES).slice();
+        ByteBuffer body = ByteBuffer.wrap(record, LogRecords.FRAMING_BYTES, length - LogRecords.FRAMING_BYTES).slice();
+        if (!LogRecords.intact(body, ByteBuffer.wrap(record).getInt(4)) || body.get() != LogRecords.EVENT) {
+            throw new IOException("the record at byte " + offset + " is not the event it was");
+        }
+        long place = body.getLong();
+        long storedAt = body.getLong();
+        LogRecords.string(body);
+        String id = LogRecords.string(body);
+        byte[] frame = new byte[body.remaining()];
+        body.get(frame);
+        return new KeptEvent(place, id, frame, storedAt);
     }
 
     /**
      * Rewrites the log with only the records of kept events, once those let go pass {@link #COMPACT_PAST_BYTES}
-     * and the kept ones. The kept records are copied with no lock held while publishes go on appending; then,
-     * locked, what was appended meanwhile is copied after them, and the copy is synced and takes the log's name.
-     * A compaction that fails (a full disk) leaves the log as it was, and is tried again once the log has grown.
+     * and the kept ones. The kept records, then what publishes appended meanwhile, are copied and synced with no
+     * lock held; then, locked, what was appended since is copied after them, the copy is synced, takes the log's
+     * name and becomes the log (its handle opened before the rename, so that nothing after it can fail but the
+     * directory's sync). A compaction that fails before the rename (a full disk) leaves the log as it was, and is
+     * tried again once the log has grown.
      */
     private void compactIfDue() {
         Map<String, long[]> kept = new HashMap<>();
@@ -438,7 +528,8 @@ public final class LogHistoryStore implements HistoryStore, AutoCloseable {
         lock.lock();
         try {
             long letGo = end - LogRecords.HEADER_BYTES - keptBytes;
-            if (closing || end < compactNotBefore || letGo < Math.max(COMPACT_PAST_BYTES, keptBytes)) {
+            if (closing || syncFailed != null || end < compactNotBefore
+                    || letGo < Math.max(COMPACT_PAST_BYTES, keptBytes)) {
                 return;
             }
             copyThrough = end;
@@ -454,47 +545,74 @@ public final class LogHistoryStore implements HistoryStore, AutoCloseable {
             lock.unlock();
         }
         Path fresh = directory.resolve(NEW_NAME);
-        try (RandomAccessFile source = new RandomAccessFile(file.toFile(), "r");
-                RandomAccessFile target = new RandomAccessFile(fresh.toFile(), "rw")) {
+        RandomAccessFile target = null;
+        try (RandomAccessFile source = new RandomAccessFile(file.toFile(), "r")) {
+            target = new RandomAccessFile(fresh.toFile(), "rw");
             target.setLength(0);
             LogRecords head = new LogRecords();
             head.mark(mark);
             target.write(LogRecords.header());
             target.write(head.bytes(), 0, head.size());
             Map<String, long[]> moved = copyKept(kept, source, target);
-            // The bulk synced unlocked; locked, only what the publishes appended meanwhile.
+            long tailAt = target.getFilePointer();
+            long copied = copyThrough + copy(source, copyThrough, endNow() - copyThrough, target);
             target.getFD().sync();
             lock.lock();
             try {
                 if (!unwritten.isEmpty()) {
                     writeUnwritten();
                 }
-                long tailAt = target.getFilePointer();
-                copy(source, copyThrough, end - copyThrough, target);
+                copy(source, copied, end - copied, target);
                 target.getFD().sync();
                 Files.move(fresh, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-                syncDirectory();
+                // The copy is the log now.
+                RandomAccessFile old = log;
+                log = target;
+                target = null;
+                end = log.getFilePointer();
+                allocated = end;
+                generation++;
                 channels.forEach((name, records) -> records.move(offset -> offset >= copyThrough
                         ? tailAt + offset - copyThrough
                         : moved.get(name)[java.util.Arrays.binarySearch(kept.get(name), offset)]));
-                end = target.getFilePointer();
-                allocated = end;
-                reopen();
+                closeQuietly(old);
+                try {
+                    syncDirectory();
+                } catch (IOException e) {
+                    // The rename may not survive the machine stopping: nothing more is answered as on disk.
+                    syncFailed = reason(e);
+                }
             } finally {
                 lock.unlock();
             }
         } catch (IOException e) {
-            lock.lock();
-            try {
-                compactNotBefore = end + COMPACT_PAST_BYTES;
-            } finally {
-                lock.unlock();
-            }
+            putOffCompaction();
             try {
                 Files.deleteIfExists(fresh);
             } catch (IOException ignored) {
                 // Deleted at the next start.
             }
+        } finally {
+            closeQuietly(target);
+        }
+    }
+
+    private long endNow() {
+        lock.lock();
+        try {
+            return end;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Tries the next compaction only once the log has grown by the threshold again. */
+    private void putOffCompaction() {
+        lock.lock();
+        try {
+            compactNotBefore = end + COMPACT_PAST_BYTES;
+        } finally {
+            lock.unlock();
         }
     }
 
@@ -525,8 +643,8 @@ public final class LogHistoryStore implements HistoryStore, AutoCloseable {
         return moved;
     }
 
-    /** Copies bytes of one file to the end of another. */
-    private static void copy(RandomAccessFile source, long from, long length, RandomAccessFile target)
+    /** Copies bytes of one file to the end of another, returning how many. */
+    private static long copy(RandomAccessFile source, long from, long length, RandomAccessFile target)
             throws IOException {
         byte[] buffer = new byte[(int) Math.min(length, 1 << 20)];
         source.seek(from);
@@ -536,18 +654,7 @@ public final class LogHistoryStore implements HistoryStore, AutoCloseable {
             target.write(buffer, 0, chunk);
             left -= chunk;
         }
-    }
-
-    /** Opens the log's handles afresh (a compaction swapped the file under its name); with the lock held. */
-    private void reopen() throws IOException {
-        RandomAccessFile oldLog = log;
-        RandomAccessFile oldReader = reader;
-        log = new RandomAccessFile(file.toFile(), "rw");
-        log.seek(end);
-        reader = new RandomAccessFile(file.toFile(), "r");
-        generation++;
-        oldLog.close();
-        oldReader.close();
+        return length;
     }
 
     /** Makes a new log, its header alone, under the log's name. */
@@ -599,7 +706,6 @@ public final class LogHistoryStore implements HistoryStore, AutoCloseable {
             // Every commit is in: a forget not written is done again after the restart by the bounds.
         } finally {
             closeQuietly(log);
-            closeQuietly(reader);
             lock.unlock();
         }
         closeQuietly(lockFile);

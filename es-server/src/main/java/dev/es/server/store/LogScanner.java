@@ -8,9 +8,9 @@ import java.nio.file.StandardOpenOption;
 
 /**
  * Reads a history log from its start, record by record, checking each against its CRC, and says where the intact
- * records end. A bad record with nothing but zeros after it is a write cut short (the machine stopped mid-write):
- * the log ends before it. A bad record with more after it is damage, and the log is refused rather than read past
- * it.
+ * records end. A bad record with no intact record anywhere after it is a write cut short (the machine stopped
+ * mid-write): the log ends before it. A bad record with an intact one after it is damage, and the log is refused
+ * rather than read past it or cut.
  */
 final class LogScanner {
 
@@ -25,8 +25,10 @@ final class LogScanner {
 
     /** No record is larger: a frame is bounded by --max-event-bytes, far below it. */
     private static final int MAX_BODY_BYTES = 1 << 30;
-    /** How much of a record a write cut short may lack; a garbled length says more, which is damage. */
-    private static final long MAX_CUT_BYTES = 16 << 20;
+    /** The smallest body: a kind and a place. */
+    private static final int MIN_BODY_BYTES = 9;
+    /** How much of the file a search for intact records past a bad one reads at a time. */
+    private static final int WINDOW_BYTES = 1 << 20;
 
     private final Path file;
     private final FileChannel in;
@@ -72,7 +74,7 @@ final class LogScanner {
             }
             int length = buffer.getInt();
             int crc = buffer.getInt();
-            if (length < 9 || length > MAX_BODY_BYTES || !available(length)) {
+            if (length < MIN_BODY_BYTES || length > MAX_BODY_BYTES || !available(length)) {
                 return cutShort(offset);
             }
             ByteBuffer body = buffer.slice(buffer.position(), length);
@@ -104,37 +106,54 @@ final class LogScanner {
     }
 
     /**
-     * Where a bad record starts: the log's end when nothing but zeros follows where the record says it ends, or
-     * the file ends inside it (not far short of that: a garbled length says far more) — a write cut short, in
-     * blocks written ahead or not; else damage.
+     * Where a bad record starts, when it is the log's end: no intact record follows it anywhere (a write cut short,
+     * in blocks written ahead or not). An intact record after it means damage, whatever the bad one's length says.
      */
     private long cutShort(long offset) throws IOException {
-        ByteBuffer framing = ByteBuffer.allocate(4);
-        if (in.read(framing, offset) < 4) {
-            return offset;
-        }
-        long claimedEnd = offset + LogRecords.FRAMING_BYTES + Integer.toUnsignedLong(framing.flip().getInt());
-        if (claimedEnd >= size) {
-            if (claimedEnd - size < MAX_CUT_BYTES) {
-                return offset;
-            }
+        if (intactRecordFrom(offset + 1)) {
             throw damaged(offset);
         }
-        ByteBuffer rest = ByteBuffer.allocate(1 << 16);
-        for (long at = claimedEnd; at < size; ) {
-            int read = in.read(rest.clear(), at);
-            if (read <= 0) {
-                break;
+        return offset;
+    }
+
+    /** Whether an intact record starts at any byte from this offset on, read a window at a time. */
+    private boolean intactRecordFrom(long from) throws IOException {
+        ByteBuffer window = ByteBuffer.allocate(WINDOW_BYTES);
+        long base = from;
+        while (base + LogRecords.FRAMING_BYTES < size) {
+            window.clear();
+            while (window.hasRemaining() && in.read(window, base + window.position()) > 0) {
+                // Filled up to the window or the file's end.
             }
-            at += read;
-            rest.flip();
-            while (rest.hasRemaining()) {
-                if (rest.get() != 0) {
-                    throw damaged(offset);
+            window.flip();
+            int at = 0;
+            for (; at + LogRecords.FRAMING_BYTES <= window.limit(); at++) {
+                int length = window.getInt(at);
+                long end = base + at + LogRecords.FRAMING_BYTES + length;
+                if (length < MIN_BODY_BYTES || length > MAX_BODY_BYTES || end > size) {
+                    continue;
+                }
+                if (at + LogRecords.FRAMING_BYTES + length > window.limit()) {
+                    if (at > 0) {
+                        break;
+                    }
+                    // Larger than the window: read alone.
+                    ByteBuffer record = ByteBuffer.allocate(LogRecords.FRAMING_BYTES + length);
+                    while (record.hasRemaining() && in.read(record, base + record.position()) > 0) {
+                        // Filled: the record lies within the file.
+                    }
+                    if (LogRecords.intact(record.slice(LogRecords.FRAMING_BYTES, length), record.getInt(4))) {
+                        return true;
+                    }
+                    continue;
+                }
+                if (LogRecords.intact(window.slice(at + LogRecords.FRAMING_BYTES, length), window.getInt(at + 4))) {
+                    return true;
                 }
             }
+            base += Math.max(at, 1);
         }
-        return offset;
+        return false;
     }
 
     private DataDirectoryException damaged(long offset) {

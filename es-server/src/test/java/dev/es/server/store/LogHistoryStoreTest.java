@@ -236,13 +236,38 @@ class LogHistoryStoreTest {
             assertEquals(List.of("one", "three"), texts(hubOn(store).history("news", null, 10)),
                     "written after the cut, read back whole");
         }
-        byte[] damaged = Files.readAllBytes(log);
-        damaged[20] ^= 0x55;
-        Files.write(log, damaged);
-        try (LogHistoryStore store = LogHistoryStore.open(data, false)) {
-            DataDirectoryException refused = assertThrows(DataDirectoryException.class, () -> hubOn(store));
-            assertTrue(refused.getMessage().startsWith(log + " cannot be used as es's history: it is damaged at byte"),
-                    refused.getMessage());
+        byte[] intact = Files.readAllBytes(log);
+        // A byte of the first event's data, then a bit of its length (which then claims to end past the file's end).
+        for (int flipped : new int[] {20, 9}) {
+            byte[] damaged = intact.clone();
+            damaged[flipped] ^= 0x10;
+            Files.write(log, damaged);
+            try (LogHistoryStore store = LogHistoryStore.open(data, false)) {
+                DataDirectoryException refused = assertThrows(DataDirectoryException.class, () -> hubOn(store));
+                assertTrue(refused.getMessage().startsWith(log + " cannot be used as es's history: it is damaged at"
+                        + " byte 8 "), refused.getMessage());
+            }
+            assertEquals(damaged.length, Files.size(log), "a damaged log is left as it is");
+        }
+    }
+
+    /**
+     * A channel closed is forgotten on disk before the close returns: the log as a kill -9 right after it leaves it
+     * (copied while the server still runs) holds none of it.
+     */
+    @Test
+    void aChannelClosedIsForgottenOnDiskBeforeTheCloseReturns(@TempDir Path copy) throws Exception {
+        try (LogHistoryStore store = LogHistoryStore.open(data, true)) {
+            Hub hub = hubOn(store);
+            hub.publish("closed", Event.of("gone"));
+            hub.publish("kept", Event.of("here"));
+            hub.close("closed");
+            Files.copy(data.resolve(LogHistoryStore.FILE_NAME), copy.resolve(LogHistoryStore.FILE_NAME));
+        }
+        try (LogHistoryStore store = LogHistoryStore.open(copy, false)) {
+            Hub hub = hubOn(store);
+            assertEquals(1, hub.localChannels(), "only the channel not closed");
+            assertEquals(List.of("here"), texts(hub.history("kept", null, 10)));
         }
     }
 
