@@ -11,6 +11,8 @@ import dev.es.server.store.LogHistoryStore;
 import java.net.URI;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -81,28 +83,46 @@ public final class EsServer implements AutoCloseable {
             throw e;
         }
         ServerMetrics metrics = null;
+        CompletableFuture<String> historyRead = CompletableFuture.completedFuture(null);
         try {
             Hub hub = new Hub(broker, settings.limits(), warning -> log.warn("history", warning),
                     store == null ? HistoryStore.NONE : store);
-            String historyRead = null;
             if (store != null) {
-                long started = System.nanoTime();
-                int channels = store.restoreChannelsInto(hub);
-                historyRead = String.format(Locale.ROOT, "history of %d channels found in %d ms, each read when first"
-                        + " asked for", channels, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+                // Read on a thread of its own while the HTTP server is made, and done before it listens.
+                historyRead = CompletableFuture.supplyAsync(() -> restore(store, hub),
+                        task -> Thread.ofPlatform().name("es-history-read").start(task));
             }
             metrics = new ServerMetrics(hub);
             HttpApi http = new HttpApi(hub, settings, metrics, log);
+            String found = awaitRead(historyRead);
             http.start();
-            return new EsServer(settings, broker, store, hub, http, metrics, historyRead);
+            return new EsServer(settings, broker, store, hub, http, metrics, found);
         } catch (RuntimeException e) {
-            // Whatever was made before the failure, undone in one place.
+            // Whatever was made before the failure, undone in one place (the read first: it uses the store).
+            historyRead.handle((found, failure) -> null).join();
             if (metrics != null) {
                 metrics.close();
             }
             broker.close();
             closeIfOpen(store);
             throw e;
+        }
+    }
+
+    /** Gives the hub what the store kept, and says so in words. */
+    private static String restore(LogHistoryStore store, Hub hub) {
+        long started = System.nanoTime();
+        int channels = store.restoreChannelsInto(hub);
+        return String.format(Locale.ROOT, "history of %d channels found in %d ms, each read when first asked for",
+                channels, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+    }
+
+    /** The read's words once done, or its own failure (a damaged log), not the future's wrapping of it. */
+    private static String awaitRead(CompletableFuture<String> historyRead) {
+        try {
+            return historyRead.join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException cause ? cause : e;
         }
     }
 
