@@ -5,17 +5,11 @@ import dev.es.server.hub.HistoryUnavailableException;
 import dev.es.server.hub.Hub;
 import java.io.IOException;
 import java.io.RandomAccessFile;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
@@ -34,11 +28,6 @@ public final class LogHistoryStore implements HistoryStore, AutoCloseable {
 
     /** The log's name in the data directory. */
     public static final String FILE_NAME = "history.log";
-    private static final String LOCK_NAME = "es.lock";
-    /** Where a new or compacted log is written before it takes the log's name. */
-    private static final String NEW_NAME = "history.log.new";
-    /** What es kept history in before this log (SQLite): refused, never taken for an empty history. */
-    private static final String SQLITE_NAME = "history.db";
     /**
      * A log is compacted once the events let go in it pass both this and the size of those kept: it stays under
      * about twice what is kept, or this, and each byte written is copied about once more at most.
@@ -54,9 +43,8 @@ public final class LogHistoryStore implements HistoryStore, AutoCloseable {
     /** How often the keeper writes forgets no publish has carried and looks whether to compact. */
     private static final long KEEPER_PERIOD_MILLIS = 100;
 
-    private final Path directory;
+    private final DataDirectory directory;
     private final Path file;
-    private final FileChannel lockFile;
     private final boolean syncEachCommit;
     /** Guards everything below: the log's handles and end, the index, what waits to be written or synced. */
     private final ReentrantLock lock = new ReentrantLock();
@@ -92,10 +80,9 @@ public final class LogHistoryStore implements HistoryStore, AutoCloseable {
     /** Runs each sync's tells, here on the syncer ({@link #tellThrough}). */
     private volatile Executor tells = Runnable::run;
 
-    private LogHistoryStore(Path directory, FileChannel lockFile, boolean syncEachCommit) {
+    private LogHistoryStore(DataDirectory directory, boolean syncEachCommit) {
         this.directory = directory;
-        this.file = directory.resolve(FILE_NAME);
-        this.lockFile = lockFile;
+        this.file = directory.log();
         this.syncEachCommit = syncEachCommit;
         syncer = Thread.ofPlatform().name("es-history-syncer").daemon().unstarted(this::syncLoop);
         keeper = Thread.ofPlatform().name("es-history-keeper").daemon().unstarted(this::keep);
@@ -107,43 +94,10 @@ public final class LogHistoryStore implements HistoryStore, AutoCloseable {
      * @param syncEachCommit whether a commit waits for the disk (survives power loss), or only for the operating
      *     system (survives the process being killed)
      * @throws DataDirectoryException when the directory cannot be made or written, or another server holds it
+     *     ({@link DataDirectory#lock})
      */
     public static LogHistoryStore open(Path directory, boolean syncEachCommit) {
-        try {
-            Files.createDirectories(directory);
-        } catch (IOException e) {
-            throw new DataDirectoryException("cannot make the data directory " + directory + ": " + reason(e), e);
-        }
-        Path lockPath = directory.resolve(LOCK_NAME);
-        FileChannel lockFile;
-        try {
-            lockFile = FileChannel.open(lockPath, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-        } catch (IOException e) {
-            throw new DataDirectoryException("cannot write in the data directory " + directory + ": " + reason(e), e);
-        }
-        try {
-            FileLock lock;
-            try {
-                lock = lockFile.tryLock();
-            } catch (java.nio.channels.OverlappingFileLockException heldHere) {
-                lock = null;
-            }
-            if (lock == null) {
-                throw new DataDirectoryException("the data directory " + directory
-                        + " is in use by another es serve (it holds " + lockPath + ")", null);
-            }
-            if (Files.exists(directory.resolve(SQLITE_NAME)) && !Files.exists(directory.resolve(FILE_NAME))) {
-                throw new DataDirectoryException(directory.resolve(SQLITE_NAME) + " cannot be used as es's history:"
-                        + " it is an earlier es's SQLite history, which this es does not read", null);
-            }
-            return new LogHistoryStore(directory, lockFile, syncEachCommit);
-        } catch (IOException e) {
-            closeQuietly(lockFile);
-            throw new DataDirectoryException("cannot lock the data directory " + directory + ": " + reason(e), e);
-        } catch (RuntimeException e) {
-            closeQuietly(lockFile);
-            throw e;
-        }
+        return new LogHistoryStore(DataDirectory.lock(directory), syncEachCommit);
     }
 
     /**
@@ -157,13 +111,7 @@ public final class LogHistoryStore implements HistoryStore, AutoCloseable {
      */
     public int restoreChannelsInto(Hub hub) {
         try {
-            // Also proves the directory writable: a compaction writes there.
-            Files.deleteIfExists(directory.resolve(NEW_NAME));
-            Files.newOutputStream(directory.resolve(NEW_NAME)).close();
-            Files.delete(directory.resolve(NEW_NAME));
-            if (!Files.exists(file)) {
-                createLog();
-            }
+            directory.createLogIfMissing();
             end = LogScanner.scan(file, new Replay());
             log = new RandomAccessFile(file.toFile(), "rw");
             if (log.length() != end) {
@@ -172,7 +120,7 @@ public final class LogHistoryStore implements HistoryStore, AutoCloseable {
             log.seek(end);
             allocated = end;
         } catch (IOException e) {
-            throw new DataDirectoryException(file + " cannot be used as es's history: " + reason(e), e);
+            throw new DataDirectoryException(file + " cannot be used as es's history: " + DataDirectory.reason(e), e);
         }
         channels.forEach((name, records) -> hub.restore(new KeptChannel(name, records.newestPlace(), records.newestId,
                 records.newestStoredAtMillis)));
@@ -248,7 +196,7 @@ public final class LogHistoryStore implements HistoryStore, AutoCloseable {
                 if (records.size() == 0) {
                     channels.remove(channel);
                 }
-                throw new HistoryUnavailableException("the history could not be written to " + file + ": " + reason(e), e);
+                throw new HistoryUnavailableException("the history could not be written to " + file + ": " + DataDirectory.reason(e), e);
             }
             placesBelow = Math.max(placesBelow, place + 1);
             if (!syncEachCommit) {
@@ -386,8 +334,8 @@ public final class LogHistoryStore implements HistoryStore, AutoCloseable {
                 return null;
             }
             // After a failed fsync the kernel may have dropped the pages: nothing written since can be trusted.
-            syncFailed = reason(e);
-            return new HistoryUnavailableException("the history could not be written to " + file + ": " + reason(e), e);
+            syncFailed = DataDirectory.reason(e);
+            return new HistoryUnavailableException("the history could not be written to " + file + ": " + DataDirectory.reason(e), e);
         } finally {
             lock.unlock();
         }
@@ -469,7 +417,7 @@ public final class LogHistoryStore implements HistoryStore, AutoCloseable {
             try (RandomAccessFile reader = new RandomAccessFile(file.toFile(), "r")) {
                 long bytes = 0;
                 for (int i = offsets.length - 1; i >= 0; i--) {
-                    KeptEvent event = readEvent(reader, offsets[i], lengths[i]);
+                    KeptEvent event = LogRecords.readEvent(reader, offsets[i], lengths[i]);
                     events.add(event);
                     bytes += event.frame().length;
                     if (events.size() > maxEvents || bytes > maxBytes || event.storedAtMillis() < notBeforeMillis) {
@@ -487,30 +435,12 @@ public final class LogHistoryStore implements HistoryStore, AutoCloseable {
                 if (generation == readGeneration || attempt == 3) {
                     // The file's name is for the server's log, not for a subscriber.
                     throw new HistoryUnavailableException("the history of " + channel + " could not be read: "
-                            + (failure == null ? "the log kept moving" : reason(failure)), failure);
+                            + (failure == null ? "the log kept moving" : DataDirectory.reason(failure)), failure);
                 }
             } finally {
                 lock.unlock();
             }
         }
-    }
-
-    /** An event's record, read at its offset and checked. */
-    private static KeptEvent readEvent(RandomAccessFile reader, long offset, int length) throws IOException {
-        byte[] record = new byte[length];
-        reader.seek(offset);
-        reader.readFully(record);
-        ByteBuffer body = ByteBuffer.wrap(record, LogRecords.FRAMING_BYTES, length - LogRecords.FRAMING_BYTES).slice();
-        if (!LogRecords.intact(body, ByteBuffer.wrap(record).getInt(4)) || body.get() != LogRecords.EVENT) {
-            throw new IOException("the record at byte " + offset + " is not the event it was");
-        }
-        long place = body.getLong();
-        long storedAt = body.getLong();
-        LogRecords.string(body);
-        String id = LogRecords.string(body);
-        byte[] frame = new byte[body.remaining()];
-        body.get(frame);
-        return new KeptEvent(place, id, frame, storedAt);
     }
 
     /**
@@ -544,7 +474,7 @@ public final class LogHistoryStore implements HistoryStore, AutoCloseable {
         } finally {
             lock.unlock();
         }
-        Path fresh = directory.resolve(NEW_NAME);
+        Path fresh = directory.fresh();
         RandomAccessFile target = null;
         try (RandomAccessFile source = new RandomAccessFile(file.toFile(), "r")) {
             target = new RandomAccessFile(fresh.toFile(), "rw");
@@ -553,18 +483,18 @@ public final class LogHistoryStore implements HistoryStore, AutoCloseable {
             head.mark(mark);
             target.write(LogRecords.header());
             target.write(head.bytes(), 0, head.size());
-            Map<String, long[]> moved = copyKept(kept, source, target);
+            Map<String, long[]> moved = RecordCopier.copyKept(kept, source, target);
             long tailAt = target.getFilePointer();
-            long copied = copyThrough + copy(source, copyThrough, endNow() - copyThrough, target);
+            long copied = copyThrough + RecordCopier.copy(source, copyThrough, endNow() - copyThrough, target);
             target.getFD().sync();
             lock.lock();
             try {
                 if (!unwritten.isEmpty()) {
                     writeUnwritten();
                 }
-                copy(source, copied, end - copied, target);
+                RecordCopier.copy(source, copied, end - copied, target);
                 target.getFD().sync();
-                Files.move(fresh, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                directory.nameLog();
                 // The copy is the log now.
                 RandomAccessFile old = log;
                 log = target;
@@ -577,10 +507,10 @@ public final class LogHistoryStore implements HistoryStore, AutoCloseable {
                         : moved.get(name)[java.util.Arrays.binarySearch(kept.get(name), offset)]));
                 closeQuietly(old);
                 try {
-                    syncDirectory();
+                    directory.sync();
                 } catch (IOException e) {
                     // The rename may not survive the machine stopping: nothing more is answered as on disk.
-                    syncFailed = reason(e);
+                    syncFailed = DataDirectory.reason(e);
                 }
             } finally {
                 lock.unlock();
@@ -616,66 +546,6 @@ public final class LogHistoryStore implements HistoryStore, AutoCloseable {
         }
     }
 
-    /**
-     * Copies the kept records, in the order they lie in the log, and says where each went: for each channel, the
-     * new offsets beside its old ones.
-     */
-    private static Map<String, long[]> copyKept(Map<String, long[]> kept, RandomAccessFile source,
-            RandomAccessFile target) throws IOException {
-        record Kept(String channel, int index, long offset) {}
-        List<Kept> all = new ArrayList<>();
-        kept.forEach((name, offsets) -> {
-            for (int i = 0; i < offsets.length; i++) {
-                all.add(new Kept(name, i, offsets[i]));
-            }
-        });
-        all.sort(java.util.Comparator.comparingLong(Kept::offset));
-        Map<String, long[]> moved = new HashMap<>();
-        kept.forEach((name, offsets) -> moved.put(name, new long[offsets.length]));
-        byte[] framing = new byte[LogRecords.FRAMING_BYTES];
-        for (Kept record : all) {
-            source.seek(record.offset());
-            source.readFully(framing);
-            int length = LogRecords.FRAMING_BYTES + ByteBuffer.wrap(framing).getInt();
-            moved.get(record.channel())[record.index()] = target.getFilePointer();
-            copy(source, record.offset(), length, target);
-        }
-        return moved;
-    }
-
-    /** Copies bytes of one file to the end of another, returning how many. */
-    private static long copy(RandomAccessFile source, long from, long length, RandomAccessFile target)
-            throws IOException {
-        byte[] buffer = new byte[(int) Math.min(length, 1 << 20)];
-        source.seek(from);
-        for (long left = length; left > 0; ) {
-            int chunk = (int) Math.min(left, buffer.length);
-            source.readFully(buffer, 0, chunk);
-            target.write(buffer, 0, chunk);
-            left -= chunk;
-        }
-        return length;
-    }
-
-    /** Makes a new log, its header alone, under the log's name. */
-    private void createLog() throws IOException {
-        Path fresh = directory.resolve(NEW_NAME);
-        try (RandomAccessFile target = new RandomAccessFile(fresh.toFile(), "rw")) {
-            target.setLength(0);
-            target.write(LogRecords.header());
-            target.getFD().sync();
-        }
-        Files.move(fresh, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        syncDirectory();
-    }
-
-    /** Syncs the directory, so that a file's new name survives the machine stopping. */
-    private void syncDirectory() throws IOException {
-        try (FileChannel dir = FileChannel.open(directory, StandardOpenOption.READ)) {
-            dir.force(true);
-        }
-    }
-
     /** Writes what waits, syncs, and lets go of the log and the directory. */
     @Override
     public void close() {
@@ -708,7 +578,7 @@ public final class LogHistoryStore implements HistoryStore, AutoCloseable {
             closeQuietly(log);
             lock.unlock();
         }
-        closeQuietly(lockFile);
+        directory.close();
     }
 
     private static void closeQuietly(AutoCloseable closeable) {
@@ -719,19 +589,5 @@ public final class LogHistoryStore implements HistoryStore, AutoCloseable {
         } catch (Exception ignored) {
             // The process lets go of it anyway.
         }
-    }
-
-    /** A failure's own words. */
-    private static String reason(Exception e) {
-        if (e instanceof java.nio.file.FileSystemException files && files.getReason() != null) {
-            return files.getReason().toLowerCase(Locale.ROOT);
-        }
-        if (e instanceof java.nio.file.AccessDeniedException) {
-            return "permission denied";
-        }
-        String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-        // RandomAccessFile says "<path> (No space left on device)": the reason is in the parentheses.
-        java.util.regex.Matcher inParentheses = java.util.regex.Pattern.compile("\\(([^()]+)\\)$").matcher(message);
-        return (inParentheses.find() ? inParentheses.group(1) : message).toLowerCase(Locale.ROOT);
     }
 }

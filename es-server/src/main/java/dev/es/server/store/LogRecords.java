@@ -1,5 +1,8 @@
 package dev.es.server.store;
 
+import dev.es.server.hub.HistoryStore;
+import java.io.IOException;
+import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -111,6 +114,24 @@ final class LogRecords {
         CRC32 check = new CRC32();
         check.update(body.duplicate());
         return (int) check.getValue() == crc;
+    }
+
+    /** An event's record, read at its offset and checked. */
+    static HistoryStore.KeptEvent readEvent(RandomAccessFile reader, long offset, int length) throws IOException {
+        byte[] record = new byte[length];
+        reader.seek(offset);
+        reader.readFully(record);
+        ByteBuffer body = ByteBuffer.wrap(record, LogRecords.FRAMING_BYTES, length - LogRecords.FRAMING_BYTES).slice();
+        if (!LogRecords.intact(body, ByteBuffer.wrap(record).getInt(4)) || body.get() != LogRecords.EVENT) {
+            throw new IOException("the record at byte " + offset + " is not the event it was");
+        }
+        long place = body.getLong();
+        long storedAt = body.getLong();
+        LogRecords.string(body);
+        String id = LogRecords.string(body);
+        byte[] frame = new byte[body.remaining()];
+        body.get(frame);
+        return new HistoryStore.KeptEvent(place, id, frame, storedAt);
     }
 
     /** Reads a length-prefixed UTF-8 string of a body. */

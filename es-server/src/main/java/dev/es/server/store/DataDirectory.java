@@ -1,0 +1,151 @@
+package dev.es.server.store;
+
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The data directory of {@code es serve --data}, locked for this process (a lock file keeps a second server off):
+ * where the history log lives, and where a new log is written before it takes the log's name.
+ */
+final class DataDirectory implements AutoCloseable {
+
+    private static final String LOCK_NAME = "es.lock";
+    /** Where a new or compacted log is written before it takes the log's name. */
+    private static final String NEW_NAME = "history.log.new";
+    /** What es kept history in before this log (SQLite): refused, never taken for an empty history. */
+    private static final String SQLITE_NAME = "history.db";
+    private static final Pattern IN_PARENTHESES = Pattern.compile("\\(([^()]+)\\)$");
+
+    private final Path directory;
+    private final FileChannel lockFile;
+
+    private DataDirectory(Path directory, FileChannel lockFile) {
+        this.directory = directory;
+        this.lockFile = lockFile;
+    }
+
+    /**
+     * Makes the directory if needed and locks it for this process; a new log written there by an earlier run that
+     * stopped before renaming it is deleted (which also proves the directory writable: compactions write there).
+     *
+     * @throws DataDirectoryException when the directory cannot be made or written, another server holds it, or
+     *     it holds an earlier es's SQLite history and no log
+     */
+    static DataDirectory lock(Path directory) {
+        try {
+            Files.createDirectories(directory);
+        } catch (IOException e) {
+            throw new DataDirectoryException("cannot make the data directory " + directory + ": " + reason(e), e);
+        }
+        Path lockPath = directory.resolve(LOCK_NAME);
+        FileChannel lockFile;
+        try {
+            lockFile = FileChannel.open(lockPath, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        } catch (IOException e) {
+            throw new DataDirectoryException("cannot write in the data directory " + directory + ": " + reason(e), e);
+        }
+        DataDirectory locked = new DataDirectory(directory, lockFile);
+        try {
+            FileLock lock;
+            try {
+                lock = lockFile.tryLock();
+            } catch (OverlappingFileLockException heldHere) {
+                lock = null;
+            }
+            if (lock == null) {
+                throw new DataDirectoryException("the data directory " + directory
+                        + " is in use by another es serve (it holds " + lockPath + ")", null);
+            }
+            if (Files.exists(directory.resolve(SQLITE_NAME)) && !Files.exists(log(directory))) {
+                throw new DataDirectoryException(directory.resolve(SQLITE_NAME) + " cannot be used as es's history:"
+                        + " it is an earlier es's SQLite history, which this es does not read", null);
+            }
+            Files.deleteIfExists(locked.fresh());
+            Files.newOutputStream(locked.fresh()).close();
+            Files.delete(locked.fresh());
+            return locked;
+        } catch (IOException e) {
+            locked.close();
+            throw new DataDirectoryException("cannot write in the data directory " + directory + ": " + reason(e), e);
+        } catch (RuntimeException e) {
+            locked.close();
+            throw e;
+        }
+    }
+
+    private static Path log(Path directory) {
+        return directory.resolve(LogHistoryStore.FILE_NAME);
+    }
+
+    /** The history log. */
+    Path log() {
+        return log(directory);
+    }
+
+    /** Where a new log is written before it takes the log's name ({@link #nameLog}). */
+    Path fresh() {
+        return directory.resolve(NEW_NAME);
+    }
+
+    /** Makes a new log, its header alone, when there is none. */
+    void createLogIfMissing() throws IOException {
+        if (Files.exists(log())) {
+            return;
+        }
+        try (RandomAccessFile target = new RandomAccessFile(fresh().toFile(), "rw")) {
+            target.setLength(0);
+            target.write(LogRecords.header());
+            target.getFD().sync();
+        }
+        nameLog();
+        sync();
+    }
+
+    /** Gives the new log (written and synced) the log's name; {@link #sync} makes that survive the machine stopping. */
+    void nameLog() throws IOException {
+        Files.move(fresh(), log(), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    /** Syncs the directory, so that a file's new name survives the machine stopping. */
+    void sync() throws IOException {
+        try (FileChannel dir = FileChannel.open(directory, StandardOpenOption.READ)) {
+            dir.force(true);
+        }
+    }
+
+    /** Lets go of the directory. */
+    @Override
+    public void close() {
+        try {
+            lockFile.close();
+        } catch (IOException ignored) {
+            // Its lock goes with the process anyway.
+        }
+    }
+
+    /** A failure's own words, without a path before them. */
+    static String reason(Exception e) {
+        if (e instanceof FileSystemException files && files.getReason() != null) {
+            return files.getReason().toLowerCase(Locale.ROOT);
+        }
+        if (e instanceof AccessDeniedException) {
+            return "permission denied";
+        }
+        String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        // RandomAccessFile says "<path> (No space left on device)": the reason is in the parentheses.
+        Matcher inParentheses = IN_PARENTHESES.matcher(message);
+        return (inParentheses.find() ? inParentheses.group(1) : message).toLowerCase(Locale.ROOT);
+    }
+}

@@ -1,0 +1,58 @@
+package dev.es.server.store;
+
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Copies records of one log file to the end of another, as a compaction does. */
+final class RecordCopier {
+
+    private RecordCopier() {}
+
+    /**
+     * Copies the kept records, in the order they lie in the log, and says where each went.
+     *
+     * @param kept for each channel, the offsets of its kept records, in increasing order
+     * @return for each channel, the new offset of each of its records, beside the old ones
+     */
+    static Map<String, long[]> copyKept(Map<String, long[]> kept, RandomAccessFile source, RandomAccessFile target)
+            throws IOException {
+        record Kept(String channel, int index, long offset) {}
+        List<Kept> all = new ArrayList<>();
+        kept.forEach((name, offsets) -> {
+            for (int i = 0; i < offsets.length; i++) {
+                all.add(new Kept(name, i, offsets[i]));
+            }
+        });
+        all.sort(Comparator.comparingLong(Kept::offset));
+        Map<String, long[]> moved = new HashMap<>();
+        kept.forEach((name, offsets) -> moved.put(name, new long[offsets.length]));
+        byte[] framing = new byte[LogRecords.FRAMING_BYTES];
+        for (Kept record : all) {
+            source.seek(record.offset());
+            source.readFully(framing);
+            int length = LogRecords.FRAMING_BYTES + ByteBuffer.wrap(framing).getInt();
+            moved.get(record.channel())[record.index()] = target.getFilePointer();
+            copy(source, record.offset(), length, target);
+        }
+        return moved;
+    }
+
+    /** Copies bytes of one file to the end of another, returning how many. */
+    static long copy(RandomAccessFile source, long from, long length, RandomAccessFile target) throws IOException {
+        byte[] buffer = new byte[(int) Math.min(length, 1 << 20)];
+        source.seek(from);
+        for (long left = length; left > 0; ) {
+            int chunk = (int) Math.min(left, buffer.length);
+            source.readFully(buffer, 0, chunk);
+            target.write(buffer, 0, chunk);
+            left -= chunk;
+        }
+        return length;
+    }
+}
