@@ -251,6 +251,15 @@ class LogHistoryStoreTest {
         }
     }
 
+    /** An earlier es's SQLite history is refused, never taken for an empty history. */
+    @Test
+    void anEarlierEsSqliteHistoryIsRefusedNotIgnored() throws Exception {
+        Files.writeString(data.resolve("history.db"), "SQLite format 3");
+        DataDirectoryException refused = assertThrows(DataDirectoryException.class, () -> LogHistoryStore.open(data, true));
+        assertEquals(data.resolve("history.db") + " cannot be used as es's history: it is an earlier es's SQLite"
+                + " history, which this es does not read", refused.getMessage());
+    }
+
     /**
      * A channel closed is forgotten on disk before the close returns: the log as a kill -9 right after it leaves it
      * (copied while the server still runs) holds none of it.
