@@ -4,14 +4,17 @@ import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -27,13 +30,26 @@ final class DataDirectory implements AutoCloseable {
     /** What es kept history in before this log (SQLite): refused, never taken for an empty history. */
     private static final String SQLITE_NAME = "history.db";
     private static final Pattern IN_PARENTHESES = Pattern.compile("\\(([^()]+)\\)$");
+    /**
+     * The directories this process holds: a second lock taken in the same process would not be refused by the
+     * system, and closing its file would let go of the first (POSIX locks belong to the process).
+     */
+    private static final Set<Path> HELD = ConcurrentHashMap.newKeySet();
 
     private final Path directory;
+    /** Its real path, as {@link #HELD} knows it. */
+    private final Path held;
     private final FileChannel lockFile;
 
-    private DataDirectory(Path directory, FileChannel lockFile) {
+    private DataDirectory(Path directory, Path held, FileChannel lockFile) {
         this.directory = directory;
+        this.held = held;
         this.lockFile = lockFile;
+    }
+
+    private static DataDirectoryException inUse(Path directory, Path lockPath) {
+        return new DataDirectoryException("the data directory " + directory + " is in use by another es serve (it holds "
+                + lockPath + ")", null);
     }
 
     /**
@@ -50,23 +66,27 @@ final class DataDirectory implements AutoCloseable {
             throw new DataDirectoryException("cannot make the data directory " + directory + ": " + reason(e), e);
         }
         Path lockPath = directory.resolve(LOCK_NAME);
+        Path held;
+        try {
+            held = directory.toRealPath();
+        } catch (IOException e) {
+            throw new DataDirectoryException("cannot use the data directory " + directory + ": " + reason(e), e);
+        }
+        if (!HELD.add(held)) {
+            throw inUse(directory, lockPath);
+        }
         FileChannel lockFile;
         try {
             lockFile = FileChannel.open(lockPath, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
         } catch (IOException e) {
+            HELD.remove(held);
             throw new DataDirectoryException("cannot write in the data directory " + directory + ": " + reason(e), e);
         }
-        DataDirectory locked = new DataDirectory(directory, lockFile);
+        DataDirectory locked = new DataDirectory(directory, held, lockFile);
         try {
-            FileLock lock;
-            try {
-                lock = lockFile.tryLock();
-            } catch (OverlappingFileLockException heldHere) {
-                lock = null;
-            }
+            FileLock lock = lockFile.tryLock();
             if (lock == null) {
-                throw new DataDirectoryException("the data directory " + directory
-                        + " is in use by another es serve (it holds " + lockPath + ")", null);
+                throw inUse(directory, lockPath);
             }
             if (Files.exists(directory.resolve(SQLITE_NAME)) && !Files.exists(log(directory))) {
                 throw new DataDirectoryException(directory.resolve(SQLITE_NAME) + " cannot be used as es's history:"
@@ -132,6 +152,8 @@ final class DataDirectory implements AutoCloseable {
             lockFile.close();
         } catch (IOException ignored) {
             // Its lock goes with the process anyway.
+        } finally {
+            HELD.remove(held);
         }
     }
 
@@ -139,6 +161,12 @@ final class DataDirectory implements AutoCloseable {
     static String reason(Exception e) {
         if (e instanceof FileSystemException files && files.getReason() != null) {
             return files.getReason().toLowerCase(Locale.ROOT);
+        }
+        if (e instanceof FileAlreadyExistsException) {
+            return "a file of that name is in the way";
+        }
+        if (e instanceof NoSuchFileException) {
+            return "no such file or directory";
         }
         if (e instanceof AccessDeniedException) {
             return "permission denied";

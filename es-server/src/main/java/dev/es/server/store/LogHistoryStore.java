@@ -272,12 +272,19 @@ public final class LogHistoryStore implements HistoryStore, AutoCloseable {
     @Override
     public void forgetClosed(String channel, long throughPlace) {
         RandomAccessFile written;
+        long writtenGeneration;
         lock.lock();
         try {
+            if (log == null) {
+                // Before the start read the log: nothing of it is in the index yet.
+                unwritten.forget(channel, throughPlace);
+                return;
+            }
             forgetKept(channel, throughPlace);
             unwritten.forget(channel, throughPlace);
             writeUnwritten();
             written = log;
+            writtenGeneration = generation;
         } catch (IOException e) {
             // Kept, and written with the next write.
             return;
@@ -289,7 +296,8 @@ public final class LogHistoryStore implements HistoryStore, AutoCloseable {
                 // fsync: this thread may be interrupted, which would close a FileChannel for every thread.
                 written.getFD().sync();
             } catch (IOException e) {
-                // A compaction swapped the log (and synced the copy), or the next sync fails too and says why.
+                // Linux reports a lost write to one sync only: this one, so the store stops here, as the syncer's would.
+                syncFailure(e, writtenGeneration);
             }
         }
     }
@@ -315,14 +323,29 @@ public final class LogHistoryStore implements HistoryStore, AutoCloseable {
             } finally {
                 lock.unlock();
             }
-            HistoryUnavailableException failure = null;
+            HistoryUnavailableException failure;
             try {
                 // fdatasync: the file's times need not survive, its length and data must.
                 synced.getChannel().force(false);
+                failure = failedElsewhere();
             } catch (IOException e) {
                 failure = syncFailure(e, syncedGeneration);
             }
             tell(told, failure);
+        }
+    }
+
+    /**
+     * A sync that succeeded after another one failed (a close's, or a compaction's of the directory) proves nothing:
+     * the kernel reports a lost write once.
+     */
+    private HistoryUnavailableException failedElsewhere() {
+        lock.lock();
+        try {
+            return syncFailed == null ? null
+                    : new HistoryUnavailableException("the history could not be written to " + file + ": " + syncFailed, null);
+        } finally {
+            lock.unlock();
         }
     }
 
@@ -476,6 +499,7 @@ public final class LogHistoryStore implements HistoryStore, AutoCloseable {
         }
         Path fresh = directory.fresh();
         RandomAccessFile target = null;
+        RandomAccessFile old = null;
         try (RandomAccessFile source = new RandomAccessFile(file.toFile(), "r")) {
             target = new RandomAccessFile(fresh.toFile(), "rw");
             target.setLength(0);
@@ -494,18 +518,19 @@ public final class LogHistoryStore implements HistoryStore, AutoCloseable {
                 }
                 RecordCopier.copy(source, copied, end - copied, target);
                 target.getFD().sync();
+                long copyEnd = target.getFilePointer();
                 directory.nameLog();
-                // The copy is the log now.
-                RandomAccessFile old = log;
+                // The copy is the log now: nothing below may fail.
+                old = log;
                 log = target;
                 target = null;
-                end = log.getFilePointer();
+                end = copyEnd;
                 allocated = end;
+                compactNotBefore = 0;
                 generation++;
                 channels.forEach((name, records) -> records.move(offset -> offset >= copyThrough
                         ? tailAt + offset - copyThrough
                         : moved.get(name)[java.util.Arrays.binarySearch(kept.get(name), offset)]));
-                closeQuietly(old);
                 try {
                     directory.sync();
                 } catch (IOException e) {
@@ -524,6 +549,8 @@ public final class LogHistoryStore implements HistoryStore, AutoCloseable {
             }
         } finally {
             closeQuietly(target);
+            // Unlocked: closing waits for a sync of it under way on the syncer.
+            closeQuietly(old);
         }
     }
 

@@ -251,6 +251,22 @@ class LogHistoryStoreTest {
         }
     }
 
+    /** A second store on a directory this process holds is refused, and refusing it does not let go of the first's. */
+    @Test
+    void aSecondStoreOnTheDirectoryIsRefusedAndTheFirstKeepsIt() {
+        try (LogHistoryStore first = LogHistoryStore.open(data, false)) {
+            for (int i = 0; i < 2; i++) {
+                DataDirectoryException refused = assertThrows(DataDirectoryException.class,
+                        () -> LogHistoryStore.open(data, false));
+                assertTrue(refused.getMessage().contains("is in use by another es serve"), refused.getMessage());
+            }
+            hubOn(first).publish("news", Event.of("still written"));
+        }
+        try (LogHistoryStore again = LogHistoryStore.open(data, false)) {
+            assertEquals(List.of("still written"), texts(hubOn(again).history("news", null, 10)));
+        }
+    }
+
     /** An earlier es's SQLite history is refused, never taken for an empty history. */
     @Test
     void anEarlierEsSqliteHistoryIsRefusedNotIgnored() throws Exception {
