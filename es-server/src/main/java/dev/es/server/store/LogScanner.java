@@ -29,6 +29,11 @@ final class LogScanner {
     private static final int MIN_BODY_BYTES = 9;
     /** How much of the file a search for intact records past a bad one reads at a time. */
     private static final int WINDOW_BYTES = 1 << 20;
+    /**
+     * The largest record such a search reads and checks: garbage is full of lengths that fit the file, and each
+     * would be read whole (a larger event after damage, with nothing intact after it, is taken for a torn end).
+     */
+    private static final int MAX_SEARCHED_BYTES = 16 << 20;
 
     private final Path file;
     private final FileChannel in;
@@ -136,6 +141,9 @@ final class LogScanner {
                 if (at + LogRecords.FRAMING_BYTES + length > window.limit()) {
                     if (at > 0) {
                         break;
+                    }
+                    if (length > MAX_SEARCHED_BYTES) {
+                        continue;
                     }
                     // Larger than the window: read alone.
                     ByteBuffer record = ByteBuffer.allocate(LogRecords.FRAMING_BYTES + length);
