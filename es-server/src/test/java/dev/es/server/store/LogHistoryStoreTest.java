@@ -297,43 +297,56 @@ class LogHistoryStoreTest {
     }
 
     /**
-     * Under a steady load whose history is trimmed all along, the log is compacted: it stays near what is kept, and
-     * a restart reads back exactly the events kept, numbering after them.
+     * Under a steady load whose history is trimmed all along — four publishers at once, synced, so that compactions
+     * swap the log under syncs and appends — the log is compacted: it stays near what is kept, and a restart reads
+     * back exactly the events kept, numbering after them.
      */
     @Test
-    void aTrimmedLogIsCompactedAndReadsBackWhatIsKept() throws Exception {
+    void aTrimmedLogIsCompactedUnderConcurrentPublishesAndReadsBackWhatIsKept() throws Exception {
         Path log = data.resolve(LogHistoryStore.FILE_NAME);
         String text = "x".repeat(1000);
-        Map<String, List<String>> newest = new LinkedHashMap<>();
-        long last = 0;
-        try (LogHistoryStore store = LogHistoryStore.open(data, false)) {
+        int publishers = 4;
+        // About 3 compactions' worth of events let go.
+        int each = 3 * (int) (LogHistoryStore.COMPACT_PAST_BYTES / 1000) / publishers;
+        Map<String, List<String>> newest = new java.util.concurrent.ConcurrentHashMap<>();
+        long last;
+        try (LogHistoryStore store = LogHistoryStore.open(data, true)) {
             Hub hub = hubOn(store, 5);
-            // About 3 compactions' worth of events let go.
-            for (int i = 0; i < 3 * (int) (LogHistoryStore.COMPACT_PAST_BYTES / 1000); i++) {
-                String channel = "channel-" + i % 10;
-                hub.publish(channel, Event.of(text + " " + i));
-                List<String> kept = newest.computeIfAbsent(channel, name -> new ArrayList<>());
-                kept.add(text + " " + i);
-                if (kept.size() > 5) {
-                    kept.removeFirst();
-                }
+            List<CompletableFuture<Void>> runs = new ArrayList<>();
+            for (int p = 0; p < publishers; p++) {
+                int publisher = p;
+                runs.add(CompletableFuture.runAsync(() -> {
+                    for (int i = 0; i < each; i++) {
+                        String channel = "channel-" + publisher + "-" + i % 3;
+                        hub.publish(channel, Event.of(text + " " + i));
+                        List<String> kept = newest.computeIfAbsent(channel, name -> new ArrayList<>());
+                        kept.add(text + " " + i);
+                        if (kept.size() > 5) {
+                            kept.removeFirst();
+                        }
+                    }
+                }, command -> Thread.ofPlatform().start(command)));
             }
-            last = Long.parseLong(hub.publish("channel-0", Event.of(text + " last")).id());
-            newest.get("channel-0").removeFirst();
-            newest.get("channel-0").add(text + " last");
+            for (CompletableFuture<Void> run : runs) {
+                run.get(60, TimeUnit.SECONDS);
+            }
+            last = Long.parseLong(hub.publish("channel-0-0", Event.of(text + " last")).id());
+            newest.get("channel-0-0").removeFirst();
+            newest.get("channel-0-0").add(text + " last");
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
             while (Files.size(log) > LogHistoryStore.COMPACT_PAST_BYTES && System.nanoTime() < deadline) {
                 Thread.sleep(50);
             }
             assertTrue(Files.size(log) < LogHistoryStore.COMPACT_PAST_BYTES, "compacted: " + Files.size(log));
-            assertEquals(newest.get("channel-3"), texts(hub.history("channel-3", null, 10)));
+            assertEquals(newest.get("channel-3-1"), texts(hub.history("channel-3-1", null, 10)));
         }
         try (LogHistoryStore store = LogHistoryStore.open(data, false)) {
             Hub hub = hubOn(store, 5);
+            assertEquals(publishers * 3, hub.localChannels());
             for (Map.Entry<String, List<String>> channel : newest.entrySet()) {
                 assertEquals(channel.getValue(), texts(hub.history(channel.getKey(), null, 10)), channel.getKey());
             }
-            long next = Long.parseLong(hub.publish("channel-0", Event.of("after")).id());
+            long next = Long.parseLong(hub.publish("channel-0-0", Event.of("after")).id());
             assertTrue(next > last, next + " after " + last);
         }
     }
