@@ -113,8 +113,10 @@ public final class EsServer implements AutoCloseable {
     private static String restore(LogHistoryStore store, Hub hub) {
         long started = System.nanoTime();
         int channels = store.restoreChannelsInto(hub);
-        return String.format(Locale.ROOT, "history of %d channels found in %d ms, each read when first asked for",
-                channels, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+        long cut = store.cutShortBytes();
+        return String.format(Locale.ROOT, "history of %d channels found in %d ms%s, each read when first asked for",
+                channels, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started),
+                cut == 0 ? "" : " (a write cut short by a crash, " + cut + " bytes, dropped from its end)");
     }
 
     /** The read's words once done, or its own failure (a damaged log), not the future's wrapping of it. */

@@ -72,6 +72,8 @@ public final class LogHistoryStore implements HistoryStore, AutoCloseable {
     private final LogRecords unwritten = new LogRecords();
     /** Appends written and not yet synced, in order (synced commits only). */
     private List<Durable> unsynced = new ArrayList<>();
+    /** Bytes of a write cut short that the start dropped from the log's end (0: none). */
+    private long cutShortBytes;
     /** The log's end from which a compaction is next worth trying after one failed (a full disk). */
     private long compactNotBefore;
     private final Thread syncer;
@@ -98,6 +100,11 @@ public final class LogHistoryStore implements HistoryStore, AutoCloseable {
      */
     public static LogHistoryStore open(Path directory, boolean syncEachCommit) {
         return new LogHistoryStore(DataDirectory.lock(directory), syncEachCommit);
+    }
+
+    /** Bytes of a write cut short by a crash that the start dropped from the log's end; 0 when none was. */
+    public long cutShortBytes() {
+        return cutShortBytes;
     }
 
     /**
@@ -154,6 +161,11 @@ public final class LogHistoryStore implements HistoryStore, AutoCloseable {
         @Override
         public void mark(long below) {
             placesBelow = Math.max(placesBelow, below);
+        }
+
+        @Override
+        public void cutShort(long offset, long droppedBytes) {
+            cutShortBytes = droppedBytes;
         }
     }
 

@@ -21,6 +21,9 @@ final class LogScanner {
         void forget(String channel, long throughPlace);
 
         void mark(long placesBelow);
+
+        /** The log ends at this offset: a write was cut short there, and this many bytes of it are dropped. */
+        void cutShort(long offset, long droppedBytes);
     }
 
     /** No record is larger: a frame is bounded by --max-event-bytes, far below it. */
@@ -37,14 +40,16 @@ final class LogScanner {
 
     private final Path file;
     private final FileChannel in;
+    private final Visitor visitor;
     private final long size;
     private ByteBuffer buffer = ByteBuffer.allocate(1 << 20).limit(0);
     /** The file offset of the buffer's first byte. */
     private long base;
 
-    private LogScanner(Path file, FileChannel in) throws IOException {
+    private LogScanner(Path file, FileChannel in, Visitor visitor) throws IOException {
         this.file = file;
         this.in = in;
+        this.visitor = visitor;
         this.size = in.size();
     }
 
@@ -56,11 +61,11 @@ final class LogScanner {
      */
     static long scan(Path file, Visitor visitor) throws IOException {
         try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {
-            return new LogScanner(file, in).scan(visitor);
+            return new LogScanner(file, in, visitor).scan();
         }
     }
 
-    private long scan(Visitor visitor) throws IOException {
+    private long scan() throws IOException {
         if (!available(LogRecords.HEADER_BYTES) || buffer.getInt() != LogRecords.MAGIC) {
             throw new DataDirectoryException(file + " is not es's history log", null);
         }
@@ -118,7 +123,31 @@ final class LogScanner {
         if (intactRecordFrom(offset + 1)) {
             throw damaged(offset);
         }
+        long written = lastNonZero(offset) + 1 - offset;
+        if (written > 0) {
+            visitor.cutShort(offset, written);
+        }
         return offset;
+    }
+
+    /** The offset of the file's last byte that is not zero, from this one on (zeros written ahead are no data). */
+    private long lastNonZero(long from) throws IOException {
+        ByteBuffer window = ByteBuffer.allocate(WINDOW_BYTES);
+        long last = from - 1;
+        for (long base = from; base < size; base += window.limit()) {
+            window.clear();
+            while (window.hasRemaining() && in.read(window, base + window.position()) > 0) {
+                // Filled up to the window or the file's end.
+            }
+            window.flip();
+            for (int i = window.limit() - 1; i >= 0; i--) {
+                if (window.get(i) != 0) {
+                    last = Math.max(last, base + i);
+                    break;
+                }
+            }
+        }
+        return last;
     }
 
     /** Whether an intact record starts at any byte from this offset on, read a window at a time. */
