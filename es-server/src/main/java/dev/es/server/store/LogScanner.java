@@ -135,11 +135,7 @@ final class LogScanner {
         ByteBuffer window = ByteBuffer.allocate(WINDOW_BYTES);
         long last = from - 1;
         for (long base = from; base < size; base += window.limit()) {
-            window.clear();
-            while (window.hasRemaining() && in.read(window, base + window.position()) > 0) {
-                // Filled up to the window or the file's end.
-            }
-            window.flip();
+            fill(window.clear(), base);
             for (int i = window.limit() - 1; i >= 0; i--) {
                 if (window.get(i) != 0) {
                     last = Math.max(last, base + i);
@@ -155,11 +151,7 @@ final class LogScanner {
         ByteBuffer window = ByteBuffer.allocate(WINDOW_BYTES);
         long base = from;
         while (base + LogRecords.FRAMING_BYTES < size) {
-            window.clear();
-            while (window.hasRemaining() && in.read(window, base + window.position()) > 0) {
-                // Filled up to the window or the file's end.
-            }
-            window.flip();
+            fill(window.clear(), base);
             int at = 0;
             for (; at + LogRecords.FRAMING_BYTES <= window.limit(); at++) {
                 int length = window.getInt(at);
@@ -176,9 +168,7 @@ final class LogScanner {
                     }
                     // Larger than the window: read alone.
                     ByteBuffer record = ByteBuffer.allocate(LogRecords.FRAMING_BYTES + length);
-                    while (record.hasRemaining() && in.read(record, base + record.position()) > 0) {
-                        // Filled: the record lies within the file.
-                    }
+                    fill(record, base);
                     if (LogRecords.intact(record.slice(LogRecords.FRAMING_BYTES, length), record.getInt(4))) {
                         return true;
                     }
@@ -191,6 +181,14 @@ final class LogScanner {
             base += Math.max(at, 1);
         }
         return false;
+    }
+
+    /** Reads from this offset until the buffer is full or the file ends, and flips it. */
+    private void fill(ByteBuffer buffer, long at) throws IOException {
+        while (buffer.hasRemaining() && in.read(buffer, at + buffer.position()) > 0) {
+            // Read on: a positional read may return less than asked.
+        }
+        buffer.flip();
     }
 
     private DataDirectoryException damaged(long offset) {
