@@ -519,7 +519,7 @@ public final class LogHistoryStore implements HistoryStore, AutoCloseable {
             head.mark(mark);
             target.write(LogRecords.header());
             target.write(head.bytes(), 0, head.size());
-            Map<String, long[]> moved = RecordCopier.copyKept(kept, source, target);
+            Map<String, long[]> moved = RecordCopier.copyKept(kept, source, target, () -> closing);
             long tailAt = target.getFilePointer();
             long copied = copyThrough + RecordCopier.copy(source, copyThrough, endNow() - copyThrough, target);
             target.getFD().sync();

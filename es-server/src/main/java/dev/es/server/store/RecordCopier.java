@@ -8,6 +8,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 
 /** Copies records of one log file to the end of another, as a compaction does. */
 final class RecordCopier {
@@ -18,10 +19,12 @@ final class RecordCopier {
      * Copies the kept records, in the order they lie in the log, and says where each went.
      *
      * @param kept for each channel, the offsets of its kept records, in increasing order
+     * @param stopping says when to give up (the store is closing: its stop need not wait for a whole copy)
      * @return for each channel, the new offset of each of its records, beside the old ones
+     * @throws IOException when a file cannot be read or written, or the copy was given up
      */
-    static Map<String, long[]> copyKept(Map<String, long[]> kept, RandomAccessFile source, RandomAccessFile target)
-            throws IOException {
+    static Map<String, long[]> copyKept(Map<String, long[]> kept, RandomAccessFile source, RandomAccessFile target,
+            BooleanSupplier stopping) throws IOException {
         record Kept(String channel, int index, long offset) {}
         List<Kept> all = new ArrayList<>();
         kept.forEach((name, offsets) -> {
@@ -34,6 +37,9 @@ final class RecordCopier {
         kept.forEach((name, offsets) -> moved.put(name, new long[offsets.length]));
         byte[] framing = new byte[LogRecords.FRAMING_BYTES];
         for (Kept record : all) {
+            if (stopping.getAsBoolean()) {
+                throw new IOException("given up: the store is closing");
+            }
             source.seek(record.offset());
             source.readFully(framing);
             int length = LogRecords.FRAMING_BYTES + ByteBuffer.wrap(framing).getInt();
