@@ -124,7 +124,7 @@ public final class EsServer implements AutoCloseable {
         try {
             return historyRead.join();
         } catch (CompletionException e) {
-            throw e.getCause() instanceof RuntimeException cause ? cause : e;
+            throw Hub.failureOf(e);
         }
     }
 

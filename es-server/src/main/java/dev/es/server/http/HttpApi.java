@@ -60,7 +60,7 @@ public final class HttpApi {
         hub.deliverDurableThrough(turns::runHere);
         ChannelRoutes channels = new ChannelRoutes(hub, access, metrics);
         Cors cors = new Cors(settings.corsOrigin(), settings.corsMethods());
-        // With Redis a publish waits for Redis: on a thread of its own. With --data it is answered from its commit,
+        // With Redis a publish waits for Redis: on a thread of its own. With --data it is answered once durable,
         // on a thread of its own only when it may first read a channel's history from disk (Publishing.runnerFor);
         // else nothing in it blocks.
         Publishing publishing = new Publishing(hub, access, cors, settings.requestDeadline(), turns, blocking,

@@ -25,7 +25,8 @@ import org.eclipse.jetty.util.Callback;
  * POST {@code /{channel}}, a publish, as a Jetty handler that never blocks: it runs where Jetty parsed the request,
  * reads the body as it arrives ({@link BodyReader}), publishes on the thread the last bytes came on (which then
  * writes a small fan-out itself: {@link WriterTurns}), and answers with header fields made once. With --data it
- * is answered once the store made the event durable and delivered it, on the store's thread. A publish that may
+ * is answered once the store made the event durable and delivered it: in place when the store's write is the
+ * commit (relaxed), else on the store's syncer. A publish that may
  * wait (for Redis, or for a channel's history on disk to be read) is handed to a thread that may block. Anything
  * else goes on to the next handler.
  */
@@ -92,8 +93,8 @@ final class PublishHandler extends Handler.Abstract.NonBlocking {
             JsonErrors.answerOrFail(response, callback, e);
             return;
         }
-        // Answered once delivered: here in memory (after the writes the publish woke); with --data once durable, on
-        // the store's thread as a writer turn, after those its delivery woke there.
+        // Answered once delivered: here in memory or relaxed (after the writes the publish woke); synced once durable,
+        // on the store's syncer as a writer turn, after those its delivery woke there.
         BiConsumer<Event, Throwable> answer = (accepted, failure) -> {
             started.stop(metrics.publishes());
             try {

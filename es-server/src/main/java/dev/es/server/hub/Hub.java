@@ -308,7 +308,7 @@ public final class Hub implements Broker.Sink {
     }
 
     /**
-     * Delivers the events a history store made durable through this runner, one task per commit
+     * Delivers the events a history store made durable through this runner, one task per sync
      * ({@link HistoryStore#tellThrough}): set by the server before the first publish.
      */
     public void deliverDurableThrough(Executor runner) {

@@ -54,17 +54,14 @@ final class ChannelRecords {
         return end - first;
     }
 
-    /** The i-th kept record's place, from the oldest (0). */
-    long place(int i) {
-        return places[first + i];
+    /** The kept records' offsets, oldest first: a copy. */
+    long[] offsets() {
+        return Arrays.copyOfRange(offsets, first, end);
     }
 
-    long offset(int i) {
-        return offsets[first + i];
-    }
-
-    int length(int i) {
-        return lengths[first + i];
+    /** The kept records' lengths, oldest first: a copy. */
+    int[] lengths() {
+        return Arrays.copyOfRange(lengths, first, end);
     }
 
     long newestPlace() {

@@ -88,7 +88,7 @@ final class DataDirectory implements AutoCloseable {
             if (lock == null) {
                 throw inUse(directory, lockPath);
             }
-            if (Files.exists(directory.resolve(SQLITE_NAME)) && !Files.exists(log(directory))) {
+            if (Files.exists(directory.resolve(SQLITE_NAME)) && !Files.exists(locked.log())) {
                 throw new DataDirectoryException(directory.resolve(SQLITE_NAME) + " cannot be used as es's history:"
                         + " it is an earlier es's SQLite history, which this es does not read", null);
             }
@@ -105,13 +105,9 @@ final class DataDirectory implements AutoCloseable {
         }
     }
 
-    private static Path log(Path directory) {
-        return directory.resolve(LogHistoryStore.FILE_NAME);
-    }
-
     /** The history log. */
     Path log() {
-        return log(directory);
+        return directory.resolve(LogHistoryStore.FILE_NAME);
     }
 
     /** Where a new log is written before it takes the log's name ({@link #nameLog}). */

@@ -132,7 +132,6 @@ public final class LogHistoryStore implements HistoryStore, AutoCloseable {
         channels.forEach((name, records) -> hub.restore(new KeptChannel(name, records.newestPlace(), records.newestId,
                 records.newestStoredAtMillis)));
         hub.orderFrom(placesBelow);
-        compactNotBefore = end;
         if (syncEachCommit) {
             syncer.start();
         }
@@ -164,7 +163,7 @@ public final class LogHistoryStore implements HistoryStore, AutoCloseable {
         }
 
         @Override
-        public void cutShort(long offset, long droppedBytes) {
+        public void cutShort(long droppedBytes) {
             cutShortBytes = droppedBytes;
         }
     }
@@ -174,10 +173,20 @@ public final class LogHistoryStore implements HistoryStore, AutoCloseable {
         ChannelRecords records = channels.get(channel);
         if (records != null) {
             keptBytes -= records.forgetThrough(throughPlace);
-            if (records.size() == 0) {
-                channels.remove(channel);
-            }
+            dropIfEmpty(channel, records);
         }
+    }
+
+    /** A channel with no record kept is no longer in the index; with the lock held. */
+    private void dropIfEmpty(String channel, ChannelRecords records) {
+        if (records.size() == 0) {
+            channels.remove(channel);
+        }
+    }
+
+    /** Why the history could not be written, for a publish's 503 (the file's name is for the server's log). */
+    private HistoryUnavailableException writeFailure(String reason, Throwable cause) {
+        return new HistoryUnavailableException("the history could not be written to " + file + ": " + reason, cause);
     }
 
     /**
@@ -205,10 +214,8 @@ public final class LogHistoryStore implements HistoryStore, AutoCloseable {
             } catch (IOException e) {
                 unwritten.truncate(start);
                 keptBytes -= records.dropNewest();
-                if (records.size() == 0) {
-                    channels.remove(channel);
-                }
-                throw new HistoryUnavailableException("the history could not be written to " + file + ": " + DataDirectory.reason(e), e);
+                dropIfEmpty(channel, records);
+                throw writeFailure(DataDirectory.reason(e), e);
             }
             placesBelow = Math.max(placesBelow, place + 1);
             if (!syncEachCommit) {
@@ -224,6 +231,9 @@ public final class LogHistoryStore implements HistoryStore, AutoCloseable {
 
     /** Writes what waits in one write; on failure the log is cut back to its end before, nothing half-written. */
     private void writeUnwritten() throws IOException {
+        if (unwritten.isEmpty()) {
+            return;
+        }
         if (syncEachCommit && end + unwritten.size() > allocated) {
             preallocate();
         }
@@ -273,11 +283,16 @@ public final class LogHistoryStore implements HistoryStore, AutoCloseable {
     public void forget(String channel, long throughPlace) {
         lock.lock();
         try {
-            forgetKept(channel, throughPlace);
-            unwritten.forget(channel, throughPlace);
+            forgetLocked(channel, throughPlace);
         } finally {
             lock.unlock();
         }
+    }
+
+    /** Lets the index go of the records, and queues the forget for the next write; with the lock held. */
+    private void forgetLocked(String channel, long throughPlace) {
+        forgetKept(channel, throughPlace);
+        unwritten.forget(channel, throughPlace);
     }
 
     /** Writes the forget before returning, and syncs it when commits are synced: a restart does not bring it back. */
@@ -287,13 +302,11 @@ public final class LogHistoryStore implements HistoryStore, AutoCloseable {
         long writtenGeneration;
         lock.lock();
         try {
+            forgetLocked(channel, throughPlace);
             if (log == null) {
-                // Before the start read the log: nothing of it is in the index yet.
-                unwritten.forget(channel, throughPlace);
+                // Before the start read the log: written with the first write.
                 return;
             }
-            forgetKept(channel, throughPlace);
-            unwritten.forget(channel, throughPlace);
             writeUnwritten();
             written = log;
             writtenGeneration = generation;
@@ -354,8 +367,7 @@ public final class LogHistoryStore implements HistoryStore, AutoCloseable {
     private HistoryUnavailableException failedElsewhere() {
         lock.lock();
         try {
-            return syncFailed == null ? null
-                    : new HistoryUnavailableException("the history could not be written to " + file + ": " + syncFailed, null);
+            return syncFailed == null ? null : writeFailure(syncFailed, null);
         } finally {
             lock.unlock();
         }
@@ -370,7 +382,7 @@ public final class LogHistoryStore implements HistoryStore, AutoCloseable {
             }
             // After a failed fsync the kernel may have dropped the pages: nothing written since can be trusted.
             syncFailed = DataDirectory.reason(e);
-            return new HistoryUnavailableException("the history could not be written to " + file + ": " + DataDirectory.reason(e), e);
+            return writeFailure(syncFailed, e);
         } finally {
             lock.unlock();
         }
@@ -403,9 +415,7 @@ public final class LogHistoryStore implements HistoryStore, AutoCloseable {
             try {
                 // Never interrupted: a compaction must not stop between its rename and taking the new log up.
                 keeperWake.await(KEEPER_PERIOD_MILLIS, TimeUnit.MILLISECONDS);
-                if (!unwritten.isEmpty()) {
-                    writeUnwritten();
-                }
+                writeUnwritten();
             } catch (IOException | InterruptedException e) {
                 // Kept, and tried again with the next write.
             } finally {
@@ -436,13 +446,8 @@ public final class LogHistoryStore implements HistoryStore, AutoCloseable {
             lock.lock();
             try {
                 ChannelRecords records = channels.get(channel);
-                int count = records == null ? 0 : records.size();
-                offsets = new long[count];
-                lengths = new int[count];
-                for (int i = 0; i < count; i++) {
-                    offsets[i] = records.offset(i);
-                    lengths[i] = records.length(i);
-                }
+                offsets = records == null ? new long[0] : records.offsets();
+                lengths = records == null ? new int[0] : records.lengths();
                 readGeneration = generation;
             } finally {
                 lock.unlock();
@@ -488,6 +493,7 @@ public final class LogHistoryStore implements HistoryStore, AutoCloseable {
      */
     private void compactIfDue() {
         Map<String, long[]> kept = new HashMap<>();
+        Map<String, int[]> keptLengths = new HashMap<>();
         long copyThrough;
         long mark;
         lock.lock();
@@ -500,11 +506,8 @@ public final class LogHistoryStore implements HistoryStore, AutoCloseable {
             copyThrough = end;
             mark = placesBelow;
             channels.forEach((name, records) -> {
-                long[] offsets = new long[records.size()];
-                for (int i = 0; i < offsets.length; i++) {
-                    offsets[i] = records.offset(i);
-                }
-                kept.put(name, offsets);
+                kept.put(name, records.offsets());
+                keptLengths.put(name, records.lengths());
             });
         } finally {
             lock.unlock();
@@ -519,15 +522,13 @@ public final class LogHistoryStore implements HistoryStore, AutoCloseable {
             head.mark(mark);
             target.write(LogRecords.header());
             target.write(head.bytes(), 0, head.size());
-            Map<String, long[]> moved = RecordCopier.copyKept(kept, source, target, () -> closing);
+            Map<String, long[]> moved = RecordCopier.copyKept(kept, keptLengths, source, target, () -> closing);
             long tailAt = target.getFilePointer();
             long copied = copyThrough + RecordCopier.copy(source, copyThrough, endNow() - copyThrough, target);
             target.getFD().sync();
             lock.lock();
             try {
-                if (!unwritten.isEmpty()) {
-                    writeUnwritten();
-                }
+                writeUnwritten();
                 RecordCopier.copy(source, copied, end - copied, target);
                 target.getFD().sync();
                 long copyEnd = target.getFilePointer();
@@ -605,9 +606,7 @@ public final class LogHistoryStore implements HistoryStore, AutoCloseable {
         lock.lock();
         try {
             if (log != null) {
-                if (!unwritten.isEmpty()) {
-                    writeUnwritten();
-                }
+                writeUnwritten();
                 cutBack();
                 log.getFD().sync();
             }

@@ -121,14 +121,14 @@ final class LogRecords {
         byte[] record = new byte[length];
         reader.seek(offset);
         reader.readFully(record);
-        ByteBuffer body = ByteBuffer.wrap(record, LogRecords.FRAMING_BYTES, length - LogRecords.FRAMING_BYTES).slice();
-        if (!LogRecords.intact(body, ByteBuffer.wrap(record).getInt(4)) || body.get() != LogRecords.EVENT) {
+        ByteBuffer body = ByteBuffer.wrap(record, FRAMING_BYTES, length - FRAMING_BYTES).slice();
+        if (!intact(body, ByteBuffer.wrap(record).getInt(4)) || body.get() != EVENT) {
             throw new IOException("the record at byte " + offset + " is not the event it was");
         }
         long place = body.getLong();
         long storedAt = body.getLong();
-        LogRecords.string(body);
-        String id = LogRecords.string(body);
+        string(body);
+        String id = string(body);
         byte[] frame = new byte[body.remaining()];
         body.get(frame);
         return new HistoryStore.KeptEvent(place, id, frame, storedAt);

@@ -22,8 +22,8 @@ final class LogScanner {
 
         void mark(long placesBelow);
 
-        /** The log ends at this offset: a write was cut short there, and this many bytes of it are dropped. */
-        void cutShort(long offset, long droppedBytes);
+        /** The log ends before a write cut short, and this many bytes of it are dropped. */
+        void cutShort(long droppedBytes);
     }
 
     /** No record is larger: a frame is bounded by --max-event-bytes, far below it. */
@@ -125,7 +125,7 @@ final class LogScanner {
         }
         long written = lastNonZero(offset) + 1 - offset;
         if (written > 0) {
-            visitor.cutShort(offset, written);
+            visitor.cutShort(written);
         }
         return offset;
     }

@@ -2,7 +2,6 @@ package dev.es.server.store;
 
 import java.io.IOException;
 import java.io.RandomAccessFile;
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -18,33 +17,31 @@ final class RecordCopier {
     /**
      * Copies the kept records, in the order they lie in the log, and says where each went.
      *
-     * @param kept for each channel, the offsets of its kept records, in increasing order
+     * @param offsets for each channel, the offsets of its kept records, in increasing order
+     * @param lengths for each channel, the lengths of those records
      * @param stopping says when to give up (the store is closing: its stop need not wait for a whole copy)
      * @return for each channel, the new offset of each of its records, beside the old ones
      * @throws IOException when a file cannot be read or written, or the copy was given up
      */
-    static Map<String, long[]> copyKept(Map<String, long[]> kept, RandomAccessFile source, RandomAccessFile target,
-            BooleanSupplier stopping) throws IOException {
-        record Kept(String channel, int index, long offset) {}
+    static Map<String, long[]> copyKept(Map<String, long[]> offsets, Map<String, int[]> lengths,
+            RandomAccessFile source, RandomAccessFile target, BooleanSupplier stopping) throws IOException {
+        record Kept(String channel, int index, long offset, int length) {}
         List<Kept> all = new ArrayList<>();
-        kept.forEach((name, offsets) -> {
-            for (int i = 0; i < offsets.length; i++) {
-                all.add(new Kept(name, i, offsets[i]));
+        offsets.forEach((name, at) -> {
+            int[] length = lengths.get(name);
+            for (int i = 0; i < at.length; i++) {
+                all.add(new Kept(name, i, at[i], length[i]));
             }
         });
         all.sort(Comparator.comparingLong(Kept::offset));
         Map<String, long[]> moved = new HashMap<>();
-        kept.forEach((name, offsets) -> moved.put(name, new long[offsets.length]));
-        byte[] framing = new byte[LogRecords.FRAMING_BYTES];
+        offsets.forEach((name, at) -> moved.put(name, new long[at.length]));
         for (Kept record : all) {
             if (stopping.getAsBoolean()) {
                 throw new IOException("given up: the store is closing");
             }
-            source.seek(record.offset());
-            source.readFully(framing);
-            int length = LogRecords.FRAMING_BYTES + ByteBuffer.wrap(framing).getInt();
             moved.get(record.channel())[record.index()] = target.getFilePointer();
-            copy(source, record.offset(), length, target);
+            copy(source, record.offset(), record.length(), target);
         }
         return moved;
     }

@@ -5,8 +5,8 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The batch publish's every rule again with history on disk (--data), where every line is handed to the store at
- * once and the batch answered once the last is delivered: the same answers, in the same order, with the same ids.
+ * The batch publish's every rule again with history on disk (--data, synced), where the lines are handed to the
+ * store in order and the batch answered once the last is delivered: the same answers, in the same order, with the same ids.
  */
 class BatchPublishOnDiskTest extends BatchPublishTest {
 

@@ -12,6 +12,7 @@ import dev.es.server.hub.HistoryPage;
 import dev.es.server.hub.Hub;
 import dev.es.server.hub.HubLimits;
 import dev.es.server.hub.Subscription;
+import dev.es.server.testing.Eventually;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -338,11 +339,9 @@ class LogHistoryStoreTest {
             last = Long.parseLong(hub.publish("channel-0-0", Event.of(text + " last")).id());
             newest.get("channel-0-0").removeFirst();
             newest.get("channel-0-0").add(text + " last");
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            while (Files.size(log) > LogHistoryStore.COMPACT_PAST_BYTES && System.nanoTime() < deadline) {
-                Thread.sleep(50);
-            }
-            assertTrue(Files.size(log) < LogHistoryStore.COMPACT_PAST_BYTES, "compacted: " + Files.size(log));
+            long size = Eventually.poll(() -> Files.size(log), bytes -> bytes < LogHistoryStore.COMPACT_PAST_BYTES,
+                    Duration.ofSeconds(10));
+            assertTrue(size < LogHistoryStore.COMPACT_PAST_BYTES, "compacted: " + size);
             assertEquals(newest.get("channel-3-1"), texts(hub.history("channel-3-1", null, 10)));
         }
         try (LogHistoryStore store = LogHistoryStore.open(data, false)) {
